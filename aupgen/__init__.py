@@ -1,0 +1,3 @@
+"""aupgen: write an organisation's Acceptable Use Policy for adults who work with children."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""Allow ``python -m aupgen``."""
+
+from aupgen.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,101 @@
+"""Assembly: (answers, library) -> Policy. A pure function: no files, no Word, no clock."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from aupgen.expressions import evaluate, render_text
+from aupgen.library import Library
+from aupgen.policy import CitedDocument, CitedPoint, HistoryEntry, Policy, PolicyClause, PolicySection
+from aupgen.terms import terms_for
+
+MAX_COMMITMENTS = 12
+POLICY_TITLE = "Acceptable Use Policy"
+
+
+def clause_context(values: Mapping[str, Any], library: Library) -> dict[str, Any]:
+    """The names a clause's `when` and text see: every answer, `terms` and choice `labels`."""
+    context = dict(values)
+    context["terms"] = terms_for(values, library.settings)
+    context["labels"] = {q.id: {c.value: c.label for c in q.choices} for q in library.questions if q.choices}
+    return context
+
+
+def assemble(values: Mapping[str, Any], library: Library,
+             history: tuple[HistoryEntry, ...] | None = None) -> Policy:
+    """Select, fill and number the clauses that apply to these (resolved) answers.
+
+    ``history`` lists earlier versions for the version-history table; by default the table
+    shows this version alone.
+    """
+    context = clause_context(values, library)
+    sections: list[PolicySection] = []
+    for section in library.sections:
+        chosen = [c for c in library.clauses if c.section == section.id and (c.when is None or evaluate(c.when, context))]
+        if not chosen:
+            continue
+        number = len(sections) + 1
+        clauses = tuple(
+            PolicyClause(
+                id=clause.id,
+                number=f"{number}.{index}",
+                text=render_text(clause.text, context),
+                sources=clause.sources,
+                commitment=render_text(clause.commitment, context) if clause.commitment else None,
+            )
+            for index, clause in enumerate(chosen, start=1)
+        )
+        intro = render_text(section.intro, context) if section.intro else None
+        sections.append(PolicySection(section.id, number, section.title, intro, clauses))
+
+    ranks = {clause.id: clause.rank for clause in library.clauses}
+    included = [c for s in sections for c in s.clauses]
+    with_commitments = [c for c in included if c.commitment]
+    kept = {c.id for c in sorted(with_commitments, key=lambda c: ranks[c.id])[:MAX_COMMITMENTS]}
+    commitments = tuple(c.commitment for c in with_commitments if c.id in kept)
+
+    approval_date: dt.date = values["approval_date"]
+    review_months: int = values["review_months"]
+    version: int = values["policy_version"]
+    if history is None:
+        history = (HistoryEntry(version, approval_date, "First issue" if version == 1 else "Reissued"),)
+    return Policy(
+        org_name=values["org_name"],
+        title=POLICY_TITLE,
+        version=version,
+        answers=dict(values),
+        labels=context["labels"],
+        terms=context["terms"],
+        sections=tuple(sections),
+        commitments=commitments,
+        sources=_cited_documents(included, library),
+        approved_by=values["approved_by"],
+        approval_date=approval_date,
+        next_review=add_months(approval_date, review_months),
+        review_months=review_months,
+        history=history,
+    )
+
+
+def _cited_documents(clauses: list[PolicyClause], library: Library) -> tuple[CitedDocument, ...]:
+    """For each guidance document, the points the included clauses implement, with clause numbers."""
+    numbers: dict[str, list[str]] = {}
+    for clause in clauses:
+        for point_id in clause.sources:
+            numbers.setdefault(point_id, []).append(clause.number)
+    cited = []
+    for document in library.documents:
+        points = tuple(CitedPoint(p, tuple(numbers[p.id])) for p in document.points if p.id in numbers)
+        if points:
+            cited.append(CitedDocument(document, points))
+    return tuple(cited)
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    """``start`` plus whole months, landing on the month's last day where the day does not exist."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))

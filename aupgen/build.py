@@ -1,0 +1,56 @@
+"""`aupgen build`: answers file -> policy pack on disk."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aupgen.answers import Answers, read_answers
+from aupgen.assemble import assemble
+from aupgen.library import Library, load_library
+from aupgen.outputs import prepare_folder, refuse_existing, slugify, write_atomically
+from aupgen.policy import Policy
+from aupgen.render import render_pack
+
+
+@dataclass
+class PackPaths:
+    policy: Path
+    acknowledgement: Path
+
+    def all(self) -> list[Path]:
+        return [self.policy, self.acknowledgement]
+
+
+@dataclass
+class BuildResult:
+    paths: PackPaths
+    policy: Policy
+    warnings: list[str] = field(default_factory=list)
+
+
+def pack_paths(folder: Path, org_name: str, version: int) -> PackPaths:
+    """Where a pack's files go: ``<org-slug>-aup-v<version>.docx`` and its acknowledgement form."""
+    slug = slugify(org_name)
+    return PackPaths(folder / f"{slug}-aup-v{version}.docx", folder / f"{slug}-acknowledgement-v{version}.docx")
+
+
+def build_pack(answers: Answers, library: Library, folder: Path, force: bool = False) -> BuildResult:
+    """Assemble, render and write the pack for resolved ``answers``; refuses to overwrite unless ``force``."""
+    policy = assemble(answers.values, library)
+    paths = pack_paths(folder, policy.org_name, policy.version)
+    prepare_folder(folder)
+    refuse_existing(paths.all(), force)
+    pack = render_pack(policy, library.templates)
+    write_atomically(paths.policy, pack.policy)
+    write_atomically(paths.acknowledgement, pack.acknowledgement)
+    return BuildResult(paths, policy, list(answers.warnings))
+
+
+def build(answers_file: Path | str, folder: Path | str = ".", library_root: Path | str | None = None,
+          force: bool = False, today: dt.date | None = None) -> BuildResult:
+    """Read ``answers_file`` and write its pack into ``folder``."""
+    library = load_library(library_root)
+    answers = read_answers(answers_file, library, today)
+    return build_pack(answers, library, Path(folder), force)

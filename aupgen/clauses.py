@@ -1,0 +1,116 @@
+"""Topic files (clauses/NN-topic.yaml): a section of the policy and the clauses it may hold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import TemplateSyntaxError
+
+from aupgen.errors import UserError
+from aupgen.expressions import compile_condition, compile_text
+from aupgen.yamlfile import YamlFile
+
+CLAUSE_FIELDS = {"id", "when", "text", "commitment", "rank", "sources"}
+SECTION_FIELDS = {"id", "title", "order", "intro"}
+DEFAULT_RANK = 50
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    order: int
+    intro: str | None
+    file: Path
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One clause: policy text in our words, when it applies, and the guidance it implements."""
+
+    id: str
+    section: str
+    text: str
+    when: str | None
+    sources: tuple[str, ...]
+    commitment: str | None
+    rank: int
+    file: Path
+    line: int | None = None
+
+
+def load_topic(file: YamlFile) -> tuple[Section, list[Clause]]:
+    """Parse one topic file; raise a UserError naming the file, line and clause of any problem."""
+    data = file.data
+    if not isinstance(data, dict) or not isinstance(data.get("section"), dict):
+        raise UserError(f"{file.where()}: expected a 'section:' mapping and a 'clauses:' list.")
+    section = _parse_section(file, data["section"])
+    items = data.get("clauses")
+    if not isinstance(items, list):
+        raise UserError(f"{file.where('clauses')}: expected a 'clauses:' list.")
+    clauses = [_parse_clause(file, section.id, index, item) for index, item in enumerate(items)]
+    return section, clauses
+
+
+def _parse_section(file: YamlFile, raw: dict) -> Section:
+    for key in raw:
+        if key not in SECTION_FIELDS:
+            raise UserError(f"{file.where('section', key)}: unknown section field '{key}'; "
+                            f"expected {', '.join(sorted(SECTION_FIELDS))}.")
+    if not isinstance(raw.get("id"), str) or not isinstance(raw.get("title"), str):
+        raise UserError(f"{file.where('section')}: a section needs a text id and title.")
+    if not isinstance(raw.get("order"), int):
+        raise UserError(f"{file.where('section', 'order')}: a section needs a whole-number 'order'.")
+    intro = raw.get("intro")
+    if intro is not None:
+        _check_template(file, ("section", "intro"), intro, "the section intro")
+    return Section(raw["id"], raw["title"], raw["order"], intro, file.path)
+
+
+def _parse_clause(file: YamlFile, section: str, index: int, item: object) -> Clause:
+    def at(*keys: str) -> str:
+        return file.where("clauses", index, *keys)
+
+    if not isinstance(item, dict):
+        raise UserError(f"{at()}: each clause must be a mapping with id, text and sources.")
+    name = item.get("id")
+    if not isinstance(name, str) or not name:
+        raise UserError(f"{at()}: every clause needs a text 'id'.")
+    label = f"clause '{name}'"
+    for key in item:
+        if key not in CLAUSE_FIELDS:
+            raise UserError(f"{at(key)}: {label} has an unknown field '{key}'; "
+                            f"expected {', '.join(sorted(CLAUSE_FIELDS))}.")
+    if not isinstance(item.get("text"), str) or not item["text"].strip():
+        raise UserError(f"{at()}: {label} needs a 'text'.")
+    sources = item.get("sources") or []
+    if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
+        raise UserError(f"{at('sources')}: {label}: 'sources' must be a list of guidance point ids.")
+    when = item.get("when")
+    if when is not None:
+        if not isinstance(when, str):
+            raise UserError(f"{at('when')}: {label}: 'when' must be an expression written as text.")
+        try:
+            compile_condition(when)
+        except TemplateSyntaxError as exc:
+            raise UserError(f"{at('when')}: {label}: the condition does not parse ({exc.message}).") from exc
+    _check_template(file, ("clauses", index, "text"), item["text"], label)
+    commitment = item.get("commitment")
+    if commitment is not None:
+        _check_template(file, ("clauses", index, "commitment"), commitment, label)
+    rank = item.get("rank", DEFAULT_RANK)
+    if not isinstance(rank, int):
+        raise UserError(f"{at('rank')}: {label}: 'rank' must be a whole number.")
+    return Clause(name, section, item["text"], when, tuple(sources), commitment, rank,
+                  file.path, file.line_of("clauses", index))
+
+
+def _check_template(file: YamlFile, keys: tuple, source: object, label: str) -> None:
+    if not isinstance(source, str):
+        raise UserError(f"{file.where(*keys)}: {label}: expected text.")
+    try:
+        compile_text(source)
+    except TemplateSyntaxError as exc:
+        line = (file.line_of(*keys) or 0) + (exc.lineno or 1)
+        raise UserError(f"{file.path}, line {line}: {label}: {exc.message} (template syntax error).") from exc

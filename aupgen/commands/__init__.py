@@ -1,0 +1,1 @@
+"""One module per `aupgen` sub-command; each has ``register(subparsers)`` setting ``run``."""

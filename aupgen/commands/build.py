@@ -1,0 +1,31 @@
+"""`aupgen build ANSWERS.yaml [-o DIR] [--library DIR] [--force]`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from aupgen.build import build
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "build", help="write the policy pack from an answers file",
+        description="Write the Word policy and the staff acknowledgement form from an answers file. "
+                    "Existing files are never overwritten unless you pass --force.")
+    parser.add_argument("answers", type=Path, help="the answers file (YAML), e.g. written by 'aupgen new'")
+    parser.add_argument("-o", "--output", type=Path, default=Path("."), metavar="DIR",
+                        help="folder for the documents (default: the current folder)")
+    parser.add_argument("--library", type=Path, metavar="DIR",
+                        help="a clause library folder holding clauses/ and templates/ (default: the shipped one)")
+    parser.add_argument("--force", action="store_true", help="replace documents that already exist")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    result = build(args.answers, args.output, args.library, args.force)
+    for warning in result.warnings:
+        print(f"aupgen: warning: {warning}")
+    print(f"Policy:               {result.paths.policy}")
+    print(f"Acknowledgement form: {result.paths.acknowledgement}")
+    return 0

@@ -1,0 +1,84 @@
+"""A clause library: a folder holding clauses/ (questions, settings, sources, topics) and templates/."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from aupgen.clauses import Clause, Section, load_topic
+from aupgen.errors import UserError
+from aupgen.questions import Question, load_questions
+from aupgen.sources import Document, Point, load_sources
+from aupgen.terms import Settings, load_settings
+from aupgen.yamlfile import read_mapping
+
+SPECIAL_FILES = {"questions.yaml", "settings.yaml", "sources.yaml"}
+SHIPPED = Path(__file__).resolve().parent / "library"
+"""Where the shipped library sits inside the installed package (see pyproject.toml)."""
+
+
+@dataclass(frozen=True)
+class Library:
+    root: Path
+    questions: tuple[Question, ...]
+    settings: Settings
+    documents: tuple[Document, ...]
+    sections: tuple[Section, ...]
+    clauses: tuple[Clause, ...]
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+    def question(self, question_id: str) -> Question:
+        return next(q for q in self.questions if q.id == question_id)
+
+    @property
+    def points(self) -> dict[str, Point]:
+        return {point.id: point for doc in self.documents for point in doc.points}
+
+
+def default_library_root() -> Path:
+    """The shipped library: the package copy when installed, the repository copy when developing."""
+    if (SHIPPED / "clauses").is_dir():
+        return SHIPPED
+    return Path(__file__).resolve().parent.parent
+
+
+def load_library(root: Path | str | None = None) -> Library:
+    """Load and check the library at ``root`` (the shipped one by default)."""
+    root = Path(root) if root is not None else default_library_root()
+    folder = root / "clauses"
+    if not folder.is_dir() or not (root / "templates").is_dir():
+        raise UserError(f"{root} is not a clause library; expected a folder holding clauses/ and templates/.")
+    questions = load_questions(read_mapping(folder / "questions.yaml", "question list"))
+    settings = load_settings(read_mapping(folder / "settings.yaml", "settings file"))
+    documents = load_sources(read_mapping(folder / "sources.yaml", "guidance register"))
+    sections: list[Section] = []
+    clauses: list[Clause] = []
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name in SPECIAL_FILES:
+            continue
+        section, topic_clauses = load_topic(read_mapping(path, "topic file"))
+        sections.append(section)
+        clauses.extend(topic_clauses)
+    _refuse_duplicates(sections, clauses)
+    sections.sort(key=lambda s: s.order)
+    order = {s.id: i for i, s in enumerate(sections)}
+    clauses.sort(key=lambda c: order[c.section])  # stable: file order within a section
+    return Library(root, tuple(questions), settings, tuple(documents), tuple(sections), tuple(clauses))
+
+
+def _refuse_duplicates(sections: list[Section], clauses: list[Clause]) -> None:
+    seen_sections: dict[str, Path] = {}
+    for section in sections:
+        if section.id in seen_sections:
+            raise UserError(f"{section.file}: section id '{section.id}' is already used by {seen_sections[section.id]}.")
+        seen_sections[section.id] = section.file
+    seen: dict[str, Clause] = {}
+    for clause in clauses:
+        if clause.id in seen:
+            first = seen[clause.id]
+            raise UserError(f"{clause.file}, line {clause.line}: clause id '{clause.id}' is already used "
+                            f"in {first.file}, line {first.line}.")
+        seen[clause.id] = clause

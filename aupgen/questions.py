@@ -1,0 +1,130 @@
+"""Questions as data: what the wizard asks and what an answers file may say."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from aupgen.errors import UserError
+from aupgen.expressions import evaluate, render_text
+from aupgen.yamlfile import YamlFile
+
+TYPES = ("text", "choice", "multi", "bool", "date", "integer")
+VALIDATORS = ("email_or_phone",)
+DEFAULT_MAX_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question; see the header of clauses/questions.yaml for what each field means."""
+
+    id: str
+    type: str
+    prompt: str
+    help: str = ""
+    required: bool = False
+    choices: tuple[Choice, ...] = ()
+    default: Any = None
+    defaults: tuple[tuple[str | None, Any], ...] = ()
+    when: str | None = None
+    validate: str | None = None
+    max_length: int = DEFAULT_MAX_LENGTH
+    min: int | None = None
+    max: int | None = None
+
+    @property
+    def values(self) -> list[str]:
+        return [choice.value for choice in self.choices]
+
+    def label_of(self, value: object) -> str:
+        for choice in self.choices:
+            if choice.value == value:
+                return choice.label
+        return str(value)
+
+    def applies(self, context: dict[str, Any]) -> bool:
+        """Whether the question is asked, given the answers so far (in ``context``)."""
+        return self.when is None or bool(evaluate(self.when, context))
+
+    def empty_value(self) -> Any:
+        """What an unasked question reads as in conditions and texts."""
+        return [] if self.type == "multi" else None
+
+    def default_value(self, context: dict[str, Any]) -> Any:
+        """The default, worked out from earlier answers and terms in ``context``."""
+        value = self.default
+        for condition, candidate in self.defaults:
+            if condition is None or evaluate(condition, context):
+                value = candidate
+                break
+        if isinstance(value, str) and "{{" in value:
+            value = str(render_text(value, context))
+            value = _unescape(value)
+            if self.type == "date":
+                value = dt.date.fromisoformat(value)
+        if isinstance(value, list):
+            value = list(value)
+        return value
+
+
+def _unescape(markdown: str) -> str:
+    """Defaults are plain text, not Markdown: undo the escaping render_text applies."""
+    out, chars = [], iter(markdown)
+    for char in chars:
+        out.append(next(chars, "") if char == "\\" else char)
+    return "".join(out)
+
+
+def load_questions(file: YamlFile) -> list[Question]:
+    """Parse questions.yaml into questions, or raise a UserError naming the line."""
+    data = file.data
+    items = data.get("questions") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise UserError(f"{file.where()}: expected a 'questions:' list at the top level.")
+    questions: list[Question] = []
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        question = _parse_question(file, index, item)
+        if question.id in seen:
+            raise UserError(f"{file.where('questions', index)}: question id '{question.id}' is used twice.")
+        seen.add(question.id)
+        questions.append(question)
+    return questions
+
+
+def _parse_question(file: YamlFile, index: int, item: object) -> Question:
+    at = lambda *keys: file.where("questions", index, *keys)  # noqa: E731
+    if not isinstance(item, dict):
+        raise UserError(f"{at()}: each question must be a mapping with id, type and prompt.")
+    known = set(Question.__dataclass_fields__)
+    for key in item:
+        if key not in known:
+            raise UserError(f"{at(key)}: unknown question field '{key}'; expected one of {', '.join(sorted(known))}.")
+    for key in ("id", "type", "prompt"):
+        if not isinstance(item.get(key), str) or not item[key].strip():
+            raise UserError(f"{at(key)}: every question needs a text '{key}'.")
+    if item["type"] not in TYPES:
+        raise UserError(f"{at('type')}: type '{item['type']}' is not one of {', '.join(TYPES)}.")
+    choices = []
+    for c_index, choice in enumerate(item.get("choices") or []):
+        if not isinstance(choice, dict) or not isinstance(choice.get("value"), str):
+            raise UserError(f"{at('choices', c_index)}: each choice needs a text 'value' and 'label'.")
+        choices.append(Choice(choice["value"], str(choice.get("label", choice["value"]))))
+    if item["type"] in ("choice", "multi") and not choices:
+        raise UserError(f"{at('type')}: a {item['type']} question needs choices.")
+    if item.get("validate") not in (None, *VALIDATORS):
+        raise UserError(f"{at('validate')}: unknown check '{item['validate']}'; expected one of {', '.join(VALIDATORS)}.")
+    defaults = []
+    for d_index, entry in enumerate(item.get("defaults") or []):
+        if not isinstance(entry, dict) or "value" not in entry:
+            raise UserError(f"{at('defaults', d_index)}: each entry needs a 'value' (and usually a 'when').")
+        defaults.append((entry.get("when"), entry["value"]))
+    fields = {k: v for k, v in item.items() if k not in ("choices", "defaults")}
+    return Question(**fields, choices=tuple(choices), defaults=tuple(defaults))

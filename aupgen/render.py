@@ -1,0 +1,66 @@
+"""Templates: a Policy -> Markdown (through templates/*.md.j2) -> Word documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import FileSystemLoader, TemplateError, TemplateNotFound, TemplateSyntaxError
+
+from aupgen import __version__
+from aupgen.errors import UserError
+from aupgen.expressions import ENVIRONMENT
+from aupgen.policy import Policy
+from aupgen.word import DocumentInfo, markdown_to_docx
+from aupgen.word.styles import load_style_sheet
+
+AUP_TEMPLATE = "aup.md.j2"
+ACKNOWLEDGEMENT_TEMPLATE = "acknowledgement.md.j2"
+
+
+@dataclass(frozen=True)
+class RenderedPack:
+    """The two documents of a policy pack, as .docx bytes."""
+
+    policy: bytes
+    acknowledgement: bytes
+
+
+def render_markdown(policy: Policy, templates: Path, name: str) -> str:
+    """Fill template ``name`` from ``templates`` with ``policy``; errors name the file and line."""
+    env = ENVIRONMENT.overlay(loader=FileSystemLoader(str(templates)))
+    try:
+        template = env.get_template(name)
+        return template.render(policy=policy, answers=policy.answers, terms=policy.terms, labels=policy.labels)
+    except TemplateNotFound as exc:
+        raise UserError(f"{templates / name} does not exist; a library's templates/ folder needs {name}.") from exc
+    except TemplateSyntaxError as exc:
+        raise UserError(f"{exc.filename or templates / name}, line {exc.lineno}: {exc.message} "
+                        "(template syntax error).") from exc
+    except TemplateError as exc:
+        raise UserError(f"{templates / name}: the template failed while filling it in ({exc}).") from exc
+
+
+def render_pack(policy: Policy, templates: Path, created: dt.datetime | None = None) -> RenderedPack:
+    """Render the policy and its acknowledgement form as Word documents."""
+    sheet = load_style_sheet(templates / "styles.yaml")
+    common = dict(author=policy.org_name, category="Safeguarding policy", created=created,
+                  keywords="acceptable use, safeguarding, online safety, staff conduct")
+    policy_info = DocumentInfo(
+        title=f"{policy.org_name}: {policy.title}",
+        subject=f"Acceptable use of technology by adults who work with {policy.terms['children']} "
+                f"(version {policy.version})",
+        comments=f"Written with aupgen {__version__} from the organisation's answers file.",
+        **common,
+    )
+    form_info = DocumentInfo(
+        title=f"{policy.org_name}: {policy.title} – acknowledgement form",
+        subject=f"Staff acknowledgement of the {policy.title} (version {policy.version})",
+        comments=f"Written with aupgen {__version__}.",
+        **common,
+    )
+    return RenderedPack(
+        policy=markdown_to_docx(render_markdown(policy, templates, AUP_TEMPLATE), policy_info, sheet),
+        acknowledgement=markdown_to_docx(render_markdown(policy, templates, ACKNOWLEDGEMENT_TEMPLATE), form_info, sheet),
+    )

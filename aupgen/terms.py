@@ -1,0 +1,57 @@
+"""The words a policy uses for its setting (`terms.*`), from clauses/settings.yaml and the answers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from aupgen.errors import UserError
+from aupgen.expressions import join_words, upper_first
+from aupgen.yamlfile import YamlFile
+
+REQUIRED_WORDS = ("setting", "children", "child", "parents", "governors", "default_leader_title",
+                  "default_safeguarding_lead_title", "default_approver")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Words per org_type, and how each kind of adult in `people` is named."""
+
+    org_types: Mapping[str, Mapping[str, str]]
+    people: Mapping[str, str]
+
+
+def load_settings(file: YamlFile) -> Settings:
+    data = file.data
+    if not isinstance(data, dict) or not isinstance(data.get("org_types"), dict):
+        raise UserError(f"{file.where()}: expected an 'org_types:' mapping at the top level.")
+    for org_type, words in data["org_types"].items():
+        if not isinstance(words, dict):
+            raise UserError(f"{file.where('org_types', org_type)}: expected a mapping of words.")
+        missing = [w for w in REQUIRED_WORDS if not isinstance(words.get(w), str)]
+        if missing:
+            raise UserError(f"{file.where('org_types', org_type)}: missing the word(s) {', '.join(missing)}.")
+    people = data.get("people") or {}
+    if not isinstance(people, dict):
+        raise UserError(f"{file.where('people')}: expected a mapping from each kind of adult to its name.")
+    return Settings(org_types=data["org_types"], people=people)
+
+
+def terms_for(answers: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
+    """Work out `terms` for these answers; missing answers fall back to the setting's defaults."""
+    org_type = answers.get("org_type") or "other"
+    words = dict(settings.org_types.get(org_type) or settings.org_types.get("other") or {})
+    people = list(answers.get("people") or [])
+    names = [words["governors"] if kind == "governors" else settings.people.get(kind, kind) for kind in people]
+    terms: dict[str, Any] = dict(words)
+    terms.update(
+        adults=join_words(names) if names else "adults",
+        leader=answers.get("leader_title") or words.get("default_leader_title", "leader"),
+        dsl=answers.get("safeguarding_lead_title") or words.get("default_safeguarding_lead_title", ""),
+        employer="staff" in people or "contractors" in people,
+        volunteers_only="volunteers" in people and "staff" not in people,
+    )
+    for name in ("setting", "children", "child", "parents", "adults", "leader", "dsl"):
+        terms[upper_first(name)] = upper_first(terms[name])
+    return terms
