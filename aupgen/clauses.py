@@ -11,7 +11,7 @@ from aupgen.errors import UserError
 from aupgen.expressions import compile_condition, compile_text
 from aupgen.yamlfile import YamlFile
 
-CLAUSE_FIELDS = {"id", "when", "text", "commitment", "rank", "sources"}
+CLAUSE_FIELDS = {"id", "when", "text", "commitment", "rank", "sources", "decides"}
 SECTION_FIELDS = {"id", "title", "order", "intro"}
 DEFAULT_RANK = 50
 
@@ -38,6 +38,7 @@ class Clause:
     rank: int
     file: Path
     line: int | None = None
+    decides: dict[str, object] | None = None
 
 
 def load_topic(file: YamlFile) -> tuple[Section, list[Clause]]:
@@ -102,8 +103,12 @@ def _parse_clause(file: YamlFile, section: str, index: int, item: object) -> Cla
     rank = item.get("rank", DEFAULT_RANK)
     if not isinstance(rank, int):
         raise UserError(f"{at('rank')}: {label}: 'rank' must be a whole number.")
+    decides = item.get("decides")
+    if decides is not None and not isinstance(decides, dict):
+        raise UserError(f"{at('decides')}: {label}: 'decides' must map question ids to the choice(s) "
+                        "its text assumes.")
     return Clause(name, section, item["text"], when, tuple(sources), commitment, rank,
-                  file.path, file.line_of("clauses", index))
+                  file.path, file.line_of("clauses", index), decides)
 
 
 def _check_template(file: YamlFile, keys: tuple, source: object, label: str) -> None:

@@ -65,6 +65,8 @@ class Question:
                 value = candidate
                 break
         if isinstance(value, str) and "{{" in value:
+            if self.type == "date" and isinstance(context.get("today"), dt.date):
+                context = {**context, "today": context["today"].isoformat()}
             value = str(render_text(value, context))
             value = _unescape(value)
             if self.type == "date":
