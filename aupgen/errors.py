@@ -3,14 +3,54 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_SPACE = re.compile(r"\s*\n\s*")
+
+QUOTE_LIMIT = 60
+"""Longest piece of a user's text repeated in a message; the rest is cut to '…'."""
+
 
 class UserError(Exception):
-    """Something the user can fix. Its message is one sentence, shown without a traceback."""
+    """Something the user can fix. Its message is one sentence, shown without a traceback.
+
+    The message is kept on one line, and control characters in it (which could come from a
+    user's file and upset a terminal) are shown as ``\\u0007`` rather than sent as they are.
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(one_line(message))
+
+
+def one_line(text: str) -> str:
+    """Join ``text`` onto one line and make any control character visible."""
+    text = _SPACE.sub(" ", text.strip())
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def quote(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """Show a value from a user's file in a message: ``'St Mary's'``, cut short if it is long.
+
+    Lists and mappings are described, never printed: a YAML alias bomb printed in full would
+    never finish.
+    """
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}'"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping of keys to values"
+    if value is None:
+        return "nothing"
+    text = str(value) if isinstance(value, (str, int, float)) else type(value).__name__
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"'{text}'"
 
 
 def where(path: Path | str, line: int | None = None, key: str | None = None) -> str:
@@ -19,11 +59,14 @@ def where(path: Path | str, line: int | None = None, key: str | None = None) -> 
     if line is not None:
         parts.append(f"line {line}")
     if key is not None:
-        parts.append(f"key '{key}'")
+        parts.append(f"key {quote(key)}")
     return ", ".join(parts)
 
 
 def did_you_mean(word: object, candidates: Iterable[str]) -> str:
     """Return `` (did you mean 'x'?)`` for the nearest candidate, or an empty string."""
-    close = difflib.get_close_matches(str(word), list(candidates), n=1, cutoff=0.6)
+    if not isinstance(word, (str, int, float)) or isinstance(word, bool):
+        return ""
+    text = str(word)[:200]  # nothing we offer is longer; comparing a huge text would be slow
+    close = difflib.get_close_matches(text, list(candidates), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""

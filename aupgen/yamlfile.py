@@ -1,19 +1,29 @@
-"""Read YAML files safely, and say where in them something is wrong."""
+"""Read YAML files safely, and say where in them something is wrong.
+
+Only ``yaml.safe_load`` builds data (a ``!!python/...`` tag is refused). Before it runs, one pass
+over the parser's events refuses what safe_load would accept but we must not: a key given twice
+(the first answer would be lost silently), an alias bomb, and nesting deep enough to exhaust
+Python's stack.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from aupgen.errors import UserError, where
+from aupgen.errors import UserError, quote, where
 
 MAX_BYTES = 2_000_000
 """No answers file or library file is anywhere near this size; a bigger one is a mistake."""
 
-MAX_ALIASES = 100
-"""Anchors and aliases (&a / *a) are rare in our files; thousands of them is an alias bomb."""
+MAX_NODES = 200_000
+"""Most values a file may expand to once aliases (*name) are followed; far beyond any real file."""
+
+MAX_DEPTH = 50
+"""Deepest nesting of lists and mappings; our files use three or four levels."""
 
 
 @dataclass
@@ -25,11 +35,12 @@ class YamlFile:
     data: object
     _root: yaml.Node | None = field(default=None, repr=False)
 
-    def line_of(self, *keys: str | int) -> int | None:
-        """The 1-based line of the value at ``keys`` (mapping keys and list indexes), if found."""
+    def node_at(self, *keys: str | int) -> tuple[yaml.Node | None, int | None]:
+        """The node of the value at ``keys`` (None if absent) and the 1-based line of its key."""
         if self._root is None:
             self._root = yaml.compose(self.text, Loader=yaml.SafeLoader)
-        node, line = self._root, None
+        node: yaml.Node | None = self._root
+        line = None
         for key in keys:
             if isinstance(node, yaml.MappingNode):
                 for key_node, value_node in node.value:
@@ -37,13 +48,27 @@ class YamlFile:
                         node, line = value_node, key_node.start_mark.line + 1
                         break
                 else:
-                    return line
+                    return None, line
             elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
                 node = node.value[key]
                 line = node.start_mark.line + 1
             else:
-                return line
-        return line
+                return None, line
+        return node, line
+
+    def line_of(self, *keys: str | int) -> int | None:
+        """The 1-based line of the value at ``keys`` (mapping keys and list indexes), if found."""
+        return self.node_at(*keys)[1]
+
+    def text_line(self, keys: tuple[str | int, ...], line_in_text: int) -> int | None:
+        """The file line of line ``line_in_text`` (1-based) of the text value at ``keys``."""
+        node, key_line = self.node_at(*keys)
+        if node is None:
+            return key_line
+        first = node.start_mark.line + 1
+        if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+            first += 1  # a block scalar's text starts on the line after '|'
+        return first + max(line_in_text, 1) - 1
 
     def where(self, *keys: str | int) -> str:
         """``file, line N, key 'a.b'`` for the value at ``keys``."""
@@ -57,16 +82,19 @@ def read_yaml(path: Path | str, what: str = "file") -> YamlFile:
     text = _read_text(path, what)
     if not text.strip():
         raise UserError(f"{path} is empty; expected a YAML {what}.")
-    _refuse_alias_bombs(path, text)
     try:
+        _check_structure(path, text)
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        problem = exc.problem or exc.context or "it is not valid YAML"
-        raise UserError(f"{where(path, line)}: {problem} (YAML syntax error).") from exc
+        raise UserError(_syntax_message(path, exc)) from exc
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise UserError(f"{where(path, line)}: contains the control character U+{exc.character:04X}, "
+                        "which a YAML file cannot hold; delete it and type the text again.") from exc
     except yaml.YAMLError as exc:
         raise UserError(f"{path}: not valid YAML ({exc}).") from exc
+    except (ValueError, OverflowError, TypeError) as exc:
+        raise UserError(_value_message(path, text, exc)) from exc
     if data is None:
         raise UserError(f"{path} holds no data, only comments; expected a YAML {what}.")
     return YamlFile(path, text, data)
@@ -92,12 +120,12 @@ def _read_text(path: Path, what: str) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise UserError(f"{path} is {size:,} bytes; a {what} is at most {MAX_BYTES:,} bytes.")
+            raise UserError(f"{path} is {size:,} bytes long; expected a YAML {what} of at most {MAX_BYTES:,} bytes.")
         raw = path.read_bytes()
     except PermissionError as exc:
         raise UserError(f"{path} cannot be read (permission denied).") from exc
     except OSError as exc:
-        raise UserError(f"{path} cannot be read ({exc.strerror}).") from exc
+        raise UserError(f"{path} cannot be read ({exc.strerror or exc}).") from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -108,20 +136,122 @@ def _read_text(path: Path, what: str) -> str:
     return text
 
 
-def _refuse_alias_bombs(path: Path, text: str) -> None:
-    aliases = 0
-    try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent):
-                aliases += 1
-                if aliases > MAX_ALIASES:
-                    line = event.start_mark.line + 1
-                    raise UserError(
-                        f"{where(path, line)}: more than {MAX_ALIASES} YAML aliases (*name); "
-                        "write the values out instead."
-                    )
-    except yaml.YAMLError:
-        return  # the full parse that follows reports syntax errors with their line
+@dataclass
+class _Collection:
+    """A list or mapping still open while :func:`_check_structure` walks the events."""
+
+    is_mapping: bool
+    anchor: str | None
+    size: int = 1
+    keys: dict[str, int] = field(default_factory=dict)
+    children: int = 0
+
+
+def _check_structure(path: Path, text: str) -> None:
+    """Refuse duplicate keys, alias bombs and deep nesting, in one pass over the parse events.
+
+    Syntax errors are left to propagate as YAML errors, with the parser's line.
+    """
+    sizes: dict[str, int] = {}  # anchor -> how many values it expands to
+    open_: list[_Collection] = []
+    expanded = 0  # values added by following aliases
+
+    def add(size: int, event: yaml.Event, key: str | None) -> None:
+        if not open_:
+            return
+        parent = open_[-1]
+        parent.size += size
+        if parent.is_mapping and parent.children % 2 == 0 and key is not None:
+            line = event.start_mark.line + 1
+            if key in parent.keys:
+                raise UserError(f"{where(path, line)}: {quote(key)} is given twice (first on line "
+                                f"{parent.keys[key]}); keep one of them, or the first would be lost.")
+            parent.keys[key] = line
+        parent.children += 1
+
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            if len(open_) >= MAX_DEPTH:
+                raise UserError(f"{where(path, event.start_mark.line + 1)}: lists and mappings are nested "
+                                f"more than {MAX_DEPTH} deep here; expected a simple file of keys and values.")
+            open_.append(_Collection(isinstance(event, yaml.MappingStartEvent), event.anchor))
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            done = open_.pop()
+            if done.anchor is not None:
+                sizes[done.anchor] = done.size
+            add(done.size, event, None)
+        elif isinstance(event, yaml.ScalarEvent):
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+            add(1, event, event.value)
+        elif isinstance(event, yaml.AliasEvent):
+            if event.anchor not in sizes and any(c.anchor == event.anchor for c in open_):
+                raise UserError(f"{where(path, event.start_mark.line + 1)}: the alias *{event.anchor} refers to "
+                                "the list or mapping it is inside; write the values out instead.")
+            size = sizes.get(event.anchor, 1)
+            expanded += size
+            if expanded > MAX_NODES:
+                raise UserError(f"{where(path, event.start_mark.line + 1)}: the aliases (*name) in this file "
+                                f"expand to more than {MAX_NODES:,} values; write the values out instead.")
+            add(size, event, None)
+
+
+_SYNTAX_HINTS: list[tuple[str, str, str]] = [
+    # (context starts with, problem starts with, explanation); {start} is the context's line
+    ("while scanning a quoted scalar", "", "the quote that opens on line {start} is never closed"),
+    ("while scanning a double-quoted", "", "the quote that opens on line {start} is never closed"),
+    ("while parsing a flow sequence", "", "the list that opens with '[' on line {start} is not closed "
+                                          "with ']', or a comma is missing between its items"),
+    ("while parsing a flow mapping", "", "the mapping that opens with '{{' on line {start} is not closed "
+                                         "with '}}', or a comma is missing between its items"),
+    ("", "found character '\\t'", "a tab character is used for indentation; indent with spaces instead"),
+    ("", "mapping values are not allowed", "a colon and space (': ') appear where they cannot; put text "
+                                           "holding ': ' in quotes, or line the indentation up with the lines above"),
+    ("", "expected <block end>, but found '<scalar>'", "more text follows a quoted value; if the text holds "
+                                                        "a quote mark, put the whole text in double quotes"),
+    ("", "expected <block end>", "the indentation does not line up with the lines above"),
+    ("", "found undefined alias", "an alias (*name) refers to an anchor (&name) that is not defined"),
+    ("", "found unhashable key", "a key is a list or mapping; a key must be a plain word"),
+    ("", "but found another document", "a second document starts ('---'); expected a single document"),
+    ("", "could not determine a constructor", "the tag {tag} is not allowed; aupgen reads plain YAML "
+                                              "without tags"),
+]
+
+
+def _syntax_message(path: Path, exc: yaml.MarkedYAMLError) -> str:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    start = exc.context_mark.line + 1 if exc.context_mark else line
+    context, problem = exc.context or "", exc.problem or ""
+    tag = re.search(r"tag '(?:tag:yaml\.org,2002:)?([^']*)'", problem)
+    for context_start, problem_start, explanation in _SYNTAX_HINTS:
+        if context.startswith(context_start) and problem.startswith(problem_start):
+            text = explanation.format(start=start, tag=f"'!!{tag.group(1)}'" if tag else "used here")
+            return f"{where(path, line)}: {text} (YAML syntax error)."
+    return f"{where(path, line)}: this is not valid YAML ({problem or context or 'syntax error'})."
+
+
+def _value_message(path: Path, text: str, exc: Exception) -> str:
+    """A value safe_load could not build (a date like 2026-13-45, an enormous number): say where."""
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    builder = yaml.SafeLoader("")
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                builder.construct_object(node)
+            except Exception:
+                kind = "date" if node.tag.endswith(":timestamp") else "number" if node.tag.endswith(
+                    (":int", ":float")) else "value"
+                hint = ("; write dates as YYYY-MM-DD with a real month and day" if kind == "date"
+                        else "; put it in quotes if it is meant as text")
+                return f"{where(path, node.start_mark.line + 1)}: {quote(node.value)} is not a valid {kind}{hint}."
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            pending.extend(n for pair in reversed(node.value) for n in reversed(pair))
+    return f"{path}: a value could not be read ({exc})."
 
 
 def _yaml_kind(python_type: str) -> str:
