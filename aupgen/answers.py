@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aupgen.errors import UserError, did_you_mean
+from aupgen.errors import UserError, did_you_mean, quote
 from aupgen.library import Library
 from aupgen.questions import Question
 from aupgen.terms import terms_for
@@ -45,7 +45,7 @@ def resolve(raw: Mapping[str, Any], library: Library, today: dt.date | None = No
     known = [q.id for q in library.questions]
     for key in raw:
         if key not in known:
-            raise UserError(f"{where(str(key))}: '{key}' is not a question aupgen knows{did_you_mean(key, known)}.")
+            raise UserError(f"{where(str(key))}: {quote(key)} is not a question aupgen knows{did_you_mean(key, known)}.")
     context = base_context(library, today)
     warnings: list[str] = []
     for question in library.questions:
@@ -58,8 +58,8 @@ def resolve(raw: Mapping[str, Any], library: Library, today: dt.date | None = No
             value = question.empty_value()
         elif given is None or (given == "" and not question.required):
             if question.required and question.default is None and not question.defaults:
-                raise UserError(f"{where(None)}: the required answer '{question.id}' is missing "
-                                f"({question.prompt.rstrip('?')}).")
+                raise UserError(f"{where(None)}: the answer to '{question.id}' ({question.prompt.rstrip('?')}) "
+                                f"is missing; add a line such as '{question.id}: ...'.")
             value = question.default_value(context)
         else:
             value = check_value(question, given, where(question.id))
@@ -84,7 +84,7 @@ def check_value(question: Question, value: Any, at: str) -> Any:
         return _check_text(question, value, at)
     if kind == "choice":
         if not isinstance(value, str) or value not in question.values:
-            raise UserError(f"{at}: '{value}' is not a choice for {question.id}{did_you_mean(value, question.values)}; "
+            raise UserError(f"{at}: {quote(value)} is not a choice for {question.id}{did_you_mean(value, question.values)}; "
                             f"expected one of {', '.join(question.values)}.")
         return value
     if kind == "multi":
@@ -92,7 +92,7 @@ def check_value(question: Question, value: Any, at: str) -> Any:
             raise UserError(f"{at}: expected a list such as [{', '.join(question.values[:2])}], not {_describe(value)}.")
         for item in value:
             if not isinstance(item, str) or item not in question.values:
-                raise UserError(f"{at}: '{item}' is not a choice for {question.id}{did_you_mean(item, question.values)}; "
+                raise UserError(f"{at}: {quote(item)} is not a choice for {question.id}{did_you_mean(item, question.values)}; "
                                 f"expected any of {', '.join(question.values)}.")
         if question.required and not value:
             raise UserError(f"{at}: choose at least one of {', '.join(question.values)}.")
@@ -128,7 +128,7 @@ def _check_text(question: Question, value: Any, at: str) -> str:
     if question.required and not text:
         raise UserError(f"{at}: must not be blank.")
     if question.validate == "email_or_phone" and text and not (_EMAIL.search(text) or _PHONE.search(text)):
-        raise UserError(f"{at}: '{text}' is neither an email address nor a phone number; expected one of them.")
+        raise UserError(f"{at}: {quote(text)} is neither an email address nor a phone number; expected one of them.")
     return text
 
 
@@ -146,14 +146,10 @@ def _check_date(value: Any, at: str) -> dt.date:
 
 
 def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"'{str(value).lower()}'"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping of keys to values"
-    if value is None:
-        return "nothing"
-    return f"'{value}'"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"the number {quote(value)[1:-1]}"
+    if isinstance(value, bytes):
+        return "binary data"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"the date {value:%Y-%m-%d}"
+    return quote(value)

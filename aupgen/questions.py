@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aupgen.errors import UserError
-from aupgen.expressions import evaluate, render_text
+from jinja2 import TemplateSyntaxError
+
+from aupgen.expressions import compile_condition, compile_text, evaluate, render_text
 from aupgen.yamlfile import YamlFile
 
 TYPES = ("text", "choice", "multi", "bool", "date", "integer")
@@ -38,6 +40,8 @@ class Question:
     max_length: int = DEFAULT_MAX_LENGTH
     min: int | None = None
     max: int | None = None
+    origin: str = field(default="questions.yaml", compare=False, repr=False)
+    """Where the question is written (``clauses/questions.yaml, line 12``), for error messages."""
 
     @property
     def values(self) -> list[str]:
@@ -51,7 +55,12 @@ class Question:
 
     def applies(self, context: dict[str, Any]) -> bool:
         """Whether the question is asked, given the answers so far (in ``context``)."""
-        return self.when is None or bool(evaluate(self.when, context))
+        if self.when is None:
+            return True
+        try:
+            return bool(evaluate(self.when, context))
+        except Exception as exc:  # UndefinedError, SecurityError, TypeError…: the library's fault
+            raise self._failed(f"its condition 'when: {self.when}'", exc) from exc
 
     def empty_value(self) -> Any:
         """What an unasked question reads as in conditions and texts."""
@@ -59,6 +68,18 @@ class Question:
 
     def default_value(self, context: dict[str, Any]) -> Any:
         """The default, worked out from earlier answers and terms in ``context``."""
+        try:
+            return self._default_value(context)
+        except UserError:
+            raise
+        except Exception as exc:  # UndefinedError, SecurityError, a default date that is no date…
+            raise self._failed("its default", exc) from exc
+
+    def _failed(self, what: str, exc: Exception) -> UserError:
+        return UserError(f"{self.origin}: question '{self.id}': {what} could not be worked out from the "
+                         f"answers ({type(exc).__name__}: {exc}).")
+
+    def _default_value(self, context: dict[str, Any]) -> Any:
         value = self.default
         for condition, candidate in self.defaults:
             if condition is None or evaluate(condition, context):
@@ -105,7 +126,7 @@ def _parse_question(file: YamlFile, index: int, item: object) -> Question:
     at = lambda *keys: file.where("questions", index, *keys)  # noqa: E731
     if not isinstance(item, dict):
         raise UserError(f"{at()}: each question must be a mapping with id, type and prompt.")
-    known = set(Question.__dataclass_fields__)
+    known = set(Question.__dataclass_fields__) - {"origin"}
     for key in item:
         if key not in known:
             raise UserError(f"{at(key)}: unknown question field '{key}'; expected one of {', '.join(sorted(known))}.")
@@ -128,5 +149,23 @@ def _parse_question(file: YamlFile, index: int, item: object) -> Question:
         if not isinstance(entry, dict) or "value" not in entry:
             raise UserError(f"{at('defaults', d_index)}: each entry needs a 'value' (and usually a 'when').")
         defaults.append((entry.get("when"), entry["value"]))
+        _check_jinja(at, ("defaults", d_index, "when"), entry.get("when"), condition=True)
+        _check_jinja(at, ("defaults", d_index, "value"), entry["value"], condition=False)
+    _check_jinja(at, ("when",), item.get("when"), condition=True)
+    _check_jinja(at, ("default",), item.get("default"), condition=False)
     fields = {k: v for k, v in item.items() if k not in ("choices", "defaults")}
-    return Question(**fields, choices=tuple(choices), defaults=tuple(defaults))
+    origin = f"{file.path}, line {file.line_of('questions', index)}"
+    return Question(**fields, choices=tuple(choices), defaults=tuple(defaults), origin=origin)
+
+
+def _check_jinja(at, keys: tuple, source: object, condition: bool) -> None:
+    """Refuse a `when` (or a default template) that does not parse, naming its line."""
+    if source is None or (not condition and not (isinstance(source, str) and "{" in source)):
+        return
+    if not isinstance(source, str):
+        raise UserError(f"{at(*keys)}: 'when' must be an expression written as text.")
+    try:
+        compile_condition(source) if condition else compile_text(source)
+    except TemplateSyntaxError as exc:
+        what = "the condition" if condition else "the default"
+        raise UserError(f"{at(*keys)}: {what} does not parse ({exc.message}).") from exc
