@@ -7,6 +7,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from aupgen.clauses import Clause, Section
+from aupgen.errors import UserError
 from aupgen.expressions import evaluate, render_text
 from aupgen.library import Library
 from aupgen.policy import CitedDocument, CitedPoint, HistoryEntry, Policy, PolicyClause, PolicySection
@@ -34,7 +36,7 @@ def assemble(values: Mapping[str, Any], library: Library,
     context = clause_context(values, library)
     sections: list[PolicySection] = []
     for section in library.sections:
-        chosen = [c for c in library.clauses if c.section == section.id and (c.when is None or evaluate(c.when, context))]
+        chosen = [c for c in library.clauses if c.section == section.id and (c.when is None or _run(c, "condition 'when'", evaluate, c.when, context))]
         if not chosen:
             continue
         number = len(sections) + 1
@@ -42,13 +44,13 @@ def assemble(values: Mapping[str, Any], library: Library,
             PolicyClause(
                 id=clause.id,
                 number=f"{number}.{index}",
-                text=render_text(clause.text, context),
+                text=_run(clause, "text", render_text, clause.text, context),
                 sources=clause.sources,
-                commitment=render_text(clause.commitment, context) if clause.commitment else None,
+                commitment=_run(clause, "commitment", render_text, clause.commitment, context) if clause.commitment else None,
             )
             for index, clause in enumerate(chosen, start=1)
         )
-        intro = render_text(section.intro, context) if section.intro else None
+        intro = _run(section, "intro", render_text, section.intro, context) if section.intro else None
         sections.append(PolicySection(section.id, number, section.title, intro, clauses))
 
     ranks = {clause.id: clause.rank for clause in library.clauses}
@@ -78,6 +80,19 @@ def assemble(values: Mapping[str, Any], library: Library,
         review_months=review_months,
         history=history,
     )
+
+
+def _run(item: Clause | Section, part: str, function, source: str, context: Mapping[str, Any]) -> Any:
+    """Evaluate a clause's or section's Jinja; any failure names its file, line and id."""
+    try:
+        return function(source, context)
+    except Exception as exc:  # UndefinedError for a misspelt name, SecurityError, TypeError…
+        if isinstance(item, Clause):
+            place = f"{item.file}, line {item.line}, clause '{item.id}'"
+        else:
+            place = f"{item.file}, section '{item.id}'"
+        raise UserError(f"{place}: its {part} could not be worked out from these answers "
+                        f"({type(exc).__name__}: {exc}).") from exc
 
 
 def _cited_documents(clauses: list[PolicyClause], library: Library) -> tuple[CitedDocument, ...]:
