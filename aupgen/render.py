@@ -38,8 +38,25 @@ def render_markdown(policy: Policy, templates: Path, name: str) -> str:
     except TemplateSyntaxError as exc:
         raise UserError(f"{exc.filename or templates / name}, line {exc.lineno}: {exc.message} "
                         "(template syntax error).") from exc
-    except TemplateError as exc:
-        raise UserError(f"{templates / name}: the template failed while filling it in ({exc}).") from exc
+    except UserError:
+        raise
+    except Exception as exc:  # UndefinedError, SecurityError, TypeError… raised while filling it in
+        file, line = _template_place(exc, templates, name)
+        raise UserError(f"{file}{f', line {line}' if line else ''}: the template failed while filling it in "
+                        f"({type(exc).__name__}: {exc}).") from exc
+
+
+def _template_place(exc: BaseException, templates: Path, name: str) -> tuple[str, int | None]:
+    """The template file and line a runtime error came from (Jinja puts them in the traceback)."""
+    folder = str(templates.resolve())
+    file, line = str(templates / name), None
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2") and str(Path(filename).resolve()).startswith(folder):
+            file, line = filename, tb.tb_lineno
+        tb = tb.tb_next
+    return file, line
 
 
 def render_pack(policy: Policy, templates: Path, created: dt.datetime | None = None) -> RenderedPack:
