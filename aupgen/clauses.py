@@ -117,5 +117,5 @@ def _check_template(file: YamlFile, keys: tuple, source: object, label: str) -> 
     try:
         compile_text(source)
     except TemplateSyntaxError as exc:
-        line = (file.line_of(*keys) or 0) + (exc.lineno or 1)
+        line = file.text_line(keys, exc.lineno or 1)
         raise UserError(f"{file.path}, line {line}: {label}: {exc.message} (template syntax error).") from exc
