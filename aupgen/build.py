@@ -11,6 +11,7 @@ from aupgen.assemble import assemble
 from aupgen.library import Library, load_library
 from aupgen.outputs import prepare_folder, refuse_existing, slugify, write_atomically
 from aupgen.policy import Policy
+from aupgen.record import record_for, record_path, record_yaml
 from aupgen.render import render_pack
 
 
@@ -19,8 +20,12 @@ class PackPaths:
     policy: Path
     acknowledgement: Path
 
+    @property
+    def record(self) -> Path:
+        return record_path(self.policy)
+
     def all(self) -> list[Path]:
-        return [self.policy, self.acknowledgement]
+        return [self.policy, self.acknowledgement, self.record]
 
 
 @dataclass
@@ -36,16 +41,25 @@ def pack_paths(folder: Path, org_name: str, version: int) -> PackPaths:
     return PackPaths(folder / f"{slug}-aup-v{version}.docx", folder / f"{slug}-acknowledgement-v{version}.docx")
 
 
-def build_pack(answers: Answers, library: Library, folder: Path, force: bool = False) -> BuildResult:
+def build_pack(answers: Answers, library: Library, folder: Path, force: bool = False,
+               today: dt.date | None = None) -> BuildResult:
     """Assemble, render and write the pack for resolved ``answers``; refuses to overwrite unless ``force``."""
     policy = assemble(answers.values, library)
+    return write_pack(policy, library, folder, force, today, list(answers.warnings))
+
+
+def write_pack(policy: Policy, library: Library, folder: Path, force: bool = False,
+               today: dt.date | None = None, warnings: list[str] | None = None) -> BuildResult:
+    """Render ``policy`` and write its documents and build record into ``folder``."""
     paths = pack_paths(folder, policy.org_name, policy.version)
     prepare_folder(folder)
     refuse_existing(paths.all(), force)
     pack = render_pack(policy, library.templates)
+    record = record_for(policy, library, today or dt.date.today())
     write_atomically(paths.policy, pack.policy)
     write_atomically(paths.acknowledgement, pack.acknowledgement)
-    return BuildResult(paths, policy, list(answers.warnings))
+    write_atomically(paths.record, record_yaml(record, paths.policy.name).encode("utf-8"))
+    return BuildResult(paths, policy, warnings or [])
 
 
 def build(answers_file: Path | str, folder: Path | str = ".", library_root: Path | str | None = None,
@@ -53,4 +67,4 @@ def build(answers_file: Path | str, folder: Path | str = ".", library_root: Path
     """Read ``answers_file`` and write its pack into ``folder``."""
     library = load_library(library_root)
     answers = read_answers(answers_file, library, today)
-    return build_pack(answers, library, Path(folder), force)
+    return build_pack(answers, library, Path(folder), force, today)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,12 @@ class Clause:
     file: Path
     line: int | None = None
     decides: dict[str, object] | None = None
+
+    @property
+    def revision(self) -> str:
+        """A short fingerprint of the text, condition and commitment: it changes when they do."""
+        canonical = "\x1f".join(" ".join((part or "").split()) for part in (self.text, self.when, self.commitment))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:10]
 
 
 def load_topic(file: YamlFile) -> tuple[Section, list[Clause]]:

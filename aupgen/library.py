@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from aupgen.changelog import UNVERSIONED, LibraryVersion, load_changelog
 from aupgen.clauses import Clause, Section, load_topic
 from aupgen.errors import UserError
 from aupgen.questions import Question, load_questions
@@ -12,7 +13,7 @@ from aupgen.sources import Document, Point, load_sources
 from aupgen.terms import Settings, load_settings
 from aupgen.yamlfile import read_mapping
 
-SPECIAL_FILES = {"questions.yaml", "settings.yaml", "sources.yaml"}
+SPECIAL_FILES = {"questions.yaml", "settings.yaml", "sources.yaml", "changelog.yaml"}
 SHIPPED = Path(__file__).resolve().parent / "library"
 """Where the shipped library sits inside the installed package (see pyproject.toml)."""
 
@@ -25,6 +26,12 @@ class Library:
     documents: tuple[Document, ...]
     sections: tuple[Section, ...]
     clauses: tuple[Clause, ...]
+    changelog: tuple[LibraryVersion, ...] = ()
+
+    @property
+    def version(self) -> str:
+        """The newest version in clauses/changelog.yaml."""
+        return self.changelog[0].version if self.changelog else UNVERSIONED
 
     @property
     def templates(self) -> Path:
@@ -66,7 +73,8 @@ def load_library(root: Path | str | None = None) -> Library:
     sections.sort(key=lambda s: s.order)
     order = {s.id: i for i, s in enumerate(sections)}
     clauses.sort(key=lambda c: order[c.section])  # stable: file order within a section
-    return Library(root, tuple(questions), settings, tuple(documents), tuple(sections), tuple(clauses))
+    changelog = load_changelog(folder / "changelog.yaml")
+    return Library(root, tuple(questions), settings, tuple(documents), tuple(sections), tuple(clauses), changelog)
 
 
 def _refuse_duplicates(sections: list[Section], clauses: list[Clause]) -> None:

@@ -14,6 +14,7 @@ from aupgen.expressions import ENVIRONMENT
 from aupgen.policy import Policy
 from aupgen.word import DocumentInfo, markdown_to_docx
 from aupgen.word.styles import load_style_sheet
+from aupgen.word.tracked import Revisions
 
 AUP_TEMPLATE = "aup.md.j2"
 ACKNOWLEDGEMENT_TEMPLATE = "acknowledgement.md.j2"
@@ -59,18 +60,34 @@ def _template_place(exc: BaseException, templates: Path, name: str) -> tuple[str
     return file, line
 
 
-def render_pack(policy: Policy, templates: Path, created: dt.datetime | None = None) -> RenderedPack:
-    """Render the policy and its acknowledgement form as Word documents."""
-    sheet = load_style_sheet(templates / "styles.yaml")
-    common = dict(author=policy.org_name, category="Safeguarding policy", created=created,
-                  keywords="acceptable use, safeguarding, online safety, staff conduct")
-    policy_info = DocumentInfo(
-        title=f"{policy.org_name}: {policy.title}",
+def _common_info(policy: Policy, created: dt.datetime | None) -> dict:
+    return dict(author=policy.org_name, category="Safeguarding policy", created=created,
+                keywords="acceptable use, safeguarding, online safety, staff conduct")
+
+
+def _policy_info(policy: Policy, created: dt.datetime | None, note: str = "") -> DocumentInfo:
+    return DocumentInfo(
+        title=f"{policy.org_name}: {policy.title}{note}",
         subject=f"Acceptable use of technology by adults who work with {policy.terms['children']} "
                 f"(version {policy.version})",
         comments=f"Written with aupgen {__version__} from the organisation's answers file.",
-        **common,
+        **_common_info(policy, created),
     )
+
+
+def render_redline(policy: Policy, templates: Path, created: dt.datetime | None = None) -> bytes:
+    """The policy document with the tracked changes marked in its clause texts (aupgen.redline)."""
+    sheet = load_style_sheet(templates / "styles.yaml")
+    when = created or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    return markdown_to_docx(render_markdown(policy, templates, AUP_TEMPLATE),
+                            _policy_info(policy, created, " – changes shown"), sheet, Revisions("aupgen", when))
+
+
+def render_pack(policy: Policy, templates: Path, created: dt.datetime | None = None) -> RenderedPack:
+    """Render the policy and its acknowledgement form as Word documents."""
+    sheet = load_style_sheet(templates / "styles.yaml")
+    common = _common_info(policy, created)
+    policy_info = _policy_info(policy, created)
     form_info = DocumentInfo(
         title=f"{policy.org_name}: {policy.title} – acknowledgement form",
         subject=f"Staff acknowledgement of the {policy.title} (version {policy.version})",

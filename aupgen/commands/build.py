@@ -28,4 +28,5 @@ def run(args: argparse.Namespace) -> int:
         print(f"aupgen: warning: {warning}")
     print(f"Policy:               {result.paths.policy}")
     print(f"Acknowledgement form: {result.paths.acknowledgement}")
+    print(f"Build record:         {result.paths.record}  (keep it: 'aupgen update' compares with it)")
     return 0

@@ -35,6 +35,7 @@ from aupgen.word import numbering
 from aupgen.word.oxml import (borders, cell_valign, cell_width, element, no_numbering, paragraph_rule_below, put,
                               row_options, shade)
 from aupgen.word.styles import PAGE_SIZES_CM, StyleSheet, apply_style_sheet
+from aupgen.word.tracked import DELETE_START, INSERT_START, MARKERS, Revisions
 
 BLOCKS = ("title", "clause", "unnumbered", "pagebreak", "header", "footer", "box", "form", "small")
 FIELD = re.compile(r"\{(PAGE|NUMPAGES)\}")
@@ -64,11 +65,15 @@ def _parser() -> MarkdownIt:
 PARSER = _parser()
 
 
-def markdown_to_docx(markdown: str, info: DocumentInfo, sheet: StyleSheet) -> bytes:
-    """Render ``markdown`` as a .docx and return its bytes."""
+def markdown_to_docx(markdown: str, info: DocumentInfo, sheet: StyleSheet,
+                     revisions: Revisions | None = None) -> bytes:
+    """Render ``markdown`` as a .docx and return its bytes.
+
+    With ``revisions``, text between the markers of aupgen.word.tracked becomes tracked changes.
+    """
     document = docx.Document()
     ids = apply_style_sheet(document, sheet)
-    _Writer(document, sheet, ids).write(PARSER.parse(markdown))
+    _Writer(document, sheet, ids, revisions).write(PARSER.parse(markdown))
     _core_properties(document, info, sheet)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -90,8 +95,12 @@ def _core_properties(document, info: DocumentInfo, sheet: StyleSheet) -> None:
 class _Writer:
     """Walks markdown-it's token stream and writes paragraphs, lists and tables."""
 
-    def __init__(self, document, sheet: StyleSheet, ids: numbering.NumberingIds):
+    def __init__(self, document, sheet: StyleSheet, ids: numbering.NumberingIds,
+                 revisions: Revisions | None = None):
         self.document = document
+        self.revisions = revisions
+        self.tracking: str | None = None          # 'ins' or 'del' while inside markers
+        self.kinds_in_paragraph: set[str] = set()
         self.sheet = sheet
         self.ids = ids
         self.targets: list = [document]   # where blocks go: the body, a header, a table cell
@@ -182,6 +191,11 @@ class _Writer:
             self._runs(self.paragraph, token.children or [])
 
     def _paragraph_close(self, token: Token) -> None:
+        if self.revisions is not None and self.paragraph is not None:
+            kinds = self.kinds_in_paragraph
+            if kinds in ({"ins"}, {"del"}):
+                self.revisions.mark_paragraph(self.paragraph, kinds.pop())
+        self.kinds_in_paragraph = set()
         self.paragraph = None
 
     _heading_close = _paragraph_close
@@ -283,6 +297,25 @@ class _Writer:
                 self._text(paragraph, child.content, bold, italic, strike, link)
 
     def _text(self, paragraph, text: str, bold: bool, italic: bool, strike: bool, link) -> None:
+        if self.revisions is None:
+            self._plain_text(paragraph, text, bold, italic, strike, link)
+            return
+        for piece in MARKERS.split(text):
+            if piece in (INSERT_START, DELETE_START):
+                self.tracking = "ins" if piece == INSERT_START else "del"
+            elif MARKERS.fullmatch(piece):
+                self.tracking = None
+            elif piece:
+                before = len(paragraph.runs)
+                self._plain_text(paragraph, piece, bold, italic, strike, link)
+                kind = self.tracking or "same"
+                if piece.strip() or kind != "same":
+                    self.kinds_in_paragraph.add(kind)
+                if self.tracking:
+                    for run in paragraph.runs[before:]:
+                        self.revisions.wrap_run(paragraph, run, self.tracking)
+
+    def _plain_text(self, paragraph, text: str, bold: bool, italic: bool, strike: bool, link) -> None:
         in_margin = any(name in ("header", "footer") for name in self.blocks)
         pieces = FIELD.split(text) if in_margin else [text]
         for position, piece in enumerate(pieces):

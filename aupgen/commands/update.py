@@ -1,0 +1,53 @@
+"""`aupgen update ANSWERS.yaml [-o DIR] [--library DIR]`: the next version, with what changed."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from aupgen.update import update
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "update", help="rebuild a policy against the current clause library, as its next version",
+        description="Compare the last build in DIR with what the current clause library gives for your answers. "
+                    "If anything changed, write the next version beside the last one (which is never touched), "
+                    "a change report, and a Word redline with the changes tracked.")
+    parser.add_argument("answers", type=Path, help="the setting's answers file")
+    parser.add_argument("-o", "--output", type=Path, default=Path("."), metavar="DIR",
+                        help="the folder holding the last version and its build record (default: here)")
+    parser.add_argument("--library", type=Path, metavar="DIR", help="the clause library (default: the shipped one)")
+    parser.add_argument("--approval-date", type=_date, metavar="YYYY-MM-DD",
+                        help="the date the new version is approved (default: today)")
+    parser.add_argument("--no-input", action="store_true",
+                        help="never ask: if there are new questions, list them and stop (exit 2)")
+    parser.add_argument("--force", action="store_true",
+                        help="write a new version even when nothing changed, or replace its files")
+    parser.set_defaults(run=run)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date written as YYYY-MM-DD") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    ask = None
+    if not args.no_input and sys.stdin.isatty():
+        from aupgen.wizard import ask_new_questions
+        ask = ask_new_questions
+    result = update(args.answers, args.output, args.library, ask=ask, force=args.force,
+                    approval_date=args.approval_date)
+    print(result.report)
+    if not result.written:
+        print("No new version written (nothing changed; use --force to reissue anyway).")
+        return 0
+    for path in result.written:
+        print(f"Written: {path}")
+    return 0
+
