@@ -1,18 +1,36 @@
-"""Writing files safely: safe names, never overwriting by accident, atomic replacement."""
+"""Writing files safely: safe names, never overwriting by accident, atomic replacement.
+
+A file is written to a hidden temporary file beside it (``.<name>.<pid>.<random>.part``), flushed
+to disk, then renamed over the final name in one step. A run killed at any moment therefore
+leaves either the previous file or the complete new one under the final name, never a part of
+one. A run killed outright (SIGKILL, power cut) cannot delete its temporary file; the next write
+of the same file removes such leftovers once the process that made them is gone.
+"""
 
 from __future__ import annotations
 
+import glob
 import os
 import re
+import stat
 import tempfile
+import time
 import unicodedata
 from pathlib import Path
 
 from aupgen.errors import UserError
 
+PART_SUFFIX = ".part"
+STALE_AFTER_SECONDS = 24 * 3600
+"""Where a process cannot be asked whether it is alive (not POSIX), a leftover this old is stale."""
+
 
 def slugify(name: str, fallback: str = "organisation") -> str:
-    """``St Mary's C of E Primary`` -> ``st-marys-c-of-e-primary``: safe in any file name."""
+    """``St Mary's C of E Primary`` -> ``st-marys-c-of-e-primary``: safe in any file name.
+
+    Only ``a-z``, ``0-9`` and single hyphens survive, so no slug can hold a path separator,
+    ``..``, a drive letter or a leading dot.
+    """
     ascii_text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     ascii_text = ascii_text.replace("'", "").replace("’", "")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
@@ -20,42 +38,132 @@ def slugify(name: str, fallback: str = "organisation") -> str:
 
 
 def prepare_folder(folder: Path) -> None:
-    """Create ``folder`` if needed and make sure files can be written there."""
+    """Create ``folder`` if needed and make sure files can be written there (by writing one)."""
+    folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{folder} is a file, not a folder; choose another output folder with -o.")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UserError(f"{folder}: cannot create the output folder ({exc.strerror}).") from exc
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise UserError(f"{folder}: cannot write to the output folder (permission denied).")
+        raise UserError(f"{folder}: cannot create the output folder ({_reason(exc)}); "
+                        "choose another folder with -o.") from exc
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".aupgen-write-test.", suffix=PART_SUFFIX, dir=folder)
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as exc:
+        raise UserError(f"{folder}: cannot write to the output folder ({_reason(exc)}); "
+                        "choose another folder with -o.") from exc
 
 
 def refuse_existing(paths: list[Path], force: bool) -> None:
     """Stop before writing anything if a file would be overwritten (unless ``force``)."""
     if force:
         return
-    existing = [p for p in paths if p.exists()]
-    if existing:
-        names = ", ".join(str(p) for p in existing)
-        raise UserError(f"{names} already exist{'s' if len(existing) == 1 else ''} and may hold your edits; "
-                        "nothing was written (move it away, raise policy_version, or use --force to replace it).")
+    existing = [str(p) for p in paths if Path(p).exists()]
+    if not existing:
+        return
+    names = existing[0] if len(existing) == 1 else f"{', '.join(existing[:-1])} and {existing[-1]}"
+    verb, pronoun = ("exists", "it") if len(existing) == 1 else ("exist", "them")
+    raise UserError(f"{names} already {verb} and may hold your edits, so nothing was written "
+                    f"(move {pronoun} away, raise policy_version, or use --force to replace {pronoun}).")
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    """Write ``data`` to a temporary file beside ``path``, then rename it into place.
+
+    The new file keeps the permissions of the one it replaces (or gets the usual ones for a new
+    file), and leftovers of earlier killed runs for the same ``path`` are removed first.
+    """
+    path = Path(path)
+    remove_stale_parts(path)
+    temporary: str | None = None
     try:
+        handle, temporary = tempfile.mkstemp(prefix=f"{_part_prefix(path)}{os.getpid()}.",
+                                             suffix=PART_SUFFIX, dir=path.parent)
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
+        os.chmod(temporary, _mode_for(path))
         os.replace(temporary, path)
-    except BaseException as exc:
+        temporary = None
+    except OSError as exc:
+        raise UserError(f"{path}: could not be written ({_reason(exc)}); any earlier file of that name "
+                        "is unchanged.") from exc
+    finally:
+        if temporary is not None:
+            _remove(Path(temporary))
+    _sync_folder(path.parent)
+
+
+def remove_stale_parts(path: Path) -> list[Path]:
+    """Delete temporary files left beside ``path`` by runs that were killed; return them."""
+    path = Path(path)
+    removed = []
+    pattern = glob.escape(_part_prefix(path)) + "*" + PART_SUFFIX
+    for part in path.parent.glob(pattern):
+        if _is_stale(part, len(_part_prefix(path))):
+            _remove(part)
+            removed.append(part)
+    return removed
+
+
+def _part_prefix(path: Path) -> str:
+    return f".{path.name[:100]}."
+
+
+def _is_stale(part: Path, prefix_length: int) -> bool:
+    """A leftover is stale when the process that wrote it (its pid is in the name) has gone."""
+    pid_text = part.name[prefix_length:].split(".", 1)[0]
+    if not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    if os.name != "posix":
         try:
-            os.unlink(temporary)
-        except FileNotFoundError:
-            pass
-        if isinstance(exc, OSError):
-            raise UserError(f"{path}: could not be written ({exc.strerror}).") from exc
-        raise
+            return time.time() - part.stat().st_mtime > STALE_AFTER_SECONDS
+        except OSError:
+            return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # alive, but someone else's
+    return False
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable; not every file system allows it, and that is fine."""
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror.lower() if exc.strerror else str(exc)
