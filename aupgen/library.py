@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from aupgen.changelog import UNVERSIONED, LibraryVersion, load_changelog
@@ -40,7 +41,7 @@ class Library:
     def question(self, question_id: str) -> Question:
         return next(q for q in self.questions if q.id == question_id)
 
-    @property
+    @cached_property
     def points(self) -> dict[str, Point]:
         return {point.id: point for doc in self.documents for point in doc.points}
 

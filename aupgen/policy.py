@@ -12,12 +12,21 @@ from aupgen.sources import Document, Point
 
 
 @dataclass(frozen=True)
+class Citation:
+    """The points of one guidance document a clause implements."""
+
+    document: str     # the document's short name
+    refs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class PolicyClause:
     id: str
     number: str
     text: MarkdownText
     sources: tuple[str, ...]
     commitment: MarkdownText | None
+    citations: tuple[Citation, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ class Document:
     date: str
     kind: str
     points: tuple[Point, ...]
+    short: str = ""
+    """A short name for citations ("E-Safety booklet"); the title when not given."""
 
 
 def load_sources(file: YamlFile) -> list[Document]:
@@ -50,5 +52,6 @@ def load_sources(file: YamlFile) -> list[Document]:
             points.append(Point(item["id"], doc["id"], item["ref"], item["summary"],
                                 item.get("out_of_scope"), item.get("note")))
         documents.append(Document(doc["id"], doc["title"], str(doc.get("publisher", "")),
-                                  str(doc.get("date", "")), str(doc.get("kind", "")), tuple(points)))
+                                  str(doc.get("date", "")), str(doc.get("kind", "")), tuple(points),
+                                  str(doc.get("short") or doc["title"])))
     return documents

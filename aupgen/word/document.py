@@ -425,7 +425,7 @@ class _Writer:
         lengths = [1.0] * columns
         for c_index in range(columns):
             texts = [len(row[c_index].content) for row in rows if c_index < len(row)]
-            lengths[c_index] = min(max(max(texts or [1]), 6), 70)
+            lengths[c_index] = min(max(max(texts or [1]), 9), 70)
         scale = total / sum(lengths)
         widths = [int(length * scale) for length in lengths]
         widths[-1] = total - sum(widths[:-1])
