@@ -74,7 +74,7 @@ def update(answers_file: Path | str, folder: Path | str = ".", library_root: Pat
             raise UserError(f"{answers_file}: the clause library now asks {len(applicable)} new "
                             f"question{'s' if len(applicable) > 1 else ''} this file does not answer: {names}; "
                             "answer them in the file or run aupgen update in a terminal.")
-        new_answers = ask(applicable, context_values)
+        new_answers = ask(applicable, clause_context(context_values, library) | {"today": today})
         raw.update(new_answers)
         _append_answers(answers_file, new_answers, library, today)
 
