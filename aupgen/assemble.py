@@ -36,7 +36,7 @@ def assemble(values: Mapping[str, Any], library: Library,
     context = clause_context(values, library)
     sections: list[PolicySection] = []
     for section in library.sections:
-        chosen = [c for c in library.clauses if c.section == section.id and (c.when is None or _run(c, "condition 'when'", evaluate, c.when, context))]
+        chosen = [c for c in library.clauses if c.section == section.id and (c.when is None or _run(c, "condition 'when'", _holds, c.when, context))]
         if not chosen:
             continue
         number = len(sections) + 1
@@ -81,6 +81,11 @@ def assemble(values: Mapping[str, Any], library: Library,
         review_months=review_months,
         history=history,
     )
+
+
+def _holds(source: str, context: Mapping[str, Any]) -> bool:
+    """Whether a `when` holds; a misspelt name fails here, not later."""
+    return bool(evaluate(source, context))
 
 
 def _run(item: Clause | Section, part: str, function, source: str, context: Mapping[str, Any]) -> Any:
