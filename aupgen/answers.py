@@ -58,8 +58,8 @@ def resolve(raw: Mapping[str, Any], library: Library, today: dt.date | None = No
             value = question.empty_value()
         elif given is None or (given == "" and not question.required):
             if question.required and question.default is None and not question.defaults:
-                raise UserError(f"{where(None)}: the answer to '{question.id}' ({question.prompt.rstrip('?')}) "
-                                f"is missing; add a line such as '{question.id}: ...'.")
+                raise UserError(f"{where(None)}: the required answer '{question.id}' is missing; add a line "
+                                f"such as '{question.id}: …' answering “{question.prompt.strip()}”")
             value = question.default_value(context)
         else:
             value = check_value(question, given, where(question.id))
@@ -85,7 +85,8 @@ def check_value(question: Question, value: Any, at: str) -> Any:
     if kind == "choice":
         if not isinstance(value, str) or value not in question.values:
             raise UserError(f"{at}: {quote(value)} is not a choice for {question.id}{did_you_mean(value, question.values)}; "
-                            f"expected one of {', '.join(question.values)}.")
+                            f"expected one of {', '.join(question.values)}"
+                            f"{' (a bare yes or no reads as true or false)' if isinstance(value, bool) else ''}.")
         return value
     if kind == "multi":
         if not isinstance(value, list):
