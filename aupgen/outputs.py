@@ -25,14 +25,20 @@ STALE_AFTER_SECONDS = 24 * 3600
 """Where a process cannot be asked whether it is alive (not POSIX), a leftover this old is stale."""
 
 
+_LETTERS = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE",
+                          "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "TH", "ð": "d", "Ð": "D"})
+"""Letters NFKD does not take apart into a plain letter and an accent."""
+
+
 def slugify(name: str, fallback: str = "organisation") -> str:
     """``St Mary's C of E Primary`` -> ``st-marys-c-of-e-primary``: safe in any file name.
 
     Only ``a-z``, ``0-9`` and single hyphens survive, so no slug can hold a path separator,
     ``..``, a drive letter or a leading dot.
     """
-    ascii_text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    ascii_text = ascii_text.replace("'", "").replace("’", "")
+    name = name.replace("'", "").replace("’", "").translate(_LETTERS)
+    decomposed = unicodedata.normalize("NFKD", name)  # é -> e + accent; a dash or 学 -> a word break
+    ascii_text = "".join(c if c.isascii() else "" if unicodedata.combining(c) else " " for c in decomposed)
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:60].strip("-") or fallback
 
