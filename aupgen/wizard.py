@@ -26,6 +26,8 @@ from aupgen.terms import terms_for
 
 BUILD, CHANGE, QUIT, BACK = "build", "change", "quit", "back"
 _WHOLE_NUMBER = re.compile(r"[+-]?\d+")
+TICK_HELP = "(↑ ↓ to move, Space to tick or untick, Enter when done)"
+_PLAIN_WORDS = {"org": "organisation"}
 
 
 @dataclass
@@ -166,6 +168,9 @@ class Wizard:
             self._say(_dim(f"  {line}", self.out))
         value = ask_question(question, suggested, default)
         self.entries[question.id] = Entry(value, follows_default=default is not None and value == default)
+        if question.type == "multi" and len(value) > 1:  # questionary shows only "done (N selections)"
+            for line in textwrap.wrap(answer_label(question, value), _width() - 4):
+                self._say(_dim(f"    {line}", self.out))
 
     def _position(self, current: Question) -> tuple[int, int]:
         """Which question this is, and about how many there are, given the answers so far."""
@@ -198,7 +203,7 @@ def ask_question(question: Question, suggested: Any, default: Any) -> Any:
     if kind == "multi":
         ticked = suggested if isinstance(suggested, list) else []
         choices = [questionary.Choice(c.label, c.value, checked=c.value in ticked) for c in question.choices]
-        chosen = questionary.checkbox(question.prompt, choices=choices,
+        chosen = questionary.checkbox(question.prompt, choices=choices, instruction=TICK_HELP,
                                       validate=lambda picked: _verdict(question, picked)).unsafe_ask()
         return check_value(question, chosen, question.id)
     if kind == "bool":
@@ -241,7 +246,7 @@ def _as_text(value: Any) -> str:
 
 def short_name(question: Question) -> str:
     """A few words naming the question in the summary: its id in plain words."""
-    words = question.id.replace("_", " ")
+    words = " ".join(_PLAIN_WORDS.get(word, word) for word in question.id.split("_"))
     return words[:1].upper() + words[1:]
 
 

@@ -370,7 +370,7 @@ def test_end_of_input_keeps_the_answers_so_far(tmp_path, library):
     resume = tmp_path / "out" / RESUME_NAME
     assert yaml.safe_load(resume.read_text())["org_type"] == "sports_club"
     assert not list((tmp_path / "out").glob("*.docx"))
-    assert "Your answers so far are saved in" in term.screen.text()
+    assert "your answers so far are saved in" in term.screen.text()
 
 
 def test_an_unfinished_run_is_offered_next_time(tmp_path, library):
@@ -394,7 +394,7 @@ def test_the_review_screen_changes_an_answer_and_defaults_follow(tmp_path, libra
     review_choose(term, "Change an answer…")
     frame = term.prompt()
     assert "Which answer do you want to change?" in frame
-    choose(term, frame, "Org type: Primary school")
+    choose(term, frame, "Organisation type: Primary school")
     frame = term.prompt()
     answer(term, library.question("org_type"), "sports_club", frame)
     term.expect("now follows your change")

@@ -66,8 +66,8 @@ def new(output_dir: Path, answers: Path | None, library: Library, today: dt.date
             wizard.prefill = prefill
             say(f"Your answers from {answers} are filled in: press Enter to keep each one.")
         else:
-            say(f"aupgen will ask about {len(library.questions)} questions about your setting; "
-                "it takes about ten minutes.")
+            say(f"aupgen will ask about {len(library.questions)} questions about your setting "
+                "(about ten minutes).")
         say("Press Ctrl-C at any time: your answers so far are kept.")
         action = wizard.run()
         return _finish(wizard, action, output_dir, answers, resume, library, today, say)
@@ -79,8 +79,8 @@ def new(output_dir: Path, answers: Path | None, library: Library, today: dt.date
             return INTERRUPTED
         write_resume_file(resume, values, library, output_dir, today)
         how = "Stopped" if isinstance(stop, KeyboardInterrupt) else "Stopped at the end of the input"
-        say(f"{how}. No documents were written. Your answers so far are saved in {resume}; "
-            f"continue with: aupgen new --answers {command_path(resume)} -o {command_path(output_dir)}")
+        say(f"{how}. No documents were written; your answers so far are saved in {resume}.")
+        say(f"Continue with: aupgen new --answers {command_path(resume)} -o {command_path(output_dir)}")
         return INTERRUPTED
 
 
@@ -108,14 +108,18 @@ def _finish(wizard: Wizard, action: str, output_dir: Path, answers: Path | None,
         say(f"Your answers are saved in {target}.")
         say(f"Build the policy pack with: {rebuild}")
         return 0
+    say("")
+    say("Writing your policy pack…")
     try:
         result = build_pack(read_answers(target, library, today), library, output_dir)
     except UserError:
         say(f"Your answers are saved in {target}.")
         raise
+    except KeyboardInterrupt:
+        say(f"Stopped while writing the documents. Your answers are saved in {target}; build with: {rebuild}")
+        return INTERRUPTED
     for warning in result.warnings:
         say(f"aupgen: warning: {warning}")
-    say("")
     say("Done. Your files:")
     say(f"  Answers:              {target}")
     say(f"  Policy:               {result.paths.policy}")
@@ -142,8 +146,8 @@ def _free_version(wizard: Wizard, output_dir: Path, library: Library, say) -> bo
     later = next((v for v in range(version + 1, limit + 1)
                   if not any(p.exists() for p in pack_paths(output_dir, org_name, v).all())), None)
     say("")
-    say(f"Version {version} of this policy pack is already in {output_dir} "
-        f"({', '.join(p.name for p in existing)}) and may hold your edits; aupgen never overwrites it.")
+    say(f"Version {version} of this policy pack is already in {output_dir} ({existing[0].name}…) "
+        "and may hold your edits; aupgen never overwrites it.")
     choices = []
     if later is not None:
         choices.append(questionary.Choice(f"Make this version {later} (a new version for everyone to sign)", later))
