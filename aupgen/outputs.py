@@ -16,6 +16,7 @@ import stat
 import tempfile
 import time
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 
 from aupgen.errors import UserError
@@ -81,26 +82,49 @@ def write_atomically(path: Path, data: bytes) -> None:
     The new file keeps the permissions of the one it replaces (or gets the usual ones for a new
     file), and leftovers of earlier killed runs for the same ``path`` are removed first.
     """
-    path = Path(path)
-    remove_stale_parts(path)
-    temporary: str | None = None
+    write_all_atomically({Path(path): data})
+
+
+def write_all_atomically(files: Mapping[Path, bytes]) -> None:
+    """Write several files as one step, as far as a file system allows.
+
+    Every file is written in full to its temporary file first; only then are they renamed into
+    place, one after another. A run stopped while writing leaves all the previous files; only a
+    stop in the instant between two renames can leave a mix of old and new (each one whole).
+    """
+    pending: dict[Path, str] = {}
+    path = Path(".")
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f"{_part_prefix(path)}{os.getpid()}.",
-                                             suffix=PART_SUFFIX, dir=path.parent)
+        for path, data in ((Path(p), d) for p, d in files.items()):
+            remove_stale_parts(path)
+            pending[path] = _write_temporary(path, data)
+        for path, temporary in list(pending.items()):
+            os.replace(temporary, path)
+            del pending[path]
+    except OSError as exc:
+        raise UserError(f"{path}: could not be written ({_reason(exc)}); any earlier file of that name "
+                        "is unchanged.") from exc
+    finally:
+        for temporary in pending.values():
+            _remove(Path(temporary))
+    for folder in {Path(p).parent for p in files}:
+        _sync_folder(folder)
+
+
+def _write_temporary(path: Path, data: bytes) -> str:
+    """Write ``data`` in full to a new hidden temporary file beside ``path``; return its name."""
+    handle, temporary = tempfile.mkstemp(prefix=f"{_part_prefix(path)}{os.getpid()}.",
+                                         suffix=PART_SUFFIX, dir=path.parent)
+    try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, _mode_for(path))
-        os.replace(temporary, path)
-        temporary = None
-    except OSError as exc:
-        raise UserError(f"{path}: could not be written ({_reason(exc)}); any earlier file of that name "
-                        "is unchanged.") from exc
-    finally:
-        if temporary is not None:
-            _remove(Path(temporary))
-    _sync_folder(path.parent)
+    except BaseException:
+        _remove(Path(temporary))
+        raise
+    return temporary
 
 
 def remove_stale_parts(path: Path) -> list[Path]:
