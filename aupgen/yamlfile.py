@@ -1,14 +1,17 @@
 """Read YAML files safely, and say where in them something is wrong.
 
-Only ``yaml.safe_load`` builds data (a ``!!python/...`` tag is refused). Before it runs, one pass
-over the parser's events refuses what safe_load would accept but we must not: a key given twice
-(the first answer would be lost silently), an alias bomb, and nesting deep enough to exhaust
-Python's stack.
+Data is built only by PyYAML's safe loader (``yaml.safe_load``, or the same SafeConstructor over
+libyaml's faster parser, ``CSafeLoader``, where it is installed): a ``!!python/...`` tag is refused.
+Before anything is built, one pass over the parser's events refuses what safe_load would accept but
+we must not: a key given twice (the first answer would be lost silently), an alias bomb, and
+nesting deep enough to exhaust the stack. When the fast parser finds a problem, the file is read
+again with the pure-Python one, whose messages and line numbers the errors below are written for.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +28,8 @@ MAX_NODES = 200_000
 MAX_DEPTH = 50
 """Deepest nesting of lists and mappings; our files use three or four levels."""
 
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+
 
 @dataclass
 class YamlFile:
@@ -38,7 +43,7 @@ class YamlFile:
     def node_at(self, *keys: str | int) -> tuple[yaml.Node | None, int | None]:
         """The node of the value at ``keys`` (None if absent) and the 1-based line of its key."""
         if self._root is None:
-            self._root = yaml.compose(self.text, Loader=yaml.SafeLoader)
+            self._root = yaml.compose(self.text, Loader=_FAST_LOADER or yaml.SafeLoader)
         node: yaml.Node | None = self._root
         line = None
         for key in keys:
@@ -82,8 +87,14 @@ def read_yaml(path: Path | str, what: str = "file") -> YamlFile:
     text = _read_text(path, what)
     if not text.strip():
         raise UserError(f"{path} is empty; expected a YAML {what}.")
+    fast = _load_fast(path, text)
+    if fast is not None:
+        data, root = fast
+        if data is None:
+            raise UserError(f"{path} holds no data, only comments; expected a YAML {what}.")
+        return YamlFile(path, text, data, root)
     try:
-        _check_structure(path, text)
+        _check_structure(path, yaml.parse(text, Loader=yaml.SafeLoader))
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         raise UserError(_syntax_message(path, exc)) from exc
@@ -98,6 +109,25 @@ def read_yaml(path: Path | str, what: str = "file") -> YamlFile:
     if data is None:
         raise UserError(f"{path} holds no data, only comments; expected a YAML {what}.")
     return YamlFile(path, text, data)
+
+
+def _load_fast(path: Path, text: str) -> tuple[object, yaml.Node | None] | None:
+    """Parse and build with libyaml; None if it is missing or finds any problem (the slow path reports it)."""
+    if _FAST_LOADER is None:
+        return None
+    try:
+        _check_structure(path, yaml.parse(text, Loader=_FAST_LOADER))  # before composing: depth
+        loader = _FAST_LOADER(text)
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
+    except UserError:
+        raise
+    except Exception:  # a syntax error, a bad date…: read again with the pure-Python parser
+        return None
+    return data, root
 
 
 def read_mapping(path: Path | str, what: str = "file") -> YamlFile:
@@ -147,7 +177,7 @@ class _Collection:
     children: int = 0
 
 
-def _check_structure(path: Path, text: str) -> None:
+def _check_structure(path: Path, events: Iterable[yaml.Event]) -> None:
     """Refuse duplicate keys, alias bombs and deep nesting, in one pass over the parse events.
 
     Syntax errors are left to propagate as YAML errors, with the parser's line.
@@ -169,7 +199,7 @@ def _check_structure(path: Path, text: str) -> None:
             parent.keys[key] = line
         parent.children += 1
 
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in events:
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             if len(open_) >= MAX_DEPTH:
                 raise UserError(f"{where(path, event.start_mark.line + 1)}: lists and mappings are nested "
