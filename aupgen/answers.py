@@ -133,7 +133,21 @@ def _check_text(question: Question, value: Any, at: str) -> str:
     return text
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+"""Dates outside these years are typing mistakes (and 9999-12-31 plus a review period overflows)."""
+
+
 def _check_date(value: Any, at: str) -> dt.date:
+    date = _as_date(value)
+    if date is None:
+        raise UserError(f"{at}: expected a date written as YYYY-MM-DD, such as 2026-09-01, not {_describe(value)}.")
+    if not FIRST_YEAR <= date.year <= LAST_YEAR:
+        raise UserError(f"{at}: {date.isoformat()} is not a likely date; expected one between {FIRST_YEAR} and "
+                        f"{LAST_YEAR}, written as YYYY-MM-DD.")
+    return date
+
+
+def _as_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -142,8 +156,8 @@ def _check_date(value: Any, at: str) -> dt.date:
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
-            pass
-    raise UserError(f"{at}: expected a date written as YYYY-MM-DD, such as 2026-09-01, not {_describe(value)}.")
+            return None
+    return None
 
 
 def _describe(value: Any) -> str:

@@ -205,6 +205,8 @@ def test_top_level_not_a_mapping(refuse, text, found):
     ("approval_date", "next Tuesday", "expected a date written as YYYY-MM-DD"),
     ("approval_date", "2026-02-30", "not a valid date"),
     ("approval_date", "2026-13-45", "not a valid date"),
+    ("approval_date", "9999-12-31", "expected one between 1900 and 2999"),
+    ("approval_date", "'0026-09-01'", "expected one between 1900 and 2999"),
     ("has_technicians", "sometimes", "expected yes or no"),
     ("review_months", "twelve", "expected a whole number"),
     ("review_months", "12.5", "expected a whole number"),
