@@ -11,7 +11,7 @@ from aupgen.clauses import Clause, Section
 from aupgen.errors import UserError
 from aupgen.expressions import evaluate, render_text
 from aupgen.library import Library
-from aupgen.policy import Citation, CitedDocument, CitedPoint, HistoryEntry, Policy, PolicyClause, PolicySection
+from aupgen.policy import CitedDocument, CitedPoint, HistoryEntry, Policy, PolicyClause, PolicySection
 from aupgen.terms import terms_for
 
 MAX_COMMITMENTS = 12
@@ -47,7 +47,7 @@ def assemble(values: Mapping[str, Any], library: Library,
                 text=_run(clause, "text", render_text, clause.text, context),
                 sources=clause.sources,
                 commitment=_run(clause, "commitment", render_text, clause.commitment, context) if clause.commitment else None,
-                citations=_citations(clause.sources, library),
+                citations=library.citations[clause.id],
             )
             for index, clause in enumerate(chosen, start=1)
         )
@@ -99,16 +99,6 @@ def _run(item: Clause | Section, part: str, function, source: str, context: Mapp
             place = f"{item.file}, section '{item.id}'"
         raise UserError(f"{place}: its {part} could not be worked out from these answers "
                         f"({type(exc).__name__}: {exc}).") from exc
-
-
-def _citations(point_ids: tuple[str, ...], library: Library) -> tuple[Citation, ...]:
-    """A clause's sources grouped by document, in register order."""
-    points = library.points
-    return tuple(
-        Citation(document.short, tuple(points[p].ref for p in point_ids if points.get(p) and points[p].document == document.id))
-        for document in library.documents
-        if any(points.get(p) and points[p].document == document.id for p in point_ids)
-    )
 
 
 def _cited_documents(clauses: list[PolicyClause], library: Library) -> tuple[CitedDocument, ...]:

@@ -90,8 +90,20 @@ def evaluate(source: str, context: Mapping[str, Any]) -> Any:
 
 
 def render_text(source: str, context: Mapping[str, Any]) -> MarkdownText:
-    """Render a Markdown+Jinja text with ``context``; the result is Markdown."""
-    return MarkdownText(compile_text(source).render(**context).strip())
+    """Render a Markdown+Jinja text with ``context``; the result is Markdown.
+
+    The context is shared with the template rather than copied (it is read-only in the sandbox),
+    which keeps assembling a policy of a hundred clauses fast.
+    """
+    if "{" not in source:
+        return MarkdownText(source.strip())
+    template = compile_text(source)
+    shared = template.new_context(dict(context) if not isinstance(context, dict) else context, shared=True)
+    try:
+        text = ENVIRONMENT.concat(template.root_render_func(shared))  # type: ignore[attr-defined]
+    except Exception:
+        return MarkdownText(template.render(**context).strip())  # re-raise through Jinja's own error handling
+    return MarkdownText(text.strip())
 
 
 def names_in(source: str) -> set[str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from aupgen.changelog import UNVERSIONED, LibraryVersion, load_changelog
 from aupgen.clauses import Clause, Section, load_topic
 from aupgen.errors import UserError
+from aupgen.policy import Citation
 from aupgen.questions import Question, load_questions
 from aupgen.sources import Document, Point, load_sources
 from aupgen.terms import Settings, load_settings
@@ -40,6 +41,20 @@ class Library:
 
     def question(self, question_id: str) -> Question:
         return next(q for q in self.questions if q.id == question_id)
+
+    @cached_property
+    def citations(self) -> dict[str, tuple[Citation, ...]]:
+        """Each clause's sources grouped by guidance document, in register order."""
+        points = self.points
+        return {
+            clause.id: tuple(
+                Citation(document.short, tuple(points[p].ref for p in clause.sources
+                                               if p in points and points[p].document == document.id))
+                for document in self.documents
+                if any(p in points and points[p].document == document.id for p in clause.sources)
+            )
+            for clause in self.clauses
+        }
 
     @cached_property
     def points(self) -> dict[str, Point]:

@@ -208,15 +208,42 @@ def _assembly_problems(library: Library) -> list[str]:
                 for value in values:
                     if all(results[value] != results[other] for other in values if other != value):
                         live.add(value)
+        named = _named_values(library, question)
         for value in values:
+            if question.type != "bool" and value not in named:
+                live.discard(value)
             if value not in live:
-                note(f"{library.root / 'clauses' / 'questions.yaml'}, question '{question.id}': choosing "
-                     f"'{value}' never changes the policy (a dead option); give it a clause whose 'when' "
-                     "depends on it.")
+                why = "no clause's 'when' names it" if value not in named and question.type != "bool" \
+                    else "it never changes the policy"
+                note(f"{library.root / 'clauses' / 'questions.yaml'}, question '{question.id}': '{value}' is a "
+                     f"dead option ({why}); give it a clause whose 'when' depends on it.")
     for key, problem in first.items():
         more = repeats.get(key, 0)
         problems.append(problem if not more else f"{problem[:-1]} (and in {more} more answer set{'s' if more > 1 else ''}).")
     return problems
+
+
+def _named_values(library: Library, question: Question) -> set[Any]:
+    """The values of ``question`` that some clause's `when` names (settings name each org_type)."""
+    conditions = [clause.when for clause in library.clauses if clause.when]
+    if question.type == "choice" and any(question.id in _negated_names(c) for c in conditions):
+        return set(question.values)  # "x != 'a'" speaks for every other value of a single choice
+    named = {value for condition in conditions
+             for name, value in compared_constants(condition) if name == question.id}
+    if question.id == "org_type":
+        named |= set(library.settings.org_types)
+    return named
+
+
+def _negated_names(source: str) -> set[str]:
+    """Names compared with != or 'not in' in an expression."""
+    tree = ENVIRONMENT.parse("{{ " + source + " }}")
+    found: set[str] = set()
+    for compare in tree.find_all(nodes.Compare):
+        if any(op.op in ("ne", "notin") for op in compare.ops):
+            operands = [compare.expr] + [op.expr for op in compare.ops]
+            found |= {o.name for o in operands if isinstance(o, nodes.Name)}
+    return found
 
 
 def _policy_problems(policy: Policy, library: Library, raw: dict[str, Any]) -> Iterator[tuple[object, str]]:

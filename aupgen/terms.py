@@ -43,7 +43,7 @@ def terms_for(answers: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
     org_type = answers.get("org_type") or "other"
     words = dict(settings.org_types.get(org_type) or settings.org_types.get("other") or {})
     people = list(answers.get("people") or [])
-    names = [words["governors"] if kind == "governors" else settings.people.get(kind, kind) for kind in people]
+    names = [words.get(kind) or settings.people.get(kind, kind) for kind in people]
     terms: dict[str, Any] = dict(words)
     terms.update(
         adults=join_words(names) if names else "adults",

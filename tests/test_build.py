@@ -186,7 +186,7 @@ def test_acknowledgement_form(built, example):
     assert commitments == [plain(c) for c in result.policy.commitments]
 
     labels = [row.cells[0].text for table in document.tables for row in table.rows]
-    for field in ("Name", "Role", "Signature", "Date", "Received by"):
+    for field in ("Name", "Role", "Signature", "Date", "Office use: received by"):
         assert field in labels
     assert values["return_to"] in text
     assert "Declaration" in text

@@ -125,9 +125,17 @@ def test_clause_citing_nothing_or_unknown_points(copy):
 
 def test_dead_option(copy):
     edit(copy / "clauses" / "questions.yaml", lambda d: next(
-        q for q in d["questions"] if q["id"] == "personal_devices")["choices"].append(
-        {"value": "anywhere", "label": "Anywhere at all"}))
-    only(check_library(copy), "personal_devices", "'anywhere'", "dead option")
+        q for q in d["questions"] if q["id"] == "contact_channels")["choices"].append(
+        {"value": "carrier_pigeon", "label": "Carrier pigeon"}))
+    only(check_library(copy), "contact_channels", "'carrier_pigeon'", "dead option")
+
+
+def test_choice_no_clause_names_is_dead(copy):
+    """A new choice that no `when` names is dead, even if it changes the policy by dropping clauses."""
+    edit(copy / "clauses" / "questions.yaml", lambda d: next(
+        q for q in d["questions"] if q["id"] == "photo_consent")["choices"].append(
+        {"value": "verbal_consent", "label": "Verbal consent"}))
+    only(check_library(copy), "photo_consent", "'verbal_consent'", "no clause's 'when' names it")
 
 
 def test_contradiction_on_one_choice(copy):

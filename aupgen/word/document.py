@@ -115,6 +115,14 @@ class _Writer:
 
     # -- the token walk -------------------------------------------------------------------
     def write(self, tokens: list[Token]) -> None:
+        self._walk(tokens)
+        body = self.document.element.body
+        last = body[-2] if len(body) > 1 else None  # the final element before w:sectPr
+        if last is not None and last.tag == qn("w:p") and last.pPr is not None \
+                and last.pPr.pStyle is not None and last.pPr.pStyle.val == "Spacer":
+            body.remove(last)  # no trailing spacer: it could push the end onto a page of its own
+
+    def _walk(self, tokens: list[Token]) -> None:
         index = 0
         while index < len(tokens):
             token = tokens[index]
@@ -148,6 +156,8 @@ class _Writer:
             name = self.blocks.pop()
             if name in ("header", "footer", "box"):
                 self.targets.pop()
+            if name == "box":
+                self._spacer()
 
     def _heading_open(self, token: Token) -> None:
         level = int(token.tag[1])
@@ -232,6 +242,12 @@ class _Writer:
     def _blockquote_close(self, token: Token) -> None:
         self.blocks.pop()
         self.targets.pop()
+        self._spacer()
+
+    def _spacer(self) -> None:
+        """A small empty paragraph after a table: breathing space, and Word keeps tables apart."""
+        if self.targets[-1] is self.document:
+            self._new_paragraph("Spacer")
 
     def _fence(self, token: Token) -> None:
         for line in token.content.rstrip("\n").split("\n"):
@@ -410,13 +426,14 @@ class _Writer:
                 paragraph.style = "Table Text"
                 if c_index < len(row):
                     self._runs(paragraph, row[c_index].children or [])
-                label = form and c_index == 0
+                label = form and c_index % 2 == 0
                 if is_header or label:
                     shade(cell, self.sheet.colours["table_header_fill"])
                     for run in paragraph.runs:
                         run.bold = True
                 if form:
                     cell_valign(cell)
+        self._spacer()
 
     def _column_widths(self, rows: list[list[Token]], columns: int, form: bool) -> list[int]:
         total = self._width_here()

@@ -123,6 +123,10 @@ def apply_style_sheet(document: Document, sheet: StyleSheet) -> numbering.Number
     _font(table_text, sheet.body_font, sheet.sizes["small"])
     table_text.paragraph_format.space_after = Pt(2)
     table_text.paragraph_format.line_spacing = 1.0
+    spacer = _paragraph_style(styles, "Spacer", "Normal")
+    spacer.font.size = Pt(4)
+    spacer.paragraph_format.space_before = spacer.paragraph_format.space_after = Pt(0)
+    spacer.paragraph_format.line_spacing = 1.0
     small = _paragraph_style(styles, "Small Print", "Normal")
     _font(small, sheet.body_font, sheet.sizes["small"], colour=sheet.colour("muted"))
     cover = _paragraph_style(styles, "Cover Text", "Normal")
