@@ -196,3 +196,20 @@ def test_update_never_overwrites_an_existing_next_version(setting):
     with pytest.raises(UserError, match="already exist"):
         update(answers, out, library_root=v2)
     assert snapshot(out) == before
+
+
+def test_update_asks_only_the_new_question_through_the_real_prompt(setting):
+    """In a terminal, `aupgen update` asks the new question with questionary, and nothing else."""
+    from aupgen.commands.update import ask_in_terminal
+    from test_wizard import Terminal, choose
+
+    answers, out, _, v2 = setting
+    term = Terminal().run(lambda screen: update(answers, out, library_root=v2, ask=ask_in_terminal))
+    frame = term.prompt()
+    assert "May adults use memory sticks?" in frame
+    choose(term, frame, "Encrypted only")
+    result = term.finish()
+    assert term.prompt(end_ok=True) is None  # no other question was asked
+    assert "memory_sticks: encrypted_only" in answers.read_text()
+    assert [q.id for q in result.changes.new_questions] == ["memory_sticks"]
+    assert "devices.storage" not in {c.clause_id for c in result.changes.clauses}  # its condition is false
