@@ -1,0 +1,127 @@
+"""How fast aupgen builds: a few figures, printed, for a person to read (no pass or fail).
+
+    python bench/build_speed.py                 # 20 generated answer sets
+    python bench/build_speed.py -n 100 --library path/to/library --answers examples/youth-football-club.yaml
+
+Figures: time to load the clause library; to resolve and assemble one answers file; to render its
+pack (policy and acknowledgement form, as Word bytes); and packs per minute over N answer sets
+generated at random from the question data (resolve + assemble + render, in memory).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import statistics
+import string
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from aupgen.answers import base_context, check_value, read_answers, resolve
+from aupgen.assemble import assemble
+from aupgen.library import Library, load_library
+from aupgen.questions import Question
+from aupgen.render import render_pack
+from aupgen.terms import terms_for
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = dt.date(2026, 9, 1)
+
+
+def timed(function: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    """Median seconds of ``repeat`` calls, and the last result."""
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def random_value(question: Question, rng: random.Random) -> Any:
+    """A valid answer to ``question``, picked at random."""
+    if question.type == "text":
+        if question.validate == "email_or_phone":
+            return f"{rng.choice(['office', 'dsl', 'welfare'])}@{rng.choice(['school', 'club'])}.example.org"
+        words = ["St", "Mary's", "Oak", "Riverside", "*C of E*", "Youth", "Club", "Academy", "Ysgol", "😀", "&"]
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 6)))
+        return text[: question.max_length]
+    if question.type == "choice":
+        return rng.choice(question.values)
+    if question.type == "multi":
+        values = rng.sample(question.values, rng.randint(1 if question.required else 0, len(question.values)))
+        return values
+    if question.type == "bool":
+        return rng.random() < 0.5
+    if question.type == "date":
+        return TODAY + dt.timedelta(days=rng.randint(-400, 400))
+    if question.type == "integer":
+        low = question.min if question.min is not None else 0
+        return rng.randint(low, question.max if question.max is not None else low + 100)
+    return "".join(rng.choice(string.ascii_letters) for _ in range(8))
+
+
+def random_answers(library: Library, rng: random.Random) -> dict[str, Any]:
+    """A valid answer set, as an answers file would hold it, drawn question by question."""
+    raw: dict[str, Any] = {}
+    context = base_context(library, TODAY)
+    for question in library.questions:
+        if not question.applies(context):
+            context[question.id] = question.empty_value()
+        elif question.required or rng.random() < 0.7:
+            raw[question.id] = random_value(question, rng)
+            context[question.id] = check_value(question, raw[question.id], question.id)
+        else:
+            context[question.id] = question.default_value(context)
+        context["terms"] = terms_for(context, library.settings)
+    return raw
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", "--sets", type=int, default=20, help="generated answer sets to build (default 20)")
+    parser.add_argument("--answers", type=Path, default=ROOT / "examples" / "primary-school.yaml")
+    parser.add_argument("--library", type=Path, default=None, help="a clause library (default: the shipped one)")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+
+    cold_start = time.perf_counter()
+    library = load_library(args.library)
+    cold = time.perf_counter() - cold_start
+    warm, library = timed(lambda: load_library(args.library), 5)
+    answers_time, answers = timed(lambda: read_answers(args.answers, library, TODAY), 20)
+    assemble_time, policy = timed(lambda: assemble(answers.values, library), 20)
+    render_time, pack = timed(lambda: render_pack(policy, library.templates), 3)
+
+    rng = random.Random(args.seed)
+    answer_sets = [random_answers(library, rng) for _ in range(args.sets)]
+    start = time.perf_counter()
+    for raw in answer_sets:
+        built = assemble(resolve(raw, library, TODAY).values, library)
+        render_pack(built, library.templates)
+    elapsed = time.perf_counter() - start
+
+    rows = [
+        ("load the library (first, with imports and compiling)", f"{cold * 1000:8.1f} ms"),
+        ("load the library (again)", f"{warm * 1000:8.1f} ms"),
+        (f"read and resolve {args.answers.name}", f"{answers_time * 1000:8.1f} ms"),
+        ("assemble its policy", f"{assemble_time * 1000:8.1f} ms"),
+        (f"render its pack ({len(pack.policy) // 1024} + {len(pack.acknowledgement) // 1024} KiB)",
+         f"{render_time * 1000:8.1f} ms"),
+        (f"{args.sets} generated answer sets, resolve + assemble + render", f"{elapsed:8.2f} s"),
+        ("packs per minute", f"{args.sets / elapsed * 60:8.1f}"),
+    ]
+    width = max(len(label) for label, _ in rows)
+    print(f"aupgen build speed ({len(library.questions)} questions, {len(library.clauses)} clauses, "
+          f"Python {sys.version.split()[0]})")
+    for label, figure in rows:
+        print(f"  {label:<{width}}  {figure}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
