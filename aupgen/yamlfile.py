@@ -10,6 +10,7 @@ again with the pure-Python one, whose messages and line numbers the errors below
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -97,7 +98,7 @@ def read_yaml(path: Path | str, what: str = "file") -> YamlFile:
         _check_structure(path, yaml.parse(text, Loader=yaml.SafeLoader))
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
-        raise UserError(_syntax_message(path, exc)) from exc
+        raise UserError(_syntax_message(path, exc, text)) from exc
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         raise UserError(f"{where(path, line)}: contains the control character U+{exc.character:04X}, "
@@ -151,11 +152,18 @@ def _read_text(path: Path, what: str) -> str:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise UserError(f"{path} is {size:,} bytes long; expected a YAML {what} of at most {MAX_BYTES:,} bytes.")
-        raw = path.read_bytes()
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_BYTES + 1)  # bounded: /dev/zero or a pipe has no size to check first
     except PermissionError as exc:
         raise UserError(f"{path} cannot be read (permission denied).") from exc
     except OSError as exc:
         raise UserError(f"{path} cannot be read ({exc.strerror or exc}).") from exc
+    if len(raw) > MAX_BYTES:
+        raise UserError(f"{path} is longer than {MAX_BYTES:,} bytes; expected a YAML {what} no longer than that.")
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
+            _looks_like_utf16(raw[:200])):
+        raise UserError(f"{path} is saved as UTF-16 or UTF-32 text; save it as UTF-8 (in Notepad: Save as, "
+                        "then Encoding: UTF-8).")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -164,6 +172,14 @@ def _read_text(path: Path, what: str) -> str:
             f"{where(path, line)}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8."
         ) from exc
     return text
+
+
+def _looks_like_utf16(start: bytes) -> bool:
+    """Text saved as UTF-16 without a byte-order mark: every other byte is zero (and only those)."""
+    evens, odds = start[0::2], start[1::2]
+    if len(odds) < 4:
+        return False
+    return any(a.count(0) >= 0.8 * len(a) and b.count(0) <= 0.2 * len(b) for a, b in ((evens, odds), (odds, evens)))
 
 
 @dataclass
@@ -248,9 +264,17 @@ _SYNTAX_HINTS: list[tuple[str, str, str]] = [
 ]
 
 
-def _syntax_message(path: Path, exc: yaml.MarkedYAMLError) -> str:
+_NBSP_IN_SYNTAX = re.compile(r"^[ \t]*\u00a0|^[^#\n]*?:\u00a0", re.MULTILINE)
+
+
+def _syntax_message(path: Path, exc: yaml.MarkedYAMLError, text: str = "") -> str:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else None
+    pasted = _NBSP_IN_SYNTAX.search(text)
+    if pasted and (line is None or text.count("\n", 0, pasted.start()) + 1 <= line):
+        at = text.count("\n", 0, pasted.start()) + 1
+        return (f"{where(path, at)}: a non-breaking space (as Word pastes one) stands where YAML needs an "
+                "ordinary space; retype the spaces on that line.")
     start = exc.context_mark.line + 1 if exc.context_mark else line
     context, problem = exc.context or "", exc.problem or ""
     tag = re.search(r"tag '(?:tag:yaml\.org,2002:)?([^']*)'", problem)

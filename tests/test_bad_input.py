@@ -169,6 +169,31 @@ def test_not_utf8(refuse, work):
     assert "0x92" in message
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])
+def test_saved_as_utf16_by_notepad(refuse, encoding):
+    refuse(answers_text().encode(encoding), "answers.yaml", "UTF-16 or UTF-32", "save it as UTF-8")
+
+
+def test_a_file_of_zero_bytes_after_a_crash(refuse):
+    refuse(b"\x00" * 4096, "answers.yaml", "line 1", "U+0000")
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_an_endless_device_instead_of_a_file(refuse):
+    refuse(None, "/dev/zero", "longer than 2,000,000 bytes", file="/dev/zero")
+
+
+def test_a_non_breaking_space_pasted_from_word(refuse):
+    text = answers_text({"leader_name": "Mrs Okafor"}).replace("leader_name: ", "leader_name:\u00a0")
+    refuse(text, f"line {line_of(text, 'leader_name')}", "non-breaking space")
+
+
+def test_windows_line_endings_are_fine(work, capsys):
+    (work / "answers.yaml").write_bytes(answers_text().replace("\n", "\r\n").encode("utf-8-sig"))
+    run = aupgen(capsys, "build", work / "answers.yaml", "-o", work / "out")
+    assert run.code == 0, run.err
+
+
 @pytest.mark.parametrize("content", [b"", b"   \n\n", b"# only a comment\n# and another\n"],
                          ids=["empty", "blank-lines", "only-comments"])
 def test_empty_file(refuse, content):
@@ -463,6 +488,17 @@ def test_question_when_that_fails_for_these_answers(work, capsys, library_copy):
     line = next(i for i, text in enumerate(questions.read_text().splitlines(), 1) if "id: zz_probe" in text)
     refused_with_library(capsys, work, library_copy, str(questions), f"line {line}", "question 'zz_probe'",
                          "'no_such_answer' is undefined")
+
+
+def test_question_default_that_fails_for_these_answers(work, capsys, library_copy):
+    questions = library_copy / "clauses" / "questions.yaml"
+    data = yaml.safe_load(questions.read_text(encoding="utf-8"))
+    data["questions"].append({"id": "zz_probe", "type": "text", "prompt": "Probe?",
+                              "default": "{{ terms.no_such_word }}"})
+    questions.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    line = next(i for i, text in enumerate(questions.read_text().splitlines(), 1) if "id: zz_probe" in text)
+    refused_with_library(capsys, work, library_copy, str(questions), f"line {line}", "question 'zz_probe'",
+                         "its default", "no_such_word")
 
 
 def test_not_a_library(work, capsys, tmp_path):
