@@ -265,6 +265,11 @@ def test_unknown_question_with_nothing_near(refuse):
     assert "did you mean" not in message
 
 
+def test_terminal_escapes_in_a_key_are_shown_not_sent(refuse):
+    message = refuse(answers_text(add='"\\e[2J\\e[31mred": x\n'), "is not a question")
+    assert "\x1b" not in message and "\\u001b[2J" in message
+
+
 def test_unknown_choice_suggests_the_nearest(refuse):
     text = answers_text({"personal_devices": "staff_area_only"})
     refuse(text, f"line {line_of(text, 'personal_devices')}", "key 'personal_devices'", "'staff_area_only'",
