@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from aupgen.errors import UserError, did_you_mean, quote
+from aupgen.expressions import join_words, names_in
 from aupgen.library import Library
 from aupgen.questions import Question
 from aupgen.terms import terms_for
@@ -53,8 +54,10 @@ def resolve(raw: Mapping[str, Any], library: Library, today: dt.date | None = No
         given = raw.get(question.id)
         if not asked:
             if given not in (None, [], ""):
-                warnings.append(f"{where(question.id)}: ignored, because the question is only asked when "
-                                f"{question.when}.")
+                depends = join_words(sorted(f"'{name}'" for name in names_in(question.when) if name in known)
+                                     ) or "earlier answers"
+                warnings.append(f"{where(question.id)}: ignored, because this question does not apply "
+                                f"with your answer to {depends}.")
             value = question.empty_value()
         elif given is None or (given == "" and not question.required):
             if question.required and question.default is None and not question.defaults:

@@ -9,7 +9,7 @@ from pathlib import Path
 from aupgen.answers import Answers, read_answers
 from aupgen.assemble import assemble
 from aupgen.library import Library, load_library
-from aupgen.outputs import prepare_folder, refuse_existing, slugify, write_atomically
+from aupgen.outputs import prepare_folder, refuse_existing, slugify, write_all_atomically
 from aupgen.policy import Policy
 from aupgen.record import record_for, record_path, record_yaml
 from aupgen.render import render_pack
@@ -56,9 +56,11 @@ def write_pack(policy: Policy, library: Library, folder: Path, force: bool = Fal
     refuse_existing(paths.all(), force)
     pack = render_pack(policy, library.templates)
     record = record_for(policy, library, today or dt.date.today())
-    write_atomically(paths.policy, pack.policy)
-    write_atomically(paths.acknowledgement, pack.acknowledgement)
-    write_atomically(paths.record, record_yaml(record, paths.policy.name).encode("utf-8"))
+    write_all_atomically({
+        paths.policy: pack.policy,
+        paths.acknowledgement: pack.acknowledgement,
+        paths.record: record_yaml(record, paths.policy.name).encode("utf-8"),
+    })
     return BuildResult(paths, policy, warnings or [])
 
 

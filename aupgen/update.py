@@ -23,7 +23,7 @@ from aupgen.build import BuildResult, pack_paths, write_pack
 from aupgen.changes import ChangeSet, compare, report_markdown
 from aupgen.errors import UserError
 from aupgen.library import Library, load_library
-from aupgen.outputs import refuse_existing, slugify, write_atomically
+from aupgen.outputs import refuse_existing, slugify, write_all_atomically, write_atomically
 from aupgen.policy import HistoryEntry
 from aupgen.questions import Question
 from aupgen.record import BuildRecord, latest_record
@@ -99,9 +99,9 @@ def update(answers_file: Path | str, folder: Path | str = ".", library_root: Pat
     report_path = paths.policy.with_name(f"{paths.policy.stem}-changes.md")
     redline_path = paths.policy.with_name(f"{paths.policy.stem}-changes.docx")
     refuse_existing(paths.all() + [report_path, redline_path], force)
+    redline = render_redline(redline_policy(record, policy), library.templates)
     result.build = write_pack(policy, library, folder, force, today)
-    write_atomically(redline_path, render_redline(redline_policy(record, policy), library.templates))
-    write_atomically(report_path, report.encode("utf-8"))
+    write_all_atomically({redline_path: redline, report_path: report.encode("utf-8")})
     _bump_version_in_answers(answers_file, version)
     result.report_path, result.redline_path = report_path, redline_path
     result.written = paths.all() + [redline_path, report_path]

@@ -27,6 +27,7 @@ from docx.enum.text import WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from docx.table import _Cell
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
@@ -110,6 +111,7 @@ class _Writer:
         self.clause_started = False
         self.item_started = False
         self.break_before = False
+        self.style_ids = {style.name: style.style_id for style in document.styles}
         section = document.sections[0]
         self.text_width = section.page_width - section.left_margin - section.right_margin
 
@@ -260,7 +262,7 @@ class _Writer:
     def _new_paragraph(self, style: str):
         target = self.targets[-1]
         if self.break_before and target is self.document:
-            paragraph = target.add_paragraph(style=style)
+            paragraph = self._styled(target.add_paragraph(), style)
             paragraph.paragraph_format.page_break_before = True
             self.break_before = False
             return paragraph
@@ -268,11 +270,16 @@ class _Writer:
         existing = getattr(target, "paragraphs", [])
         if target is not self.document and len(existing) == 1 and not existing[0].text and not getattr(target, "_aup_used", False):
             target._aup_used = True
-            existing[0].style = style
+            self._styled(existing[0], style)
             return existing[0]
         if target is not self.document:
             target._aup_used = True
-        return target.add_paragraph(style=style)
+        return self._styled(target.add_paragraph(), style)
+
+    def _styled(self, paragraph, style: str):
+        """Apply a paragraph style by its id (python-docx's lookup by name is slow in long documents)."""
+        paragraph._p.style = self.style_ids[style]
+        return paragraph
 
     def _number(self, paragraph, num_id: int | None, level: int) -> None:
         if num_id is None and level == 0:
@@ -415,15 +422,19 @@ class _Writer:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         put(table._tbl.tblPr, borders("w:tblBorders", "A6A6A6", 4,
                                       sides=("top", "left", "bottom", "right", "insideH", "insideV")))
+        margins = element("w:tblCellMar")
+        for side, twips in (("top", 28), ("left", 100), ("bottom", 28), ("right", 100)):
+            margins.append(element(f"w:{side}", w=twips, type="dxa"))
+        put(table._tbl.tblPr, margins)
         self._set_widths(table, self._column_widths(rows, columns, form))
+        cells = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
         for r_index, row in enumerate(rows):
             is_header = r_index == 0 and not form
             row_options(table.rows[r_index], header=is_header,
                         min_height_twips=int(TWIPS_PER_CM * 0.95) if form else None)
             for c_index in range(columns):
-                cell = table.cell(r_index, c_index)
-                paragraph = cell.paragraphs[0]
-                paragraph.style = "Table Text"
+                cell = cells[r_index][c_index]
+                paragraph = self._styled(cell.paragraphs[0], "Table Text")
                 if c_index < len(row):
                     self._runs(paragraph, row[c_index].children or [])
                 label = form and c_index % 2 == 0
