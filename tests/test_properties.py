@@ -174,7 +174,7 @@ def build_pack(raw: dict):
     return policy, render_pack(policy, LIBRARY.templates)
 
 
-@settings(max_examples=examples(20), **SETTINGS)
+@settings(max_examples=examples(150), **SETTINGS)
 @given(answer_sets())
 def test_every_pack_opens_in_python_docx_with_the_name_as_typed(generated):
     raw, _ = generated
