@@ -56,8 +56,13 @@ def answers_yaml(values: Mapping[str, Any], library: Library, header: list[str],
             for key, value in applicable_answers(values, library, today).items()}
     if not kept:
         return comments
-    return comments + yaml.dump(kept, Dumper=_Dumper, allow_unicode=True, default_flow_style=False,
-                                sort_keys=False, width=1_000_000)
+    return comments + dump_answers(kept)
+
+
+def dump_answers(answers: Mapping[str, Any]) -> str:
+    """``key: value`` lines, one per answer, lists in brackets: the answers-file style."""
+    return yaml.dump(dict(answers), Dumper=_Dumper, allow_unicode=True, default_flow_style=False,
+                     sort_keys=False, width=1_000_000)
 
 
 def write_answers_file(path: Path, values: Mapping[str, Any], library: Library, output_dir: Path,

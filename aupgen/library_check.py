@@ -197,10 +197,9 @@ def _assembly_problems(library: Library) -> list[str]:
                 current = list(base.get(question.id) or [])
                 for value in values:
                     with_value = outcome({**base, question.id: sorted(set(current) | {value})})
-                    without = [v for v in current if v != value] or ([] if not question.required else None)
-                    if without is None:
-                        others = [v for v in values if v != value][:1]
-                        without = others
+                    without = [v for v in current if v != value]
+                    if not without and question.required:  # at least one must stay ticked
+                        without = [v for v in values if v != value][:1]
                     if with_value != outcome({**base, question.id: without}):
                         live.add(value)
             else:

@@ -14,10 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from aupgen.answers import read_answers, resolve
-from aupgen.answers_file import _Dumper as AnswersDumper
+from aupgen.answers_file import dump_answers
 from aupgen.assemble import assemble, clause_context
 from aupgen.build import BuildResult, pack_paths, write_pack
 from aupgen.changes import ChangeSet, compare, report_markdown
@@ -119,8 +117,7 @@ def _append_answers(path: Path, answers: dict[str, Any], library: Library, today
     """Add newly asked answers to the end of the user's answers file, keeping everything they wrote."""
     text = path.read_text(encoding="utf-8")
     lines = [f"# Added by aupgen update on {today.isoformat()} (new questions in clause library {library.version}):"]
-    lines.append(yaml.dump(answers, Dumper=AnswersDumper, allow_unicode=True, default_flow_style=False,
-                           sort_keys=False, width=1_000_000).rstrip("\n"))
+    lines.append(dump_answers(answers).rstrip("\n"))
     write_atomically(path, (text.rstrip("\n") + "\n" + "\n".join(lines) + "\n").encode("utf-8"))
 
 
