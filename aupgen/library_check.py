@@ -23,6 +23,7 @@ from aupgen.terms import load_settings, terms_for
 from aupgen.yamlfile import read_mapping
 
 MIN_COMMITMENTS = 8
+SWEEP_DATE = dt.date(2026, 9, 1)  # any fixed date: the sweep must give the same answer every run
 CONTEXT_NAMES = {"terms", "labels"}
 SAMPLE_TEXT = {"org_name": "Sample Organisation", "safeguarding_lead_name": "Sam Sample",
                "safeguarding_lead_contact": "safeguarding@sample.example.org"}
@@ -171,7 +172,7 @@ def _assembly_problems(library: Library) -> list[str]:
         key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in raw.items()))
         if key not in cache:
             try:
-                values = resolve(raw, library, today=dt.date(2026, 9, 1)).values
+                values = resolve(raw, library, today=SWEEP_DATE).values
                 policy = assemble(values, library)
             except UserError as error:
                 note(str(error))
@@ -190,8 +191,8 @@ def _assembly_problems(library: Library) -> list[str]:
             continue
         live: set[Any] = set()
         values = question.values if question.type != "bool" else [True, False]
-        for base in bases:
-            if not _applies(question, base, library):
+        for base, context in bases:
+            if not question.applies(context):
                 continue
             if question.type == "multi":
                 current = list(base.get(question.id) or [])
@@ -281,7 +282,7 @@ def _fingerprint(policy: Policy) -> tuple:
     return (tuple((s.id, tuple(c.text for c in s.clauses)) for s in policy.sections), policy.commitments)
 
 
-def _bases(library: Library) -> Iterator[dict[str, Any]]:
+def _bases(library: Library) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
     """Answer sets to vary one question at a time from: every org_type, with its defaults."""
     org_type = next((q for q in library.questions if q.id == "org_type"), None)
     kinds = org_type.values if org_type else [None]
@@ -294,15 +295,10 @@ def _bases(library: Library) -> Iterator[dict[str, Any]]:
         if kind is not None:
             raw["org_type"] = kind
         if people is not None:
-            raw["people"] = (["staff", "volunteers", "governors"] if staffed else ["volunteers"])
-            raw["people"] = [p for p in raw["people"] if p in people.values] or people.values[:1]
-        resolve(raw, library, today=dt.date(2026, 9, 1))  # raises if the defaults do not resolve
-        yield raw
-
-
-def _applies(question: Question, base: dict[str, Any], library: Library) -> bool:
-    values = resolve(base, library, today=dt.date(2026, 9, 1)).values
-    return question.applies(clause_context(values, library))
+            wanted = ["staff", "volunteers", "governors"] if staffed else ["volunteers"]
+            raw["people"] = [p for p in wanted if p in people.values] or people.values[:1]
+        values = resolve(raw, library, today=SWEEP_DATE).values  # raises if the defaults do not resolve
+        yield raw, clause_context(values, library)
 
 
 def _describe(raw: dict[str, Any]) -> str:

@@ -105,6 +105,7 @@ class _Writer:
         self.sheet = sheet
         self.ids = ids
         self.targets: list = [document]   # where blocks go: the body, a header, a table cell
+        self.placeholders: set[int] = set()  # targets whose own empty first paragraph is still unused
         self.blocks: list[str] = []       # open ::: blocks, innermost last
         self.lists: list[tuple[str, int | None]] = []  # (paragraph style, numId override)
         self.paragraph = None
@@ -151,9 +152,9 @@ class _Writer:
             elif name in ("header", "footer"):
                 part = getattr(self.document.sections[0], name)
                 part.is_linked_to_previous = False
-                self.targets.append(part)
+                self._enter(part)
             elif name == "box":
-                self.targets.append(self._box())
+                self._enter(self._box())
         else:
             name = self.blocks.pop()
             if name in ("header", "footer", "box"):
@@ -239,7 +240,13 @@ class _Writer:
 
     def _blockquote_open(self, token: Token) -> None:
         self.blocks.append("box")
-        self.targets.append(self._box())
+        self._enter(self._box())
+
+    def _enter(self, target) -> None:
+        """Write the following blocks into ``target`` (a header, footer or cell) until its block closes."""
+        self.targets.append(target)
+        if len(target.paragraphs) == 1 and not target.paragraphs[0].text:
+            self.placeholders.add(id(target))
 
     def _blockquote_close(self, token: Token) -> None:
         self.blocks.pop()
@@ -266,14 +273,9 @@ class _Writer:
             paragraph.paragraph_format.page_break_before = True
             self.break_before = False
             return paragraph
-        # A fresh header, footer or cell holds one empty paragraph: use it first.
-        existing = getattr(target, "paragraphs", [])
-        if target is not self.document and len(existing) == 1 and not existing[0].text and not getattr(target, "_aup_used", False):
-            target._aup_used = True
-            self._styled(existing[0], style)
-            return existing[0]
-        if target is not self.document:
-            target._aup_used = True
+        if id(target) in self.placeholders:  # a fresh header, footer or cell holds one empty paragraph
+            self.placeholders.discard(id(target))
+            return self._styled(target.paragraphs[0], style)
         return self._styled(target.add_paragraph(), style)
 
     def _styled(self, paragraph, style: str):
@@ -387,9 +389,7 @@ class _Writer:
         if self.break_before and target is self.document:
             target.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
             self.break_before = False
-        if target is self.document:
-            return target.add_table(rows=rows, cols=cols)
-        target._aup_used = True
+        self.placeholders.discard(id(target))
         return target.add_table(rows=rows, cols=cols)
 
     def _box(self):
