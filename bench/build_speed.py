@@ -21,12 +21,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from aupgen.answers import base_context, check_value, read_answers, resolve
-from aupgen.assemble import assemble
-from aupgen.library import Library, load_library
-from aupgen.questions import Question
-from aupgen.render import render_pack
-from aupgen.terms import terms_for
+from aupgen.answers.resolve import base_context, check_value, read_answers, resolve
+from aupgen.assembly.assemble import assemble
+from aupgen.library.load import Library, load_library
+from aupgen.library.questions import Question
+from aupgen.render.templates import render_pack
+from aupgen.library.terms import terms_for
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 9, 1)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from aupgen.library import Library, load_library
+from aupgen.library.load import Library, load_library
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

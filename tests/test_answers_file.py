@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aupgen import __version__
-from aupgen.answers import read_answers, resolve
-from aupgen.answers_file import (applicable_answers, answers_yaml, read_partial_answers, write_answers_file,
+from aupgen.answers.resolve import read_answers, resolve
+from aupgen.answers.file import (applicable_answers, answers_yaml, read_partial_answers, write_answers_file,
                                  write_resume_file)
 from aupgen.errors import UserError
 from conftest import EXAMPLES

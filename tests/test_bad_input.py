@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from aupgen.cli import main
-from aupgen.library import default_library_root
+from aupgen.library.load import default_library_root
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "primary-school.yaml"

@@ -11,9 +11,9 @@ import pytest
 import yaml
 from docx.oxml.ns import qn
 
-from aupgen.answers import read_answers
-from aupgen.assemble import add_months, assemble
-from aupgen.build import build
+from aupgen.answers.resolve import read_answers
+from aupgen.assembly.assemble import add_months, assemble
+from aupgen.pack.build import build
 from aupgen.cli import main
 from aupgen.expressions import evaluate
 from conftest import EXAMPLES, pdf_pages

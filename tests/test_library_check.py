@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from aupgen.cli import main
-from aupgen.coverage import coverage
-from aupgen.library import load_library
-from aupgen.library_check import check_library
+from aupgen.library.coverage import coverage
+from aupgen.library.load import load_library
+from aupgen.checks.library_check import check_library
 
 SPECIAL = ("questions.yaml", "settings.yaml", "sources.yaml")
 

@@ -28,13 +28,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aupgen.answers import FIRST_YEAR, LAST_YEAR, base_context, check_value, resolve
-from aupgen.assemble import MAX_COMMITMENTS, assemble
+from aupgen.answers.resolve import FIRST_YEAR, LAST_YEAR, base_context, check_value, resolve
+from aupgen.assembly.assemble import MAX_COMMITMENTS, assemble
 from aupgen.cli import main
-from aupgen.library import load_library
-from aupgen.questions import Question
-from aupgen.render import render_pack
-from aupgen.terms import terms_for
+from aupgen.library.load import load_library
+from aupgen.library.questions import Question
+from aupgen.render.templates import render_pack
+from aupgen.library.terms import terms_for
 from conftest import convert, pdf_pages
 
 LIBRARY = load_library()

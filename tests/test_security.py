@@ -16,7 +16,7 @@ import docx
 import pytest
 import yaml
 
-from aupgen.build import build
+from aupgen.pack.build import build
 from aupgen.outputs import slugify
 from test_bad_input import TOPIC, aupgen, answers_text, assert_refused, library_copy, snapshot, write_topic  # noqa: F401
 

@@ -13,10 +13,10 @@ import pytest
 import yaml
 from docx.oxml.ns import qn
 
-from aupgen.build import build
+from aupgen.pack.build import build
 from aupgen.cli import main
 from aupgen.errors import UserError
-from aupgen.update import update
+from aupgen.update.run import update
 from conftest import FIXTURES, convert
 
 SHIPPED = Path(__file__).resolve().parent.parent
@@ -200,7 +200,7 @@ def test_update_never_overwrites_an_existing_next_version(setting):
 
 def test_update_asks_only_the_new_question_through_the_real_prompt(setting):
     """In a terminal, `aupgen update` asks the new question with questionary, and nothing else."""
-    from aupgen.commands.update import ask_in_terminal
+    from aupgen.wizard.prompts import ask_in_terminal
     from test_wizard import Terminal, choose
 
     answers, out, _, v2 = setting

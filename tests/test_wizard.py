@@ -27,12 +27,12 @@ from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output.vt100 import Vt100_Output
 
-from aupgen.answers import read_answers
-from aupgen.answers_file import RESUME_NAME
-from aupgen.commands.new import INTERRUPTED, new
-from aupgen.library import Library
-from aupgen.questions import Question, load_questions
-from aupgen.wizard import Wizard
+from aupgen.answers.resolve import read_answers
+from aupgen.answers.file import RESUME_NAME
+from aupgen.wizard.session import INTERRUPTED, new
+from aupgen.library.load import Library
+from aupgen.library.questions import Question, load_questions
+from aupgen.wizard.prompts import Wizard
 from aupgen.yamlfile import read_mapping
 
 ROOT = Path(__file__).resolve().parent.parent

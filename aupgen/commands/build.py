@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from aupgen.build import build
+from aupgen.pack.build import build
 
 
 def register(subparsers) -> None:

@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from aupgen.coverage import coverage, coverage_markdown, coverage_text
+from aupgen.library.coverage import coverage, coverage_markdown, coverage_text
 from aupgen.errors import UserError
-from aupgen.library import load_library
-from aupgen.library_check import check_library
+from aupgen.library.load import load_library
+from aupgen.checks.library_check import check_library
 from aupgen.outputs import write_atomically
 
 

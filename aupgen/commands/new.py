@@ -3,25 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
-from typing import TextIO
 
-import questionary
-
-from aupgen.answers import read_answers
-from aupgen.answers_file import (RESUME_NAME, command_path, read_partial_answers, write_answers_file,
-                                 write_resume_file)
-from aupgen.build import build_pack, pack_paths
 from aupgen.errors import UserError
-from aupgen.library import Library, load_library
-from aupgen.outputs import prepare_folder, slugify
-from aupgen.wizard import QUIT, Wizard
-
-INTERRUPTED = 130
-STOPPED = 1
-STOP = "stop"
 
 
 def register(subparsers) -> None:
@@ -42,125 +27,7 @@ def run(args: argparse.Namespace) -> int:
     if not sys.stdin.isatty():
         raise UserError("aupgen new needs a terminal to ask its questions; to build from an answers file "
                         "without questions, use: aupgen build ANSWERS.yaml")
+    from aupgen.library.load import load_library
+    from aupgen.wizard.session import new  # the wizard's libraries load only for `aupgen new`
+
     return new(args.output, args.answers, load_library(args.library))
-
-
-def new(output_dir: Path, answers: Path | None, library: Library, today: dt.date | None = None,
-        out: TextIO | None = None) -> int:
-    """Ask the questions, review them, save the answers and build the pack; returns the exit code."""
-    today = today or dt.date.today()
-    out = out or sys.stdout
-    say = _printer(out)
-    prepare_folder(output_dir)
-    resume = output_dir / RESUME_NAME
-    wizard = Wizard(library, today, out=out)
-    try:
-        if answers is None and resume.exists() and questionary.confirm(
-                f"You stopped part-way last time; your answers are in {resume}. Carry on from them?",
-                default=True).unsafe_ask():
-            answers = resume
-        if answers is not None:
-            prefill, warnings = read_partial_answers(answers, library)
-            for warning in warnings:
-                say(f"aupgen: warning: {warning}")
-            wizard.prefill = prefill
-            say(f"Your answers from {answers} are filled in: press Enter to keep each one.")
-        else:
-            say(f"aupgen will ask about {len(library.questions)} questions about your setting "
-                "(about ten minutes).")
-        say("Press Ctrl-C at any time: your answers so far are kept.")
-        action = wizard.run()
-        return _finish(wizard, action, output_dir, answers, resume, library, today, say)
-    except (KeyboardInterrupt, EOFError) as stop:
-        say("")
-        values = wizard.values()
-        if not values:
-            say("Stopped before any answer was given; nothing was saved.")
-            return INTERRUPTED
-        write_resume_file(resume, values, library, output_dir, today)
-        how = "Stopped" if isinstance(stop, KeyboardInterrupt) else "Stopped at the end of the input"
-        say(f"{how}. No documents were written; your answers so far are saved in {resume}.")
-        say(f"Continue with: aupgen new --answers {command_path(resume)} -o {command_path(output_dir)}")
-        return INTERRUPTED
-
-
-def _finish(wizard: Wizard, action: str, output_dir: Path, answers: Path | None, resume: Path,
-            library: Library, today: dt.date, say) -> int:
-    """Save the answers (asking before replacing anything), then build the pack unless the user quit."""
-    blocked = action != QUIT and not _free_version(wizard, output_dir, library, say)
-    values = wizard.values()
-    target = output_dir / f"{slugify(str(values.get('org_name', '')))}-answers.yaml"
-    updating = answers is not None and answers.resolve() == target.resolve()
-    if target.exists() and not updating and not questionary.confirm(
-            f"{target} already exists. Replace it with these answers?", default=False).unsafe_ask():
-        write_resume_file(resume, values, library, output_dir, today)
-        say(f"Nothing was replaced. Your answers are saved in {resume}; move {target} away and continue "
-            f"with: aupgen new --answers {command_path(resume)} -o {command_path(output_dir)}")
-        return STOPPED
-    write_answers_file(target, values, library, output_dir, today)
-    resume.unlink(missing_ok=True)  # finished: the unfinished answers are in the answers file now
-    rebuild = f"aupgen build {command_path(target)} -o {command_path(output_dir)}"
-    if blocked:
-        say(f"Your answers are saved in {target}; no documents were written. To build them, move the "
-            f"old documents away, or raise policy_version in it, then run: {rebuild}")
-        return STOPPED
-    if action == QUIT:
-        say(f"Your answers are saved in {target}.")
-        say(f"Build the policy pack with: {rebuild}")
-        return 0
-    say("")
-    say("Writing your policy pack…")
-    try:
-        result = build_pack(read_answers(target, library, today), library, output_dir)
-    except UserError:
-        say(f"Your answers are saved in {target}.")
-        raise
-    except KeyboardInterrupt:
-        say(f"Stopped while writing the documents. Your answers are saved in {target}; build with: {rebuild}")
-        return INTERRUPTED
-    for warning in result.warnings:
-        say(f"aupgen: warning: {warning}")
-    say("Done. Your files:")
-    say(f"  Answers:              {target}")
-    say(f"  Policy:               {result.paths.policy}")
-    say(f"  Acknowledgement form: {result.paths.acknowledgement}")
-    record = getattr(result.paths, "record", None)  # the build record, where this aupgen writes one
-    if record is not None:
-        say(f"  Build record:         {record}  (keep it with the documents)")
-    say(f"Rebuild with: {rebuild}")
-    say(f"Next time, review your answers with: aupgen new --answers {command_path(target)} "
-        f"-o {command_path(output_dir)}")
-    return 0
-
-
-def _free_version(wizard: Wizard, output_dir: Path, library: Library, say) -> bool:
-    """If this version's documents exist, offer to raise the version; False when the user stops."""
-    values = wizard.values()
-    org_name, version = str(values.get("org_name", "")), values.get("policy_version")
-    if not isinstance(version, int):
-        return True
-    existing = [p for p in pack_paths(output_dir, org_name, version).all() if p.exists()]
-    if not existing:
-        return True
-    limit = next((q.max for q in library.questions if q.id == "policy_version"), None) or 999
-    later = next((v for v in range(version + 1, limit + 1)
-                  if not any(p.exists() for p in pack_paths(output_dir, org_name, v).all())), None)
-    say("")
-    say(f"Version {version} of this policy pack is already in {output_dir} ({existing[0].name}…) "
-        "and may hold your edits; aupgen never overwrites it.")
-    choices = []
-    if later is not None:
-        choices.append(questionary.Choice(f"Make this version {later} (a new version for everyone to sign)", later))
-    choices.append(questionary.Choice("Stop here: save my answers and write no documents", STOP))
-    picked = questionary.select("What would you like to do?", choices=choices).unsafe_ask()
-    if picked == STOP:
-        return False
-    wizard.set_answer("policy_version", picked)
-    return True
-
-
-def _printer(out: TextIO):
-    def say(text: str) -> None:
-        out.write(text + "\n")
-        out.flush()
-    return say

@@ -6,11 +6,7 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Any
 
-from aupgen.questions import Question
-from aupgen.update import update
-from aupgen.wizard import ask_question
 
 
 def register(subparsers) -> None:
@@ -39,21 +35,10 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date written as YYYY-MM-DD") from None
 
 
-def ask_in_terminal(questions: list[Question], values: dict[str, Any]) -> dict[str, Any]:
-    """Ask only the library's new questions, with the wizard's prompts; nothing is written until all are answered."""
-    print(f"The clause library asks {len(questions)} new question{'s' if len(questions) != 1 else ''}.")
-    answers: dict[str, Any] = {}
-    context = dict(values)
-    for question in questions:
-        if question.help:
-            print(f"  {question.help}")
-        default = question.default_value(context)
-        answers[question.id] = context[question.id] = ask_question(question, default, default)
-    return answers
-
-
 def run(args: argparse.Namespace) -> int:
-    ask = ask_in_terminal if not args.no_input and sys.stdin.isatty() else None
+    from aupgen.update.run import update
+
+    ask = _ask_in_terminal if not args.no_input and sys.stdin.isatty() else None
     result = update(args.answers, args.output, args.library, ask=ask, force=args.force,
                     approval_date=args.approval_date)
     print(result.report)
@@ -64,3 +49,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"Written: {path}")
     return 0
 
+
+
+def _ask_in_terminal(questions, values):
+    from aupgen.wizard.prompts import ask_in_terminal  # the wizard's libraries load only when asking
+
+    return ask_in_terminal(questions, values)

@@ -10,16 +10,16 @@ from typing import Any
 
 from jinja2 import TemplateError, TemplateSyntaxError, nodes
 
-from aupgen.answers import resolve
-from aupgen.assemble import MAX_COMMITMENTS, assemble, clause_context
-from aupgen.clauses import Clause, load_topic
+from aupgen.answers.resolve import resolve
+from aupgen.assembly.assemble import MAX_COMMITMENTS, assemble, clause_context
+from aupgen.library.clauses import Clause, load_topic
 from aupgen.errors import UserError, did_you_mean
 from aupgen.expressions import ENVIRONMENT, compared_constants, names_in
-from aupgen.library import SPECIAL_FILES, Library, default_library_root, load_library
-from aupgen.policy import Policy
-from aupgen.questions import Question, load_questions
-from aupgen.sources import load_sources
-from aupgen.terms import load_settings, terms_for
+from aupgen.library.load import SPECIAL_FILES, Library, default_library_root, load_library
+from aupgen.assembly.policy import Policy
+from aupgen.library.questions import Question, load_questions
+from aupgen.library.sources import load_sources
+from aupgen.library.terms import load_settings, terms_for
 from aupgen.yamlfile import read_mapping
 
 MIN_COMMITMENTS = 8

@@ -11,9 +11,9 @@ from typing import Any
 
 from aupgen.errors import UserError, did_you_mean, quote
 from aupgen.expressions import join_words, names_in
-from aupgen.library import Library
-from aupgen.questions import Question
-from aupgen.terms import terms_for
+from aupgen.library.load import Library
+from aupgen.library.questions import Question
+from aupgen.library.terms import terms_for
 from aupgen.yamlfile import read_mapping
 
 # Characters an XML 1.0 document (and so Word) cannot hold.

@@ -17,8 +17,8 @@ import yaml
 
 from aupgen import __version__
 from aupgen.errors import UserError
-from aupgen.library import Library
-from aupgen.policy import HistoryEntry, Policy
+from aupgen.library.load import Library
+from aupgen.assembly.policy import HistoryEntry, Policy
 from aupgen.yamlfile import read_mapping
 
 RECORD_SUFFIX = ".lock.yaml"

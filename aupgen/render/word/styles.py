@@ -14,8 +14,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from aupgen.errors import UserError
-from aupgen.word import numbering
-from aupgen.word.oxml import borders, element, put
+from aupgen.render.word import numbering
+from aupgen.render.word.oxml import borders, element, put
 from aupgen.yamlfile import read_mapping
 
 PAGE_SIZES_CM = {"A4": (21.0, 29.7), "Letter": (21.59, 27.94)}

@@ -11,10 +11,10 @@ from jinja2 import FileSystemLoader, TemplateNotFound, TemplateSyntaxError
 from aupgen import __version__
 from aupgen.errors import UserError
 from aupgen.expressions import ENVIRONMENT
-from aupgen.policy import Policy
-from aupgen.word import DocumentInfo, markdown_to_docx
-from aupgen.word.styles import load_style_sheet
-from aupgen.word.tracked import Revisions
+from aupgen.assembly.policy import Policy
+from aupgen.render.word import DocumentInfo, markdown_to_docx
+from aupgen.render.word.styles import load_style_sheet
+from aupgen.render.word.tracked import Revisions
 
 AUP_TEMPLATE = "aup.md.j2"
 ACKNOWLEDGEMENT_TEMPLATE = "acknowledgement.md.j2"
@@ -76,7 +76,7 @@ def _policy_info(policy: Policy, created: dt.datetime | None, note: str = "") ->
 
 
 def render_redline(policy: Policy, templates: Path, created: dt.datetime | None = None) -> bytes:
-    """The policy document with the tracked changes marked in its clause texts (aupgen.redline)."""
+    """The policy document with the tracked changes marked in its clause texts (aupgen.update.redline)."""
     sheet = load_style_sheet(templates / "styles.yaml")
     when = created or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     return markdown_to_docx(render_markdown(policy, templates, AUP_TEMPLATE),

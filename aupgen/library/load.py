@@ -6,17 +6,16 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from aupgen.changelog import UNVERSIONED, LibraryVersion, load_changelog
-from aupgen.clauses import Clause, Section, load_topic
+from aupgen.library.changelog import UNVERSIONED, LibraryVersion, load_changelog
+from aupgen.library.clauses import Clause, Section, load_topic
 from aupgen.errors import UserError
-from aupgen.policy import Citation
-from aupgen.questions import Question, load_questions
-from aupgen.sources import Document, Point, load_sources
-from aupgen.terms import Settings, load_settings
+from aupgen.library.questions import Question, load_questions
+from aupgen.library.sources import Citation, Document, Point, load_sources
+from aupgen.library.terms import Settings, load_settings
 from aupgen.yamlfile import read_mapping
 
 SPECIAL_FILES = {"questions.yaml", "settings.yaml", "sources.yaml", "changelog.yaml"}
-SHIPPED = Path(__file__).resolve().parent / "library"
+SHIPPED = Path(__file__).resolve().parent.parent / "_library"
 """Where the shipped library sits inside the installed package (see pyproject.toml)."""
 
 
@@ -65,7 +64,7 @@ def default_library_root() -> Path:
     """The shipped library: the package copy when installed, the repository copy when developing."""
     if (SHIPPED / "clauses").is_dir():
         return SHIPPED
-    return Path(__file__).resolve().parent.parent
+    return Path(__file__).resolve().parent.parent.parent
 
 
 def load_library(root: Path | str | None = None) -> Library:

@@ -32,11 +32,11 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
-from aupgen.word import numbering
-from aupgen.word.oxml import (borders, cell_valign, cell_width, element, no_numbering, paragraph_rule_below, put,
+from aupgen.render.word import numbering
+from aupgen.render.word.oxml import (borders, cell_valign, cell_width, element, no_numbering, paragraph_rule_below, put,
                               row_options, shade)
-from aupgen.word.styles import PAGE_SIZES_CM, StyleSheet, apply_style_sheet
-from aupgen.word.tracked import DELETE_START, INSERT_START, MARKERS, Revisions
+from aupgen.render.word.styles import PAGE_SIZES_CM, StyleSheet, apply_style_sheet
+from aupgen.render.word.tracked import DELETE_START, INSERT_START, MARKERS, Revisions
 
 BLOCKS = ("title", "clause", "unnumbered", "pagebreak", "header", "footer", "box", "form", "small")
 FIELD = re.compile(r"\{(PAGE|NUMPAGES)\}")
@@ -70,7 +70,7 @@ def markdown_to_docx(markdown: str, info: DocumentInfo, sheet: StyleSheet,
                      revisions: Revisions | None = None) -> bytes:
     """Render ``markdown`` as a .docx and return its bytes.
 
-    With ``revisions``, text between the markers of aupgen.word.tracked becomes tracked changes.
+    With ``revisions``, text between the markers of aupgen.render.word.tracked becomes tracked changes.
     """
     document = docx.Document()
     ids = apply_style_sheet(document, sheet)

@@ -7,12 +7,12 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from aupgen.clauses import Clause, Section
+from aupgen.library.clauses import Clause, Section
 from aupgen.errors import UserError
 from aupgen.expressions import evaluate, render_text
-from aupgen.library import Library
-from aupgen.policy import CitedDocument, CitedPoint, HistoryEntry, Policy, PolicyClause, PolicySection
-from aupgen.terms import terms_for
+from aupgen.library.load import Library
+from aupgen.assembly.policy import CitedDocument, CitedPoint, HistoryEntry, Policy, PolicyClause, PolicySection
+from aupgen.library.terms import terms_for
 
 MAX_COMMITMENTS = 12
 POLICY_TITLE = "Acceptable Use Policy"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from docx.document import Document
 
-from aupgen.word.oxml import element
+from aupgen.render.word.oxml import element
 
 INDENT = 567  # 1 cm in twips: where clause text starts
 BULLET_INDENT = 284

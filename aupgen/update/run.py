@@ -14,19 +14,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aupgen.answers import read_answers, resolve
-from aupgen.answers_file import dump_answers
-from aupgen.assemble import assemble, clause_context
-from aupgen.build import BuildResult, pack_paths, write_pack
-from aupgen.changes import ChangeSet, compare, report_markdown
+from aupgen.answers.resolve import read_answers, resolve
+from aupgen.answers.file import dump_answers
+from aupgen.assembly.assemble import assemble, clause_context
+from aupgen.pack.build import BuildResult, pack_paths, write_pack
+from aupgen.update.changes import ChangeSet, compare, report_markdown
 from aupgen.errors import UserError
-from aupgen.library import Library, load_library
+from aupgen.library.load import Library, load_library
 from aupgen.outputs import refuse_existing, slugify, write_all_atomically, write_atomically
-from aupgen.policy import HistoryEntry
-from aupgen.questions import Question
-from aupgen.record import BuildRecord, latest_record
-from aupgen.redline import redline_policy
-from aupgen.render import render_redline
+from aupgen.assembly.policy import HistoryEntry
+from aupgen.library.questions import Question
+from aupgen.pack.record import BuildRecord, latest_record
+from aupgen.update.redline import redline_policy
+from aupgen.render.templates import render_redline
 from aupgen.yamlfile import read_mapping
 
 AskNew = Callable[[list[Question], dict[str, Any]], dict[str, Any]]

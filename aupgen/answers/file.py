@@ -11,11 +11,11 @@ from typing import Any
 import yaml
 
 from aupgen import __version__
-from aupgen.answers import base_context, check_value
+from aupgen.answers.resolve import base_context, check_value
 from aupgen.errors import UserError, did_you_mean
-from aupgen.library import Library
+from aupgen.library.load import Library
 from aupgen.outputs import write_atomically
-from aupgen.terms import terms_for
+from aupgen.library.terms import terms_for
 from aupgen.yamlfile import read_mapping
 
 RESUME_NAME = "aupgen-resume.yaml"
@@ -96,7 +96,7 @@ def write_resume_file(path: Path, values: Mapping[str, Any], library: Library, o
 def read_partial_answers(path: Path | str, library: Library) -> tuple[dict[str, Any], list[str]]:
     """Read answers to pre-fill the wizard: every valid answer, and a warning for each one skipped.
 
-    Unlike :func:`aupgen.answers.read_answers` this accepts an unfinished file (a resume file):
+    Unlike :func:`aupgen.answers.resolve.read_answers` this accepts an unfinished file (a resume file):
     missing answers are simply asked.
     """
     file = read_mapping(path, "answers file")

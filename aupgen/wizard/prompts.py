@@ -1,7 +1,7 @@
 """The questions of `aupgen new`: ask each one that applies, then a review screen to change any answer.
 
 Every question comes from the library's question data; each answer is checked with
-:func:`aupgen.answers.check_value`, so the wizard accepts exactly what `aupgen build` accepts.
+:func:`aupgen.answers.resolve.check_value`, so the wizard accepts exactly what `aupgen build` accepts.
 Prompts run on prompt_toolkit's current app session, so tests drive them through pipe input.
 """
 
@@ -18,11 +18,11 @@ from typing import Any, TextIO
 
 import questionary
 
-from aupgen.answers import base_context, check_value
+from aupgen.answers.resolve import base_context, check_value
 from aupgen.errors import UserError
-from aupgen.library import Library
-from aupgen.questions import Question
-from aupgen.terms import terms_for
+from aupgen.library.load import Library
+from aupgen.library.questions import Question
+from aupgen.library.terms import terms_for
 
 BUILD, CHANGE, QUIT, BACK = "build", "change", "quit", "back"
 _WHOLE_NUMBER = re.compile(r"[+-]?\d+")
@@ -274,3 +274,16 @@ def _clip(text: str, width: int) -> str:
 def _dim(text: str, stream: TextIO) -> str:
     isatty = getattr(stream, "isatty", None)
     return f"\x1b[2m{text}\x1b[0m" if isatty and isatty() else text
+
+
+def ask_in_terminal(questions: list[Question], values: dict[str, Any]) -> dict[str, Any]:
+    """Ask only the library's new questions, with the wizard's prompts; nothing is written until all are answered."""
+    print(f"The clause library asks {len(questions)} new question{'s' if len(questions) != 1 else ''}.")
+    answers: dict[str, Any] = {}
+    context = dict(values)
+    for question in questions:
+        if question.help:
+            print(f"  {question.help}")
+        default = question.default_value(context)
+        answers[question.id] = context[question.id] = ask_question(question, default, default)
+    return answers

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from aupgen.changelog import reasons_since
-from aupgen.library import Library
-from aupgen.policy import Policy
-from aupgen.questions import Question
-from aupgen.record import BuildRecord
+from aupgen.library.changelog import reasons_since
+from aupgen.library.load import Library
+from aupgen.assembly.policy import Policy
+from aupgen.library.questions import Question
+from aupgen.pack.record import BuildRecord
 
 
 @dataclass(frozen=True)

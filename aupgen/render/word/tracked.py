@@ -1,6 +1,6 @@
 """Tracked changes: text between these markers becomes a Word insertion or deletion.
 
-The redline (aupgen/redline.py) puts the markers into clause texts; the Word writer turns the
+The redline (aupgen/update/redline.py) puts the markers into clause texts; the Word writer turns the
 marked runs into ``w:ins`` / ``w:del`` revisions that Word and LibreOffice offer to accept or
 reject. Private-use characters are used so no answer or clause text can produce them by chance.
 """
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from docx.oxml.ns import qn
 
-from aupgen.word.oxml import element, put
+from aupgen.render.word.oxml import element, put
 
 INSERT_START, INSERT_END = "\ue000", "\ue001"
 DELETE_START, DELETE_END = "\ue002", "\ue003"

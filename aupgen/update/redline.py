@@ -7,9 +7,9 @@ import re
 from difflib import SequenceMatcher
 
 from aupgen.expressions import MarkdownText, escape_markdown
-from aupgen.policy import Policy, PolicyClause, PolicySection
-from aupgen.record import BuildRecord, RecordedSection
-from aupgen.word.tracked import deleted, inserted
+from aupgen.assembly.policy import Policy, PolicyClause, PolicySection
+from aupgen.pack.record import BuildRecord, RecordedSection
+from aupgen.render.word.tracked import deleted, inserted
 
 _LIST_MARKER = re.compile(r"^(\s*(?:[-*+]|\d+[.)])\s+)")
 _WORDS = re.compile(r"\s+|[^\s]+")

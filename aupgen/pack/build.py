@@ -6,13 +6,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aupgen.answers import Answers, read_answers
-from aupgen.assemble import assemble
-from aupgen.library import Library, load_library
+from aupgen.answers.resolve import Answers, read_answers
+from aupgen.assembly.assemble import assemble
+from aupgen.library.load import Library, load_library
 from aupgen.outputs import prepare_folder, refuse_existing, slugify, write_all_atomically
-from aupgen.policy import Policy
-from aupgen.record import record_for, record_path, record_yaml
-from aupgen.render import render_pack
+from aupgen.assembly.policy import Policy
+from aupgen.pack.record import record_for, record_path, record_yaml
+from aupgen.render.templates import render_pack
 
 
 @dataclass

@@ -21,6 +21,14 @@ class Point:
 
 
 @dataclass(frozen=True)
+class Citation:
+    """The points of one guidance document a clause implements."""
+
+    document: str     # the document's short name
+    refs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Document:
     id: str
     title: str

@@ -8,15 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aupgen.expressions import MarkdownText
-from aupgen.sources import Document, Point
-
-
-@dataclass(frozen=True)
-class Citation:
-    """The points of one guidance document a clause implements."""
-
-    document: str     # the document's short name
-    refs: tuple[str, ...]
+from aupgen.library.sources import Citation, Document, Point
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aupgen.library import Library
+from aupgen.library.load import Library
 
 
 @dataclass(frozen=True)

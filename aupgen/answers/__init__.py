@@ -1,0 +1,1 @@
+"""Answers: reading, checking and resolving an answers file, and writing one."""

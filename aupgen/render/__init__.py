@@ -1,0 +1,1 @@
+"""Rendering: a Policy through the Jinja templates into Word documents."""
