@@ -9,39 +9,22 @@ of the same file removes such leftovers once the process that made them is gone.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
-import re
+import signal
 import stat
 import tempfile
 import time
-import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
 from aupgen.errors import UserError
+from aupgen.filenames import slugify  # noqa: F401  (where callers have always found it)
 
 PART_SUFFIX = ".part"
 STALE_AFTER_SECONDS = 24 * 3600
 """Where a process cannot be asked whether it is alive (not POSIX), a leftover this old is stale."""
-
-
-_LETTERS = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE",
-                          "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "TH", "ð": "d", "Ð": "D"})
-"""Letters NFKD does not take apart into a plain letter and an accent."""
-
-
-def slugify(name: str, fallback: str = "organisation") -> str:
-    """``St Mary's C of E Primary`` -> ``st-marys-c-of-e-primary``: safe in any file name.
-
-    Only ``a-z``, ``0-9`` and single hyphens survive, so no slug can hold a path separator,
-    ``..``, a drive letter or a leading dot.
-    """
-    name = name.replace("'", "").replace("’", "").translate(_LETTERS)
-    decomposed = unicodedata.normalize("NFKD", name)  # é -> e + accent; a dash or 学 -> a word break
-    ascii_text = "".join(c if c.isascii() else "" if unicodedata.combining(c) else " " for c in decomposed)
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:60].strip("-") or fallback
 
 
 def prepare_folder(folder: Path) -> None:
@@ -85,30 +68,80 @@ def write_atomically(path: Path, data: bytes) -> None:
     write_all_atomically({Path(path): data})
 
 
-def write_all_atomically(files: Mapping[Path, bytes]) -> None:
+def write_all_atomically(files: Mapping[Path, bytes], overwrite: bool = True) -> None:
     """Write several files as one step, as far as a file system allows.
 
     Every file is written in full to its temporary file first; only then are they renamed into
-    place, one after another. A run stopped while writing leaves all the previous files; only a
-    stop in the instant between two renames can leave a mix of old and new (each one whole).
+    place, one after another, with Ctrl-C held back until the last rename is done. A run stopped
+    while writing leaves all the previous files.
+
+    With ``overwrite=False`` no file is replaced, not even one that another run created while this
+    one was writing (two builds of the same setting at once): the files this call had already put
+    in place are taken away again and a UserError says what happened.
     """
     pending: dict[Path, str] = {}
+    placed: list[Path] = []
     path = Path(".")
     try:
         for path, data in ((Path(p), d) for p, d in files.items()):
             remove_stale_parts(path)
             pending[path] = _write_temporary(path, data)
-        for path, temporary in list(pending.items()):
-            os.replace(temporary, path)
-            del pending[path]
+        with _interrupts_held():
+            for path, temporary in list(pending.items()):
+                (os.replace if overwrite else _place_new)(temporary, path)
+                placed.append(path)
+                del pending[path]
+    except FileExistsError as exc:
+        for new in placed:
+            _remove(new)
+        placed.clear()
+        raise UserError(f"{path} appeared while this run was writing (another aupgen run at the same time?), "
+                        "so nothing was written; run again, or use --force to replace it.") from exc
     except OSError as exc:
         raise UserError(f"{path}: could not be written ({_reason(exc)}); any earlier file of that name "
                         "is unchanged.") from exc
     finally:
+        WRITTEN.extend(placed)
         for temporary in pending.values():
             _remove(Path(temporary))
     for folder in {Path(p).parent for p in files}:
         _sync_folder(folder)
+
+
+WRITTEN: list[Path] = []
+"""Every file this process has put in place, so an interrupted command can say truthfully what it wrote."""
+
+
+def _place_new(temporary: str, path: Path) -> None:
+    """Rename ``temporary`` to ``path`` only if nothing is there: FileExistsError otherwise (atomically,
+    by a hard link, where the file system has them)."""
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links here (FAT, some network shares): check, then rename
+        if os.path.lexists(path):
+            raise FileExistsError(path) from None
+        os.replace(temporary, path)
+        return
+    _remove(Path(temporary))
+
+
+@contextlib.contextmanager
+def _interrupts_held():
+    """Hold back Ctrl-C (SIGINT) while the block runs, then act on it; only the main thread can."""
+    caught: list[int] = []
+    try:
+        previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def _write_temporary(path: Path, data: bytes) -> str:

@@ -119,7 +119,7 @@ def test_an_organisation_name_cannot_steer_where_files_go(tmp_path, org_name):
     ("../../etc/passwd", "etc-passwd"),
     ("/abs/path", "abs-path"),
     ("..\\..\\x", "x"),
-    ("..", "organisation"),
+    ("..", "organisation-5ec1f7"),
     ("", "organisation"),
     ("St Mary’s C of E", "st-marys-c-of-e"),
     ("Ysgol Gymraeg Bro Dinefwr—Ffynnon", "ysgol-gymraeg-bro-dinefwr-ffynnon"),

@@ -60,7 +60,7 @@ def write_pack(policy: Policy, library: Library, folder: Path, force: bool = Fal
         paths.policy: pack.policy,
         paths.acknowledgement: pack.acknowledgement,
         paths.record: record_yaml(record, paths.policy.name).encode("utf-8"),
-    })
+    }, overwrite=force)
     return BuildResult(paths, policy, warnings or [])
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 import yaml
 
 from aupgen import __version__
-from aupgen.errors import UserError
+from aupgen.errors import UserError, quote
+from aupgen.filenames import canonical_name
 from aupgen.library.load import Library
 from aupgen.assembly.policy import HistoryEntry, Policy
 from aupgen.yamlfile import read_mapping
@@ -48,6 +49,8 @@ class BuildRecord:
     commitments: tuple[str, ...]
     sections: tuple[RecordedSection, ...]
     path: Path | None = None
+    organisation: str | None = None
+    """The organisation the pack was built for (None in records written before aupgen kept it)."""
 
     @property
     def clauses(self) -> dict[str, tuple[RecordedSection, RecordedClause]]:
@@ -68,6 +71,7 @@ def record_for(policy: Policy, library: Library, built_on: dt.date) -> BuildReco
             RecordedSection(s.id, s.title, tuple(RecordedClause(c.id, revisions[c.id], str(c.text)) for c in s.clauses))
             for s in policy.sections
         ),
+        organisation=policy.org_name,
     )
 
 
@@ -79,6 +83,7 @@ def record_path(policy_path: Path) -> Path:
 def record_yaml(record: BuildRecord, policy_file: str) -> str:
     data = {
         "aupgen": __version__,
+        "organisation": record.organisation,
         "library_version": record.library_version,
         "policy_version": record.policy_version,
         "built_on": record.built_on,
@@ -115,14 +120,29 @@ def read_record(path: Path) -> BuildRecord:
                 for s in data["sections"]
             ),
             path=path,
+            organisation=str(data["organisation"]) if data.get("organisation") is not None else None,
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise UserError(f"{path}: this build record is damaged (missing or wrong '{exc}'); "
                         "rebuild the pack with aupgen build --force to make a new one.") from exc
 
 
-def latest_record(folder: Path, slug: str) -> BuildRecord | None:
-    """The newest ``<slug>-aup-v<N>.lock.yaml`` in ``folder``, if any."""
+def latest_record(folder: Path, slug: str, organisation: str | None = None) -> BuildRecord | None:
+    """The newest ``<slug>-aup-v<N>.lock.yaml`` in ``folder``, if any.
+
+    Given ``organisation``, a record built for another organisation is refused: its policy is not
+    the one to update (two names can share a stem, and packs are sometimes copied between folders).
+    """
+    record = _newest_record(folder, slug)
+    if record is not None and organisation is not None and record.organisation is not None and (
+            canonical_name(record.organisation) != canonical_name(organisation)):
+        raise UserError(f"{record.path} is the build record of {quote(record.organisation, 120)}, not of "
+                        f"{quote(organisation, 120)}, so it cannot be updated as that organisation's policy; "
+                        "keep each organisation's packs in its own folder, or correct org_name.")
+    return record
+
+
+def _newest_record(folder: Path, slug: str) -> BuildRecord | None:
     pattern = re.compile(rf"^{re.escape(slug)}-aup-v(\d+){re.escape(RECORD_SUFFIX)}$")
     found = [(int(m.group(1)), p) for p in folder.glob(f"{slug}-aup-v*{RECORD_SUFFIX}")
              if (m := pattern.match(p.name))]

@@ -58,7 +58,7 @@ def update(answers_file: Path | str, folder: Path | str = ".", library_root: Pat
     raw_file = read_mapping(answers_file, "answers file")
     raw = dict(raw_file.data)
     org_name = read_answers(answers_file, library, today).values["org_name"]
-    record = latest_record(folder, slugify(org_name))
+    record = latest_record(folder, slugify(org_name), org_name)
     if record is None:
         raise UserError(f"{folder} holds no build record for {org_name} (a file like "
                         f"{slugify(org_name)}-aup-v1.lock.yaml); build the first version with aupgen build.")
