@@ -12,7 +12,7 @@ import yaml
 
 from aupgen import __version__
 from aupgen.answers.resolve import base_context, check_value
-from aupgen.errors import UserError, did_you_mean
+from aupgen.errors import UserError, did_you_mean, quote
 from aupgen.library.load import Library
 from aupgen.outputs import write_atomically
 from aupgen.library.terms import terms_for
@@ -106,7 +106,7 @@ def read_partial_answers(path: Path | str, library: Library) -> tuple[dict[str, 
     for key, value in file.data.items():
         question = known.get(str(key))
         if question is None:
-            warnings.append(f"{file.where(str(key))}: skipped, because '{key}' is not a question aupgen knows"
+            warnings.append(f"{file.where(str(key))}: skipped, because {quote(key)} is not a question aupgen knows"
                             f"{did_you_mean(key, known)}.")
             continue
         if value is None:

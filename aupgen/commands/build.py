@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from aupgen.errors import warning_line
 from aupgen.pack.build import build
 
 
@@ -25,7 +26,7 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     result = build(args.answers, args.output, args.library, args.force)
     for warning in result.warnings:
-        print(f"aupgen: warning: {warning}")
+        print(warning_line(warning))
     print(f"Policy:               {result.paths.policy}")
     print(f"Acknowledgement form: {result.paths.acknowledgement}")
     print(f"Build record:         {result.paths.record}  (keep it: 'aupgen update' compares with it)")

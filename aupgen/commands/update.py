@@ -7,6 +7,8 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from aupgen.errors import for_terminal
+
 
 
 def register(subparsers) -> None:
@@ -41,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     ask = _ask_in_terminal if not args.no_input and sys.stdin.isatty() else None
     result = update(args.answers, args.output, args.library, ask=ask, force=args.force,
                     approval_date=args.approval_date)
-    print(result.report)
+    print(for_terminal(result.report))
     if not result.written:
         print("No new version written (nothing changed; use --force to reissue anyway).")
         return 0

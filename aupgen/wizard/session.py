@@ -13,7 +13,7 @@ from aupgen.answers.resolve import read_answers
 from aupgen.answers.file import (RESUME_NAME, command_path, read_partial_answers, write_answers_file,
                                  write_resume_file)
 from aupgen.pack.build import build_pack, pack_paths
-from aupgen.errors import UserError
+from aupgen.errors import UserError, for_terminal
 from aupgen.library.load import Library, load_library
 from aupgen.outputs import prepare_folder, slugify
 from aupgen.wizard.prompts import QUIT, Wizard
@@ -139,6 +139,6 @@ def _free_version(wizard: Wizard, output_dir: Path, library: Library, say) -> bo
 
 def _printer(out: TextIO):
     def say(text: str) -> None:
-        out.write(text + "\n")
+        out.write(for_terminal(text) + "\n")
         out.flush()
     return say
