@@ -111,12 +111,17 @@ class SafeLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, y
         PlainResolver.__init__(self)
 
 
+try:
+    from yaml.cyaml import CParser
+except ImportError:  # PyYAML built without libyaml
+    CParser = None
+
 FastLoader: type | None = None
-if getattr(yaml, "CParser", None) is not None:
-    class FastLoader(yaml.CParser, PlainConstructor, PlainResolver):  # type: ignore[no-redef]
+if CParser is not None:
+    class FastLoader(CParser, PlainConstructor, PlainResolver):  # type: ignore[no-redef]
         """libyaml's parser with the same constructor and resolver."""
 
         def __init__(self, stream) -> None:
-            yaml.CParser.__init__(self, stream)
+            CParser.__init__(self, stream)
             PlainConstructor.__init__(self)
             PlainResolver.__init__(self)

@@ -71,7 +71,7 @@ def test_numbers_are_read_as_a_person_means_them(word, value):
 
 def test_any_text_pyyaml_writes_unquoted_reads_back_as_the_same_text():
     alphabet = "0123456789+-._:eExXoObB ab"
-    words = {a + b + c for a in alphabet for b in alphabet for c in alphabet} | {"0" + d for d in "0123456789"}
+    words = {a + b for a in alphabet for b in alphabet} | {"0" + a + b for a in "0123456789:_." for b in alphabet}
     for word in words:
         assert yaml.load(yaml.safe_dump({"a": word}), Loader=SafeLoader)["a"] == word, word
 

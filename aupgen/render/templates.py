@@ -10,7 +10,7 @@ from jinja2 import FileSystemLoader, TemplateNotFound, TemplateSyntaxError
 
 from aupgen import __version__
 from aupgen.errors import UserError
-from aupgen.expressions import ENVIRONMENT
+from aupgen.expressions import ENVIRONMENT, render_counted
 from aupgen.assembly.policy import Policy
 from aupgen.render.word import DocumentInfo, markdown_to_docx
 from aupgen.render.word.styles import load_style_sheet
@@ -33,7 +33,8 @@ def render_markdown(policy: Policy, templates: Path, name: str) -> str:
     env = ENVIRONMENT.overlay(loader=FileSystemLoader(str(templates)))
     try:
         template = env.get_template(name)
-        return template.render(policy=policy, answers=policy.answers, terms=policy.terms, labels=policy.labels)
+        return render_counted(template, dict(policy=policy, answers=policy.answers, terms=policy.terms,
+                                             labels=policy.labels), f"the document {name}")
     except TemplateNotFound as exc:
         raise UserError(f"{templates / name} does not exist; a library's templates/ folder needs {name}.") from exc
     except TemplateSyntaxError as exc:
