@@ -141,8 +141,8 @@ def render_text(source: str, context: Mapping[str, Any]) -> MarkdownText:
             text = ENVIRONMENT.concat(_counted(template.root_render_func(shared)))  # type: ignore[attr-defined]
         except BudgetExceeded:
             raise
-        except Exception:
-            return MarkdownText(template.render(**context).strip())  # re-raise through Jinja's own error handling
+        except Exception:  # again through Jinja's own error handling (which also gives it the globals)
+            text = ENVIRONMENT.concat(_counted(template.generate(**context)))  # type: ignore[attr-defined]
     return MarkdownText(text.strip())
 
 
@@ -201,12 +201,7 @@ def _substitute(source: str, context: Mapping[str, Any]) -> str | None:
 def render_counted(template, variables: Mapping[str, Any], what: str) -> str:
     """Render a whole template (a document) within :data:`DOCUMENT_SECONDS` and :data:`DOCUMENT_CHARS`."""
     with budget(what, DOCUMENT_SECONDS, DOCUMENT_CHARS):
-        try:
-            return ENVIRONMENT.concat(_counted(template.root_render_func(template.new_context(dict(variables)))))
-        except BudgetExceeded:
-            raise
-        except Exception:
-            return template.render(**variables)  # re-raise through Jinja's own error handling
+        return ENVIRONMENT.concat(_counted(template.generate(**variables)))  # type: ignore[attr-defined]
 
 
 def _counted(pieces):

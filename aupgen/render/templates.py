@@ -9,7 +9,7 @@ from pathlib import Path
 from jinja2 import FileSystemLoader, TemplateNotFound, TemplateSyntaxError
 
 from aupgen import __version__
-from aupgen.errors import UserError
+from aupgen.errors import UserError, quote
 from aupgen.expressions import ENVIRONMENT, render_counted
 from aupgen.assembly.policy import Policy
 from aupgen.render.word import DocumentInfo, markdown_to_docx
@@ -36,6 +36,9 @@ def render_markdown(policy: Policy, templates: Path, name: str) -> str:
         return render_counted(template, dict(policy=policy, answers=policy.answers, terms=policy.terms,
                                              labels=policy.labels), f"the document {name}")
     except TemplateNotFound as exc:
+        if exc.name != name:
+            raise UserError(f"{templates / name}: the template includes {quote(exc.name)}, which is not a template "
+                            f"in {templates}.") from exc
         raise UserError(f"{templates / name} does not exist; a library's templates/ folder needs {name}.") from exc
     except TemplateSyntaxError as exc:
         raise UserError(f"{exc.filename or templates / name}, line {exc.lineno}: {exc.message} "
