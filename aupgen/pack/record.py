@@ -106,7 +106,7 @@ def read_record(path: Path) -> BuildRecord:
     file = read_mapping(path, "build record")
     data = file.data
     try:
-        return BuildRecord(
+        record = BuildRecord(
             library_version=str(data["library_version"]),
             policy_version=int(data["policy_version"]),
             built_on=data["built_on"],
@@ -125,6 +125,20 @@ def read_record(path: Path) -> BuildRecord:
     except (KeyError, TypeError, ValueError) as exc:
         raise UserError(f"{path}: this build record is damaged (missing or wrong '{exc}'); "
                         "rebuild the pack with aupgen build --force to make a new one.") from exc
+    _check_history(record, path)
+    return record
+
+
+def _check_history(record: BuildRecord, path: Path) -> None:
+    """One history entry per version, rising, up to the record's own version: so a history can
+    never outgrow the policy (a record edited to hold 20,000 entries would make every later
+    version's document-control table that long)."""
+    versions = [entry.version for entry in record.history]
+    rising = all(a < b for a, b in zip(versions, versions[1:]))
+    if not rising or (versions and (versions[0] < 1 or versions[-1] > record.policy_version)):
+        raise UserError(f"{path}: this build record's version history is damaged (expected one entry per "
+                        f"version, rising, up to version {record.policy_version}); rebuild the pack with "
+                        "aupgen build --force to make a new one.")
 
 
 def latest_record(folder: Path, slug: str, organisation: str | None = None) -> BuildRecord | None:
