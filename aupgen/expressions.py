@@ -163,7 +163,7 @@ def _simple_parts(source: str) -> tuple[tuple[str, tuple[str, ...]], ...] | None
     parts, position = [], 0
     for match in _PLACEHOLDER.finditer(source):
         literal = source[position:match.start()]
-        if any(mark in literal for mark in _JINJA_MARKS):
+        if any(mark in literal for mark in _JINJA_MARKS) or literal.endswith("{"):
             return None
         parts.append((literal, tuple(match.group(1).split("."))))
         position = match.end()

@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aupgen import expressions
 from aupgen.answers.resolve import read_answers
@@ -202,3 +204,29 @@ def test_a_5000_clause_library_assembles_and_renders(tmp_path):
     markdown = render_markdown(policy, library.templates, AUP_TEMPLATE)
     assert markdown.count("::: clause") == len(policy.clauses)
     assert f"| {policy.clauses[-1].number.replace('.', chr(92) + '.')} |" in markdown
+
+
+# ------------------------------------------------------- simple texts rendered without compiling
+
+PIECE = st.one_of(st.sampled_from(["{{ terms.Adults }}", "{{ terms.children }}", "{{ org_name }}", "{{ missing }}",
+                                   "{{terms.Adults}}", "{{ terms.nothing }}", "{{ terms.__class__ }}", "{{ none }}",
+                                   "{", "}", "{{", "}}", "{%", "{#", "#}", "%}", " ", "\n", "\r\n", "*", "{{-", "-}}",
+                                   "{{ org_name|upper }}", "{{ 'x' }}", "{{ true }}"]),
+                  st.text(max_size=5))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECE, max_size=8).map("".join))
+def test_simple_texts_render_exactly_as_jinja_renders_them(source):
+    context = {"terms": {"Adults": "Staff *and* volunteers", "children": "pupils"}, "org_name": "St Mary's {{ x }}"}
+    template = None
+    try:
+        template = expressions.compile_text(source)
+        expected = ("ok", template.render(**context).strip())
+    except Exception as exc:
+        expected = ("error", type(exc).__name__)
+    try:
+        got = ("ok", str(expressions.render_text(source, context)))
+    except Exception as exc:
+        got = ("error", type(exc).__name__)
+    assert got == expected
