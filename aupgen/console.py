@@ -6,8 +6,11 @@ with one line; the libraries load only then (most of the first 0.2 s), and the c
 with the usual KeyboardInterrupt, which aupgen.cli turns into one line saying what was written.
 """
 
+try:  # the built-in half of the signal module: no Python to run, so nothing for Ctrl-C to interrupt
+    import _signal as signal
+except ImportError:  # not CPython
+    import signal
 import os
-import signal
 import sys
 
 INTERRUPTED = "aupgen: interrupted; nothing was written."

@@ -129,7 +129,7 @@ def render_text(source: str, context: Mapping[str, Any]) -> MarkdownText:
     which keeps assembling a policy of a hundred clauses fast. The text is worked out within
     :data:`TEXT_SECONDS` and :data:`TEXT_CHARS`; over either, BudgetExceeded says which.
     """
-    if "{" not in source:
+    if "{" not in source and "\r" not in source:  # Jinja would turn \r\n into \n: let it
         return MarkdownText(source.strip())
     simple = _substitute(source, context)
     if simple is not None:

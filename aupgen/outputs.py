@@ -127,6 +127,9 @@ def _place_new(temporary: str, path: Path) -> None:
     _remove(Path(temporary))
 
 
+_NOT_HELD = object()
+
+
 @contextlib.contextmanager
 def _interrupts_held():
     """Hold back Ctrl-C (SIGINT) while the block runs, then act on it; only the main thread can."""
@@ -134,6 +137,8 @@ def _interrupts_held():
     try:
         previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
     except ValueError:  # not the main thread
+        previous = _NOT_HELD
+    if previous is _NOT_HELD:
         yield
         return
     try:

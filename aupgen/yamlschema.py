@@ -66,7 +66,7 @@ class PlainConstructor(SafeConstructor):
             value = int(digits[2:], 8)
         elif digits.isdigit() and digits.isascii():
             value = int(digits, 10)
-            if len(digits) > 1 and digits.startswith("0") and node.tag == _INT_TAG and node.style is None:
+            if len(digits) > 1 and digits.startswith("0") and node.tag == _INT_TAG and not node.style:
                 self.notes.append((node.start_mark.line + 1, f"{text} is read as the number {int(text, 10)} "
                                    "(older YAML would have read a leading 0 as an octal number)"))
         else:

@@ -164,3 +164,16 @@ def test_an_interrupt_after_files_were_put_in_place_says_which():
     message = interrupted_message([Path("out/a-aup-v1.docx"), Path("out/a-aup-v1.lock.yaml")])
     assert message == ("aupgen: interrupted after writing out/a-aup-v1.docx and out/a-aup-v1.lock.yaml (each "
                        "complete); nothing else was written.")
+
+
+def test_libyaml_reads_with_the_same_rules_where_it_is_installed():
+    from aupgen.yamlschema import FastLoader
+    if not yaml.__with_libyaml__:
+        pytest.skip("PyYAML without libyaml")
+    assert FastLoader is not None
+    loader = FastLoader("a: 012\nb: 1:30\nc: 0x0c")
+    try:
+        assert loader.get_single_data() == {"a": 12, "b": "1:30", "c": 12}
+        assert loader.notes and loader.notes[0][0] == 1
+    finally:
+        loader.dispose()
