@@ -108,8 +108,6 @@ def count_output(text: str) -> None:
 
 # ------------------------------------------------------------------ the timer (main thread only)
 
-_TIMER_STATE: dict[str, Any] = {}
-
 
 def _on_timer(signum, frame) -> None:
     check_time()
