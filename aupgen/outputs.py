@@ -12,6 +12,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+import shutil
 import stat
 import tempfile
 import time
@@ -86,29 +87,76 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def write_all_atomically(files: Mapping[Path, bytes]) -> None:
-    """Write several files as one step, as far as a file system allows.
+    """Write several files as one step: all of them, or (on any failure) none of them.
 
     Every file is written in full to its temporary file first; only then are they renamed into
-    place, one after another. A run stopped while writing leaves all the previous files; only a
-    stop in the instant between two renames can leave a mix of old and new (each one whole).
+    place, one after another, in the order given. If a rename fails, or the run is interrupted
+    between two renames, the files already renamed are taken back: a new name is removed and a
+    replaced file is restored from a hard link kept until the end. A file that is a symbolic link
+    is written through to its target, so the link stays a link. Only SIGKILL or a power cut in the
+    instant between two renames can leave a mix (each file whole).
     """
+    targets = {Path(p): _through_links(Path(p)) for p in files}
     pending: dict[Path, str] = {}
+    kept: dict[Path, str] = {}      # final name -> hard link to the file it replaced
+    done: list[Path] = []
     path = Path(".")
     try:
-        for path, data in ((Path(p), d) for p, d in files.items()):
+        for name, data in files.items():
+            path = targets[Path(name)]
             remove_stale_parts(path)
             pending[path] = _write_temporary(path, data)
         for path, temporary in list(pending.items()):
+            if path.exists():
+                kept[path] = _keep_previous(path)
             os.replace(temporary, path)
             del pending[path]
-    except OSError as exc:
-        raise UserError(f"{path}: could not be written ({_reason(exc)}); any earlier file of that name "
-                        "is unchanged.") from exc
+            done.append(path)
+    except BaseException as exc:
+        _take_back(done, kept)
+        if isinstance(exc, OSError):
+            raise UserError(f"{path}: could not be written ({_reason(exc)}); nothing was written and "
+                            "every earlier file is unchanged.") from exc
+        raise
     finally:
         for temporary in pending.values():
             _remove(Path(temporary))
-    for folder in {Path(p).parent for p in files}:
+        for previous in kept.values():
+            _remove(Path(previous))
+    for folder in {p.parent for p in targets.values()}:
         _sync_folder(folder)
+
+
+def _through_links(path: Path) -> Path:
+    """The file a symbolic link points to (so writing replaces the target, not the link)."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def _keep_previous(path: Path) -> str:
+    """A hard link to the file about to be replaced, so it can be put back."""
+    for attempt in range(100):
+        link = path.with_name(f"{_part_prefix(path)}{os.getpid()}.previous{attempt}{PART_SUFFIX}")
+        try:
+            os.link(path, link)
+            return str(link)
+        except FileExistsError:
+            continue
+        except OSError:  # a file system without hard links: keep a copy instead
+            shutil.copy2(path, link)
+            return str(link)
+    raise FileExistsError(path)
+
+
+def _take_back(done: list[Path], kept: dict[Path, str]) -> None:
+    """Undo the renames already made: restore replaced files, remove new ones."""
+    for path in reversed(done):
+        try:
+            if path in kept:
+                os.replace(kept.pop(path), path)
+            else:
+                path.unlink()
+        except OSError:
+            pass
 
 
 def _write_temporary(path: Path, data: bytes) -> str:

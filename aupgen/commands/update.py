@@ -8,13 +8,13 @@ import sys
 from pathlib import Path
 
 
-
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "update", help="rebuild a policy against the current clause library, as its next version",
         description="Compare the last build in DIR with what the current clause library gives for your answers. "
                     "If anything changed, write the next version beside the last one (which is never touched), "
-                    "a change report, and a Word redline with the changes tracked.")
+                    "with your own Word edits carried over, a change report, and a Word redline with every "
+                    "change tracked.")
     parser.add_argument("answers", type=Path, help="the setting's answers file")
     parser.add_argument("-o", "--output", type=Path, default=Path("."), metavar="DIR",
                         help="the folder holding the last version and its build record (default: here)")
@@ -23,8 +23,12 @@ def register(subparsers) -> None:
                         help="the date the new version is approved (default: today)")
     parser.add_argument("--no-input", action="store_true",
                         help="never ask: if there are new questions, list them and stop (exit 2)")
+    parser.add_argument("--defaults", action="store_true",
+                        help="answer the library's new questions with their defaults, without asking, "
+                             "and record them in the answers file")
     parser.add_argument("--force", action="store_true",
-                        help="write a new version even when nothing changed, or replace its files")
+                        help="write a new version even when nothing changed, replace its files, or build "
+                             "from an older clause library than the last build used")
     parser.set_defaults(run=run)
 
 
@@ -38,9 +42,9 @@ def _date(text: str) -> dt.date:
 def run(args: argparse.Namespace) -> int:
     from aupgen.update.run import update
 
-    ask = _ask_in_terminal if not args.no_input and sys.stdin.isatty() else None
+    ask = _ask_in_terminal if not args.no_input and not args.defaults and sys.stdin.isatty() else None
     result = update(args.answers, args.output, args.library, ask=ask, force=args.force,
-                    approval_date=args.approval_date)
+                    approval_date=args.approval_date, defaults=args.defaults)
     print(result.report)
     if not result.written:
         print("No new version written (nothing changed; use --force to reissue anyway).")
@@ -48,7 +52,6 @@ def run(args: argparse.Namespace) -> int:
     for path in result.written:
         print(f"Written: {path}")
     return 0
-
 
 
 def _ask_in_terminal(questions, values):

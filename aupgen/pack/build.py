@@ -12,7 +12,7 @@ from aupgen.library.load import Library, load_library
 from aupgen.outputs import prepare_folder, refuse_existing, slugify, write_all_atomically
 from aupgen.assembly.policy import Policy
 from aupgen.pack.record import record_for, record_path, record_yaml
-from aupgen.render.templates import render_pack
+from aupgen.render.templates import RenderedPack, render_pack
 
 
 @dataclass
@@ -24,6 +24,14 @@ class PackPaths:
     def record(self) -> Path:
         return record_path(self.policy)
 
+    @property
+    def base(self) -> Path:
+        """A hidden copy of the policy exactly as the library gave it (``.x-aup-v1.base.docx``).
+
+        `aupgen update` compares the setting's edited policy with it to find their Word edits.
+        """
+        return base_path(self.policy)
+
     def all(self) -> list[Path]:
         return [self.policy, self.acknowledgement, self.record]
 
@@ -33,6 +41,11 @@ class BuildResult:
     paths: PackPaths
     policy: Policy
     warnings: list[str] = field(default_factory=list)
+
+
+def base_path(policy_path: Path) -> Path:
+    """``x-aup-v2.docx`` -> ``.x-aup-v2.base.docx``: the policy as aupgen wrote it, before any edit."""
+    return policy_path.with_name(f".{policy_path.stem}.base.docx")
 
 
 def pack_paths(folder: Path, org_name: str, version: int) -> PackPaths:
@@ -55,13 +68,20 @@ def write_pack(policy: Policy, library: Library, folder: Path, force: bool = Fal
     prepare_folder(folder)
     refuse_existing(paths.all(), force)
     pack = render_pack(policy, library.templates)
+    write_all_atomically(pack_files(policy, library, paths, pack, today))
+    return BuildResult(paths, policy, warnings or [])
+
+
+def pack_files(policy: Policy, library: Library, paths: PackPaths, pack: RenderedPack,
+               today: dt.date | None = None, policy_docx: bytes | None = None) -> dict[Path, bytes]:
+    """The files of a pack, by name: ``policy_docx`` (when given) replaces the library's policy."""
     record = record_for(policy, library, today or dt.date.today())
-    write_all_atomically({
-        paths.policy: pack.policy,
+    return {
+        paths.base: pack.policy,
+        paths.policy: policy_docx if policy_docx is not None else pack.policy,
         paths.acknowledgement: pack.acknowledgement,
         paths.record: record_yaml(record, paths.policy.name).encode("utf-8"),
-    })
-    return BuildResult(paths, policy, warnings or [])
+    }
 
 
 def build(answers_file: Path | str, folder: Path | str = ".", library_root: Path | str | None = None,

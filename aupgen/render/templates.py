@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,6 +82,19 @@ def render_redline(policy: Policy, templates: Path, created: dt.datetime | None 
     when = created or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     return markdown_to_docx(render_markdown(policy, templates, AUP_TEMPLATE),
                             _policy_info(policy, created, " – changes shown"), sheet, Revisions("aupgen", when))
+
+
+def signed_form_text(policy: Policy, templates: Path) -> str:
+    """What an adult signs on the acknowledgement form: its text up to the signature boxes.
+
+    Rendered with a neutral version and date, so only what the form says (the setting's name, the
+    commitments, the declaration) counts: `aupgen update` asks staff to sign again exactly when
+    this text changes.
+    """
+    neutral = dataclasses.replace(policy, version=1, history=(), approval_date=dt.date(2000, 1, 1))
+    lines = render_markdown(neutral, templates, ACKNOWLEDGEMENT_TEMPLATE).split("\n")
+    end = next((i for i, line in enumerate(lines) if line.strip() == "::: form"), len(lines))
+    return "\n".join(line.rstrip() for line in lines[:end] if line.strip())
 
 
 def render_pack(policy: Policy, templates: Path, created: dt.datetime | None = None) -> RenderedPack:
