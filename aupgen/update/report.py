@@ -119,10 +119,10 @@ def _conflict_line(conflict) -> str:
 
 def _edit_line(edit) -> str:
     if edit.kind == "reworded":
-        return f"Your wording {_quoted(edit.after)} (in place of {_quoted(edit.before)})."
+        return f"Your wording {_quoted(edit.after)}, in place of {_quoted(edit.before)}"
     if edit.kind == "added":
-        return f"Your added paragraph {_quoted(edit.after)}."
-    return f"Your deletion of {_quoted(edit.before)}."
+        return f"Your added paragraph {_quoted(edit.after)}"
+    return f"Your deletion of {_quoted(edit.before)}"
 
 
 def _answer(question, answer) -> str:
