@@ -163,6 +163,20 @@ def _reads_as(result: str, original: str, changes: Mapping[str, Any]) -> bool:
     return isinstance(before, dict) and after == {**before, **changes}
 
 
+def _unambiguous(value: Any) -> Any:
+    """A string the safe loader (YAML 1.1) would read as something else ('no', '012') is quoted."""
+    from ruamel.yaml.scalarstring import SingleQuotedScalarString
+
+    if isinstance(value, str):
+        try:
+            plain = yaml.safe_load(value)
+        except yaml.YAMLError:
+            plain = None
+        if plain != value:
+            return SingleQuotedScalarString(value)
+    return value
+
+
 def _round_trip(text: str, changes: Mapping[str, Any]) -> str:
     import io
 
@@ -173,7 +187,7 @@ def _round_trip(text: str, changes: Mapping[str, Any]) -> str:
     parser.width = 1_000_000
     data = parser.load(text)
     for key, value in changes.items():
-        data[key] = value
+        data[key] = [_unambiguous(v) for v in value] if isinstance(value, list) else _unambiguous(value)
     stream = io.StringIO()
     parser.dump(data, stream)
     return stream.getvalue()
