@@ -245,3 +245,13 @@ def test_libreoffice_shows_the_comment_and_the_tracked_changes(edited, soffice, 
         content = archive.read("content.xml").decode("utf-8")
     assert "<text:tracked-changes" in content and "<text:deletion>" in content and "<text:insertion>" in content
     assert 'text:track-changes="false"' not in content  # recording is on: the governors' own edits are tracked
+
+
+def test_without_the_hidden_base_copy_the_report_says_edits_were_not_looked_for(edited):
+    """Packs built before base copies were kept: the update still works and says what it could not do."""
+    answers, out, library = edited
+    (out / ".test-primary-school-aup-v1.base.docx").unlink()
+    result = update(answers, out, library_root=library)
+    assert result.status == "updated" and not result.changes.carried
+    assert "could not be looked for" in result.report
+    assert rejected(out / REDLINE) == texts(out / V1)  # the redline still compares with the v1 on disk

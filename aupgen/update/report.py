@@ -16,8 +16,7 @@ from jinja2 import FileSystemLoader
 from aupgen.errors import UserError
 from aupgen.expressions import ENVIRONMENT, MarkdownText, long_date
 from aupgen.library.load import default_library_root
-from aupgen.render.word import DocumentInfo, markdown_to_docx
-from aupgen.render.word.styles import load_style_sheet
+from aupgen.render.templates import render_markdown_document
 from aupgen.update.changes import ChangeSet, counts_phrase
 
 TEMPLATE = "changes.md.j2"
@@ -154,9 +153,8 @@ def report_markdown(changes: ChangeSet, templates: Path | None = None) -> str:
 def report_docx(changes: ChangeSet, templates: Path) -> bytes:
     """The change report as a Word document, through the Word writer."""
     markdown = report_markdown_for_word(changes, templates)
-    folder = _template_folder(templates)
-    sheet = load_style_sheet((templates if (templates / "styles.yaml").is_file() else folder) / "styles.yaml")
-    info = DocumentInfo(title=f"{changes.new.org_name}: {changes.new.title}, version {changes.new.version}: what changed",
-                        subject="What changed in the new version of the policy, and whether staff sign again",
-                        author=changes.new.org_name, category="Safeguarding policy")
-    return markdown_to_docx(markdown, info, sheet)
+    styles = templates if (templates / "styles.yaml").is_file() else _template_folder(templates)
+    new = changes.new
+    return render_markdown_document(markdown, styles, f"{new.org_name}: {new.title}, version {new.version}: what changed",
+                                    "What changed in the new version of the policy, and whether staff sign again",
+                                    new.org_name)
