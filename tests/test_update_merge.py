@@ -255,3 +255,31 @@ def test_without_the_hidden_base_copy_the_report_says_edits_were_not_looked_for(
     assert result.status == "updated" and not result.changes.carried
     assert "could not be looked for" in result.report
     assert rejected(out / REDLINE) == texts(out / V1)  # the redline still compares with the v1 on disk
+
+
+def test_table_rows_the_setting_added_or_deleted_stay_so(edited):
+    answers, out, library = edited
+    document = docx.Document(str(out / V1))
+    control = document.tables[0]
+    row = control.add_row()
+    row.cells[0].text, row.cells[1].text = "Deputy safeguarding lead", "Sam Lee, 01632 960000"
+    review = next(r for r in control.rows if r.cells[0].text == "Review period")
+    review._tr.getparent().remove(review._tr)
+    document.save(str(out / V1))
+    result = update(answers, out, library_root=library, approval_date=dt.date(2027, 3, 15))
+    rows = [[c.text for c in r.cells] for r in docx.Document(str(out / V2)).tables[0].rows]
+    assert rows[-1] == ["Deputy safeguarding lead", "Sam Lee, 01632 960000"]
+    assert not any(r[0] == "Review period" for r in rows)
+    assert ["Version", "2"] in rows  # the library's change to the table still comes in
+    assert any(e.kind == "added" and "Deputy safeguarding lead" in e.after for e in result.changes.carried)
+    assert accepted(out / REDLINE) == texts(out / V2) and rejected(out / REDLINE) == texts(out / V1)
+
+
+def test_a_damaged_last_version_stops_with_one_sentence(edited, capsys):
+    answers, out, library = edited
+    (out / V1).write_bytes(b"not a Word document")
+    before = snapshot(out)
+    assert main(["update", str(answers), "-o", str(out), "--library", str(library), "--no-input"]) == 2
+    err = capsys.readouterr().err
+    assert "is not a Word document aupgen can read" in err and err.count("\n") == 1 and "Traceback" not in err
+    assert snapshot(out) == before

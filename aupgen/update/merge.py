@@ -22,7 +22,8 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from aupgen.update.align import align, normalise
-from aupgen.update.wordxml import BOOKMARK_END, BOOKMARK_START, P, PPR, TC, Para, open_docx, paragraphs, save_docx
+from aupgen.update.wordxml import (BOOKMARK_END, BOOKMARK_START, P, PPR, TBL, TC, TR, Para, open_docx, paragraph_text,
+                                   paragraphs, save_docx)
 
 COMMENT_AUTHOR = "aupgen"
 _ANCHORS = {qn("w:commentRangeStart"), qn("w:commentRangeEnd")}
@@ -111,20 +112,76 @@ def merge(base: bytes, theirs: bytes, new: bytes, version: int) -> MergeResult:
                                           "library has since changed it. Delete it again, or keep the new wording."))
 
     last: dict[int, etree._Element] = {}
+    matched = {t[j].element for j in from_theirs}
+    copied: set[etree._Element] = set()
     for j, mine in enumerate(t):
-        if j in from_theirs or not mine.text.strip():
+        if j in from_theirs:
             continue
         before = _preceding_base(j, from_theirs)
         anchor = last[before] if before in last else _anchor_before(before + 1, placed)
+        container = _added_container(mine.element, matched)
+        if container is not None:  # a row or a table the setting added: copied whole
+            if container not in copied:
+                copied.add(container)
+                inserted = _insert_container(anchor, container, new_doc)
+                if inserted is not None:
+                    if inserted.tag == TBL:
+                        last[before] = inserted
+                    result.carried.append(Edit("added", None, " | ".join(
+                        paragraph_text(p) for p in container.iter(P) if paragraph_text(p).strip())))
+            continue
+        if not mine.text.strip():
+            continue
         last[before] = _insert_after(anchor, mine.element, new_doc)
         result.carried.append(Edit("added", None, mine.text))
 
     for element, text in comments:
         _comment(new_doc, element, text)
+    _remove_rows_emptied(removals)
     for element in removals:
         _remove_paragraph(element)
     result.document = save_docx(new_doc)
     return result
+
+
+def _added_container(paragraph: etree._Element, matched: set[etree._Element]) -> etree._Element | None:
+    """The outermost table row or table around ``paragraph`` that holds no paragraph of the base version."""
+    found = None
+    for ancestor in paragraph.iterancestors(TR, TBL):
+        if any(p in matched for p in ancestor.iter(P)):
+            break
+        found = ancestor
+    return found
+
+
+def _insert_container(anchor: etree._Element | None, container: etree._Element, document) -> etree._Element | None:
+    """A copy of an added row (after the anchor's row) or table (after the anchor's block)."""
+    copied = copy.deepcopy(container)
+    for paragraph in copied.iter(P):
+        _drop_identity(paragraph)
+    if anchor is None:
+        return None
+    if container.tag == TR:
+        row = next(anchor.iterancestors(TR), None)
+        if row is None:
+            return None
+        row.addnext(copied)
+        return copied
+    block = anchor
+    while block.getparent() is not None and block.getparent() is not document.element.body:
+        block = block.getparent()
+    block.addnext(copied)
+    return copied
+
+
+def _remove_rows_emptied(removals: list[etree._Element]) -> None:
+    """A table row every paragraph of which the setting deleted goes as a whole (and its paragraphs with it)."""
+    rows = {row for element in removals for row in element.iterancestors(TR)}
+    gone = set(removals)
+    for row in rows:
+        if all(p in gone for p in row.iter(P)) and row.getparent() is not None:
+            row.getparent().remove(row)
+            removals[:] = [e for e in removals if e not in set(row.iter(P))]
 
 
 def _preceding_base(j: int, from_theirs: dict[int, int]) -> int:

@@ -30,6 +30,7 @@ from aupgen.update.changes import ChangeSet, compare, counts_phrase, is_older
 from aupgen.update.merge import merge
 from aupgen.update.redline import redline
 from aupgen.update.report import report_docx, report_markdown
+from aupgen.update.wordxml import open_docx
 from aupgen.yamlfile import read_mapping
 
 AskNew = Callable[[list[Question], dict[str, Any]], dict[str, Any]]
@@ -135,7 +136,7 @@ def update(answers_file: Path | str, folder: Path | str = ".", library_root: Pat
     refuse_existing(paths.all() + [report_path, report_docx_path, redline_path], force)
     pack = render_pack(policy, library.templates)
     last = pack_paths(folder, policy.org_name, record.policy_version)
-    theirs, base = _read(last.policy), _read(last.base)
+    theirs, base = _readable_docx(last.policy), _readable_docx(last.base)
     document = pack.policy
     if theirs is not None and base is not None and theirs != base:
         merged = merge(base, theirs, pack.policy, record.policy_version)
@@ -181,13 +182,21 @@ def _answer_new_questions(answers_file: Path, library: Library, record: BuildRec
     return ask(applicable, context | {"today": today})
 
 
-def _read(path: Path) -> bytes | None:
+def _readable_docx(path: Path) -> bytes | None:
+    """The bytes of a Word document of the last version (None if it is not there); a damaged one stops the update."""
     try:
-        return path.read_bytes()
+        data = path.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise UserError(f"{path}: cannot be read ({exc.strerror or exc}); nothing was written.") from exc
+    try:
+        open_docx(data)
+    except Exception as exc:  # not a zip, no document part, broken XML: python-docx and lxml raise many kinds
+        raise UserError(f"{path} is not a Word document aupgen can read ({type(exc).__name__}), so nothing was "
+                        "written; save it again from Word as a .docx, or move it away to update without "
+                        "carrying its edits.") from exc
+    return data
 
 
 def _still_as_read(path: Path, text: str) -> None:
