@@ -151,3 +151,23 @@ def test_an_old_record_without_the_form_falls_back_to_clause_revisions(setting):
     assert result.must_resign and [c.clause_id for c in result.changes.clauses] == ["devices.phones"]
 
 
+
+
+def test_update_or_problem_reports_instead_of_raising(tmp_path):
+    """The API an adviser's batch (estate) calls for each setting: a result, never an exception to catch."""
+    from aupgen.update.run import update_or_problem
+
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(ANSWERS, encoding="utf-8")
+    failed = update_or_problem(answers, tmp_path / "nothing-built-here")
+    assert failed.status == "failed" and "aupgen build" in failed.problem and failed.version is None
+    build(answers, tmp_path / "out", library_root=make_library(tmp_path))
+    library = make_library(tmp_path, name="next")
+    edit_clause(library, "10-devices.yaml", "devices.bluetooth", text="Bluetooth stays off.")
+    release(library, "2026.2", [])
+    done = update_or_problem(answers, tmp_path / "out", library_root=library)
+    assert (done.status, done.version, done.library_version, done.problem) == ("updated", 2, "2026.2", None)
+    assert (done.added, done.reworded, done.removed, done.must_resign) == (0, 1, 0, False)
+    assert done.build.paths.policy in done.written and answers in done.written
+    again = update_or_problem(answers, tmp_path / "out", library_root=library)
+    assert again.status == "unchanged" and not again.written

@@ -63,6 +63,18 @@ class UpdateResult:
         return len(self.changes.of_kind(kind)) if self.changes else 0
 
     @property
+    def added(self) -> int:
+        return self.count("added")
+
+    @property
+    def reworded(self) -> int:
+        return self.count("reworded")
+
+    @property
+    def removed(self) -> int:
+        return self.count("removed")
+
+    @property
     def must_resign(self) -> bool:
         return bool(self.changes and self.changes.must_resign and self.status == "updated")
 
