@@ -283,3 +283,45 @@ def test_a_damaged_last_version_stops_with_one_sentence(edited, capsys):
     err = capsys.readouterr().err
     assert "is not a Word document aupgen can read" in err and err.count("\n") == 1 and "Traceback" not in err
     assert snapshot(out) == before
+
+
+def tiny_png() -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+            + chunk(b"IEND", b""))
+
+
+def test_a_picture_the_setting_added_comes_along_with_its_image(edited, tmp_path):
+    answers, out, library = edited
+    picture = tmp_path / "logo.png"
+    picture.write_bytes(tiny_png())
+    document = docx.Document(str(out / V1))
+    anchor = paragraph_starting(document, "Nobody may photograph")
+    anchor.insert_paragraph_before("Our logo:").add_run().add_picture(str(picture))
+    document.save(str(out / V1))
+    update(answers, out, library_root=library)
+    v2 = docx.Document(str(out / V2))
+    assert len(v2.inline_shapes) == 1
+    embeds = [b.get(qn("r:embed")) for b in v2.element.body.iter(qn("a:blip"))]
+    assert embeds and all(e in v2.part.rels for e in embeds)
+    assert v2.part.rels[embeds[0]].target_part.blob == tiny_png()
+    redline_doc = docx.Document(str(out / REDLINE))
+    assert all(b.get(qn("r:embed")) in redline_doc.part.rels for b in redline_doc.element.body.iter(qn("a:blip")))
+    assert accepted(out / REDLINE) == texts(out / V2) and rejected(out / REDLINE) == texts(out / V1)
+    # A picture paragraph that goes is shown deleted, with its picture, in a redline.
+    gone = redline((out / V1).read_bytes(), (out / ".test-primary-school-aup-v1.base.docx").read_bytes())
+    shown = docx.Document(io.BytesIO(gone))
+    blips = list(shown.element.body.iter(qn("a:blip")))
+    assert len(blips) == 1 and shown.part.rels[blips[0].get(qn("r:embed"))].target_part.blob == tiny_png()
+    assert rejected_bytes(gone) == texts(out / V1)
+
+
+def rejected_bytes(data: bytes) -> list[str]:
+    from aupgen.update.revisions import reject_all
+    return texts(data, reject_all)

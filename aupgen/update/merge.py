@@ -14,7 +14,6 @@ paragraphs too, so edits to the document-control table are carried the same way.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 
 from docx.oxml.ns import qn
@@ -22,8 +21,8 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from aupgen.update.align import align, normalise
-from aupgen.update.wordxml import (BOOKMARK_END, BOOKMARK_START, P, PPR, TBL, TC, TR, Para, open_docx, paragraph_text,
-                                   paragraphs, save_docx)
+from aupgen.update.wordxml import (BOOKMARK_END, BOOKMARK_START, P, PPR, TBL, TC, TR, Para, copy_into, open_docx,
+                                   paragraph_text, paragraphs, save_docx)
 
 COMMENT_AUTHOR = "aupgen"
 _ANCHORS = {qn("w:commentRangeStart"), qn("w:commentRangeEnd")}
@@ -68,6 +67,7 @@ def match(old: list[Para], new: list[Para]) -> list[tuple[int | None, int | None
 def merge(base: bytes, theirs: bytes, new: bytes, version: int) -> MergeResult:
     """``new`` with the setting's edits (``theirs`` against ``base``) carried in."""
     base_doc, theirs_doc, new_doc = open_docx(base), open_docx(theirs), open_docx(new)
+    carry = lambda element: copy_into(element, theirs_doc.part, new_doc.part)  # noqa: E731
     b, t, n = (paragraphs(d.element.body) for d in (base_doc, theirs_doc, new_doc))
     to_theirs = {i: j for i, j in match(b, t) if i is not None and j is not None}
     to_new = {i: j for i, j in match(b, n) if i is not None and j is not None}
@@ -88,17 +88,17 @@ def merge(base: bytes, theirs: bytes, new: bytes, version: int) -> MergeResult:
         if not setting_changed:
             continue
         if mine is not None and not library_changed:
-            _take_wording(lib.element, mine.element)
+            _take_wording(lib.element, carry(mine.element))
             result.carried.append(Edit("reworded", old.text, mine.text))
         elif mine is not None and lib is not None:
-            _take_wording(lib.element, mine.element)
+            _take_wording(lib.element, carry(mine.element))
             result.conflicts.append(Conflict("both-reworded", mine.text, lib.text))
             comments.append((lib.element, f"The clause library's new wording for this paragraph is: "
                                           f"“{lib.text}”. Your wording from version {version} is kept here; "
                                           "replace it with the new wording if you agree, then delete this comment."))
         elif mine is not None:
             anchor = _anchor_before(i, placed)
-            copied = _insert_after(anchor, mine.element, new_doc)
+            copied = _insert_after(anchor, carry(mine.element), new_doc)
             placed[i] = copied
             result.conflicts.append(Conflict("library-removed", mine.text, None))
             comments.append((copied, f"You edited this paragraph in version {version}; the clause library no "
@@ -123,7 +123,7 @@ def merge(base: bytes, theirs: bytes, new: bytes, version: int) -> MergeResult:
         if container is not None:  # a row or a table the setting added: copied whole
             if container not in copied:
                 copied.add(container)
-                inserted = _insert_container(anchor, container, new_doc)
+                inserted = _insert_container(anchor, carry(container), new_doc)
                 if inserted is not None:
                     if inserted.tag == TBL:
                         last[before] = inserted
@@ -132,7 +132,7 @@ def merge(base: bytes, theirs: bytes, new: bytes, version: int) -> MergeResult:
             continue
         if not mine.text.strip():
             continue
-        last[before] = _insert_after(anchor, mine.element, new_doc)
+        last[before] = _insert_after(anchor, carry(mine.element), new_doc)
         result.carried.append(Edit("added", None, mine.text))
 
     for element, text in comments:
@@ -154,14 +154,13 @@ def _added_container(paragraph: etree._Element, matched: set[etree._Element]) ->
     return found
 
 
-def _insert_container(anchor: etree._Element | None, container: etree._Element, document) -> etree._Element | None:
-    """A copy of an added row (after the anchor's row) or table (after the anchor's block)."""
-    copied = copy.deepcopy(container)
+def _insert_container(anchor: etree._Element | None, copied: etree._Element, document) -> etree._Element | None:
+    """An added row (after the anchor's row) or table (after the anchor's block), copied from the setting's version."""
     for paragraph in copied.iter(P):
         _drop_identity(paragraph)
     if anchor is None:
         return None
-    if container.tag == TR:
+    if copied.tag == TR:
         row = next(anchor.iterancestors(TR), None)
         if row is None:
             return None
@@ -199,9 +198,8 @@ def _anchor_before(i: int, placed: dict[int, etree._Element]) -> etree._Element 
     return None
 
 
-def _insert_after(anchor: etree._Element | None, paragraph: etree._Element, document) -> etree._Element:
-    """A copy of ``paragraph`` after ``anchor`` (or at the start of the body)."""
-    copied = copy.deepcopy(paragraph)
+def _insert_after(anchor: etree._Element | None, copied: etree._Element, document) -> etree._Element:
+    """``copied`` (a paragraph from the setting's version) after ``anchor`` (or at the start of the body)."""
     _drop_identity(copied)
     if anchor is None:
         document.element.body.insert(0, copied)
@@ -219,13 +217,12 @@ def _drop_identity(paragraph: etree._Element) -> None:
         run.getparent().remove(run)
 
 
-def _take_wording(target: etree._Element, source: etree._Element) -> None:
-    """Give ``target`` the runs of ``source``, keeping its own paragraph properties and bookmarks."""
+def _take_wording(target: etree._Element, content: etree._Element) -> None:
+    """Give ``target`` the runs of ``content`` (a copy), keeping its own paragraph properties and bookmarks."""
     marks = [node for node in target if node.tag in (BOOKMARK_START, BOOKMARK_END)]
     for node in list(target):
         if node.tag != PPR:
             target.remove(node)
-    content = copy.deepcopy(source)
     _drop_identity(content)
     starts = [m for m in marks if m.tag == BOOKMARK_START]
     ends = [m for m in marks if m.tag == BOOKMARK_END]

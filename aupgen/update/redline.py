@@ -20,8 +20,8 @@ from lxml import etree
 
 from aupgen.update.align import align, normalise
 from aupgen.update.wordxml import (BOOKMARK_END, BOOKMARK_START, BR, CR, DEL, INS, P, PPR, R, RPR, T, TAB, TBL,
-                                   TC, TCPR, TR, TRPR, blocks, document_parts, open_docx, paragraph_text,
-                                   save_docx)
+                                   TC, TCPR, TR, TRPR, blocks, copy_into, open_docx, paragraph_text, save_docx,
+                                   stories)
 
 AUTHOR = "aupgen"
 _WORDS = re.compile(r"\s+|[^\s]+")
@@ -44,12 +44,12 @@ def redline(old: bytes, new: bytes, when: dt.datetime | None = None, author: str
     """``new`` with every difference from ``old`` tracked, and track changes switched on."""
     old_doc, new_doc = open_docx(old), open_docx(new)
     marker = _Marker(author, when or dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
-    old_parts = dict(document_parts(old_doc))
-    for name, new_part in document_parts(new_doc):
-        old_part = old_parts.get(name)
-        if old_part is None and name.startswith("body"):
-            continue
-        _diff_container(old_part if old_part is not None else etree.Element(qn("w:hdr")), new_part, marker)
+    old_parts = {name: (element, part) for name, element, part in stories(old_doc)}
+    for name, new_element, new_part in stories(new_doc):
+        old_element, old_part = old_parts.get(name, (etree.Element(qn("w:hdr")), None))
+        marker.carry = (lambda element, _from=old_part, _to=new_part:
+                        copy_into(element, _from, _to) if _from is not None else copy.deepcopy(element))
+        _diff_container(old_element, new_element, marker)
     _track_revisions(new_doc)
     return save_docx(new_doc)
 
@@ -60,6 +60,8 @@ class _Marker:
     def __init__(self, author: str, when: dt.datetime) -> None:
         self.author, self.date = author, when.strftime("%Y-%m-%dT%H:%M:%SZ")
         self.ids = itertools.count(9000)
+        self.carry = copy.deepcopy
+        """Copies an element of the old version into the new one (with the pictures and links it uses)."""
 
     def mark(self, tag: str) -> etree._Element:
         element = etree.Element(tag)
@@ -91,7 +93,7 @@ def _diff_container(old: etree._Element, new: etree._Element, marker: _Marker) -
                 _mark_inserted(block, marker)
             previous = block
             continue
-        gone = copy.deepcopy(old_blocks[i])
+        gone = marker.carry(old_blocks[i])
         _mark_deleted(gone, marker)
         _place_after(new, previous, gone)
         previous = gone
@@ -119,7 +121,7 @@ def _diff_table(old: etree._Element, new: etree._Element, marker: _Marker) -> No
                 for old_cell, new_cell in zip(_cells(old_rows[i]), _cells(row)):
                     _diff_container(old_cell, new_cell, marker)
             elif i is not None:
-                gone = copy.deepcopy(old_rows[i])
+                gone = marker.carry(old_rows[i])
                 _mark_deleted(gone, marker)
                 row.addprevious(gone)
                 _mark_inserted(row, marker)
@@ -127,7 +129,7 @@ def _diff_table(old: etree._Element, new: etree._Element, marker: _Marker) -> No
                 _mark_inserted(row, marker)
             previous = row
             continue
-        gone = copy.deepcopy(old_rows[i])
+        gone = marker.carry(old_rows[i])
         _mark_deleted(gone, marker)
         if previous is not None:
             previous.addnext(gone)
@@ -266,7 +268,7 @@ def _diff_paragraph(old: etree._Element, new: etree._Element, marker: _Marker) -
     matcher = SequenceMatcher(None, [t[0] for t in old_tokens], [t[0] for t in new_tokens], autojunk=False)
     for opcode, a0, a1, b0, b1 in matcher.get_opcodes():
         if opcode in ("delete", "replace"):
-            deleted = [piece for token in old_tokens[a0:a1] for piece in _piece(token)]
+            deleted = [piece for token in old_tokens[a0:a1] for piece in _piece(token, marker.carry)]
             wrapper = marker.mark(DEL)
             for run in _joined(deleted):
                 if run.tag == R:
@@ -290,10 +292,11 @@ def _atoms(paragraph: etree._Element) -> list[str]:
     return [t[0] for t in _tokens(paragraph) if t[0].startswith("\x01")]
 
 
-def _piece(token: tuple[str, etree._Element | None, str]) -> list[etree._Element]:
+def _piece(token: tuple[str, etree._Element | None, str], carry=copy.deepcopy) -> list[etree._Element]:
+    """The runs for one token: a word as a run with its formatting, an atomic piece copied whole."""
     key, element, text = token
     if key.startswith("\x01"):
-        return [copy.deepcopy(element)]
+        return [carry(element)]
     run = etree.Element(R)
     if element is not None:
         run.append(copy.deepcopy(element))

@@ -7,11 +7,13 @@ lxml walks the XML.
 
 from __future__ import annotations
 
+import copy
 import io
 from dataclasses import dataclass
 
 import docx
 from docx.document import Document
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from lxml import etree
 
@@ -23,6 +25,7 @@ T, DEL_TEXT, TAB, BR, CR = qn("w:t"), qn("w:delText"), qn("w:tab"), qn("w:br"), 
 INS, DEL = qn("w:ins"), qn("w:del")
 BOOKMARK_START, BOOKMARK_END = qn("w:bookmarkStart"), qn("w:bookmarkEnd")
 IDENTITY_PREFIXES = (CLAUSE_PREFIX, SECTION_PREFIX)
+RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
 def open_docx(data: bytes) -> Document:
@@ -108,16 +111,57 @@ def blocks(container: etree._Element) -> list[etree._Element]:
     return [child for child in container if child.tag in (P, TBL)]
 
 
-def document_parts(document: Document) -> list[tuple[str, etree._Element]]:
-    """The body, then each section's headers and footers, each with a name that pairs it across versions."""
-    parts = [("body", document.element.body)]
+def stories(document: Document) -> list[tuple[str, etree._Element, object]]:
+    """(name, XML, package part) of the body, then each section's headers and footers; names pair them across versions."""
+    found = [("body", document.element.body, document.part)]
     for number, section in enumerate(document.sections):
         for kind in ("header", "first_page_header", "even_page_header",
                      "footer", "first_page_footer", "even_page_footer"):
             story = getattr(section, kind)
             if not story.is_linked_to_previous:
-                parts.append((f"{kind} {number}", story._element))
-    return parts
+                found.append((f"{kind} {number}", story._element, story.part))
+    return found
+
+
+def document_parts(document: Document) -> list[tuple[str, etree._Element]]:
+    """The body, then each section's headers and footers, each with a name that pairs it across versions."""
+    return [(name, element) for name, element, _ in stories(document)]
+
+
+def copy_into(element: etree._Element, source_part, target_part) -> etree._Element:
+    """A copy of ``element`` from one document for another: pictures and links it uses come along.
+
+    A relationship id (``r:embed``, ``r:id``) means nothing in another package, so each is made again
+    in ``target_part``: an external link as a link, a picture by adding the picture; anything else
+    (an embedded object) cannot come along and its reference is dropped rather than left dangling.
+    """
+    copied = copy.deepcopy(element)
+    made: dict[str, str | None] = {}
+    for node in copied.iter():
+        for name, value in list(node.attrib.items()):
+            if not name.startswith(f"{{{RELATIONSHIPS}}}"):
+                continue
+            if value not in made:
+                made[value] = _carry(value, source_part, target_part)
+            if made[value] is None:
+                del node.attrib[name]
+            else:
+                node.set(name, made[value])
+    return copied
+
+
+def _carry(rel_id: str, source_part, target_part) -> str | None:
+    if source_part is target_part:
+        return rel_id
+    relationship = source_part.rels.get(rel_id)
+    if relationship is None:
+        return None
+    if relationship.is_external:
+        return target_part.relate_to(relationship.target_ref, relationship.reltype, is_external=True)
+    if relationship.reltype == RT.IMAGE and hasattr(target_part, "get_or_add_image"):
+        new_id, _ = target_part.get_or_add_image(io.BytesIO(relationship.target_part.blob))
+        return new_id
+    return None
 
 
 def all_texts(document: Document) -> list[str]:
