@@ -96,7 +96,9 @@ def test_a_new_declaration_means_signing_again(setting):
 def test_a_new_name_for_the_setting_means_signing_again(setting):
     answers, out, library = setting
     answers.write_text(ANSWERS.replace("org_name: Test Primary School", "org_name: Test Primary Academy"))
-    (out / "test-primary-school-aup-v1.lock.yaml").rename(out / "test-primary-academy-aup-v1.lock.yaml")
+    record = yaml.safe_load((out / "test-primary-school-aup-v1.lock.yaml").read_text())
+    record.pop("organisation", None)  # a record from before records named their organisation
+    (out / "test-primary-academy-aup-v1.lock.yaml").write_text(yaml.safe_dump(record, sort_keys=False))
     result = update(answers, out, library_root=make_library(answers.parent, name="same"))
     assert result.must_resign
     assert "The name of the setting on the form is now Test Primary Academy." in result.report

@@ -233,8 +233,7 @@ def _tokens(paragraph: etree._Element) -> list[tuple[str, etree._Element | None,
                 elif node.tag != RPR:
                     tokens.append((f"\x00{etree.QName(node).localname}", properties, etree.QName(node).localname))
         else:
-            text = paragraph_text(child) if child.tag != R else "".join(child.itertext())
-            tokens.append((f"\x01{etree.QName(child).localname}:{text}", child, ""))
+            tokens.append((_atom_key(child), child, ""))
     return tokens
 
 
@@ -286,6 +285,14 @@ def _diff_paragraph(old: etree._Element, new: etree._Element, marker: _Marker) -
         if child.tag != PPR:
             new.remove(child)
     new.extend(out)
+
+
+def _atom_key(element: etree._Element) -> str:
+    """What identifies a piece compared whole (a field part, a picture, a link): its kind, text and field role."""
+    text = paragraph_text(element) if element.tag != R else "".join(element.itertext())
+    roles = "".join(node.get(qn("w:fldCharType"), "") for node in element.iter(qn("w:fldChar")))
+    kinds = ",".join(sorted({etree.QName(node).localname for node in element.iter() if node is not element}))
+    return f"\x01{etree.QName(element).localname}:{roles}:{kinds}:{text}"
 
 
 def _atoms(paragraph: etree._Element) -> list[str]:
