@@ -49,8 +49,15 @@ def run(args: argparse.Namespace) -> int:
     if not result.written:
         print("No new version written (nothing changed; use --force to reissue anyway).")
         return 0
+    labels = {result.redline_path: "the redline: every change tracked, for review",
+              result.report_path: "the change report", result.report_docx_path: "the change report, in Word",
+              args.answers: "your answers file, now at the new version"}
+    if result.build is not None:
+        labels.update({result.build.paths.policy: "the new policy", result.build.paths.record: "its build record",
+                       result.build.paths.acknowledgement: "the acknowledgement form"})
     for path in result.written:
-        print(f"Written: {path}")
+        label = labels.get(path)
+        print(f"Written: {path}" + (f"  ({label})" if label else ""))
     return 0
 
 

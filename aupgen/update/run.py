@@ -160,7 +160,8 @@ def update(answers_file: Path | str, folder: Path | str = ".", library_root: Pat
     result.report = report_markdown(changes, library.templates)
     files[report_path] = result.report.encode("utf-8")
     files[report_docx_path] = report_docx(changes, library.templates)
-    note = f"Added by aupgen update on {today.isoformat()} (new questions in clause library {library.version}):"
+    note = (f"Added by aupgen update on {today.isoformat()} (new questions in clause library {library.version}):"
+            if added else f"Added by aupgen update on {today.isoformat()}:")
     answers_text = edited_answers(raw_file.text, {"policy_version": version, "approval_date": raw["approval_date"]},
                                   added, note)
     _still_as_read(answers_file, raw_file.text)
