@@ -7,7 +7,6 @@ commitment reworded, a clause the setting also reworded), and `aupgen update` gi
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import io
 import zipfile
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import docx
 import pytest
+import yaml
 from docx.oxml.ns import qn
 
 from aupgen.cli import main
@@ -90,7 +90,6 @@ def edited(tmp_path):
 def test_update_carries_the_settings_edits_and_takes_the_librarys(edited):
     answers, out, library = edited
     v1_files = snapshot(out)
-    edited_v1 = texts(out / V1)
     result = update(answers, out, library_root=library, approval_date=dt.date(2027, 3, 15))
     assert result.status == "updated" and result.version == 2 and result.library_version == "2026.2"
 
@@ -151,7 +150,6 @@ def test_redline_accept_all_gives_v2_and_reject_all_gives_v1(edited):
     with zipfile.ZipFile(out / REDLINE) as archive:
         assert "<w:trackRevisions/>" in archive.read("word/settings.xml").decode()
         footer = "".join(archive.read(n).decode() for n in archive.namelist() if n.startswith("word/footer"))
-        document = archive.read("word/document.xml").decode()
     # Version numbers, dates, the cover line and the history row are tracked, not changed silently.
     assert "<w:ins " in footer and "<w:del " in footer
     rows = docx.Document(str(out / REDLINE)).element.body.iter(qn("w:tr"))
@@ -325,3 +323,32 @@ def test_a_picture_the_setting_added_comes_along_with_its_image(edited, tmp_path
 def rejected_bytes(data: bytes) -> list[str]:
     from aupgen.update.revisions import reject_all
     return texts(data, reject_all)
+
+
+def test_a_third_version_after_a_conflict_keeps_every_comment_reference_whole(edited, tmp_path):
+    """v2 carries a comment; v3 (the library drops that clause) must not point at v2's comments."""
+    answers, out, library = edited
+    update(answers, out, library_root=library, approval_date=dt.date(2027, 3, 15))
+    third = make_library(tmp_path, "v1", name="2026.3")
+    shutil_copy_clauses(library, third)
+    path = third / "clauses" / "10-devices.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["clauses"] = [c for c in data["clauses"] if c["id"] != "devices.bluetooth"]
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    release(third, "2026.3", [{"clause": "devices.bluetooth", "change": "removed", "reason": "Old advice."}])
+    result = update(answers, out, library_root=third, approval_date=dt.date(2028, 3, 15))
+    assert [c.kind for c in result.changes.conflicts] == ["library-removed"]
+    for name in ("test-primary-school-aup-v3.docx", "test-primary-school-aup-v3-changes.docx"):
+        document = docx.Document(str(out / name))
+        known = {c.comment_id for c in document.comments}
+        used = {int(r.get(qn("w:id"))) for r in document.element.body.iter(qn("w:commentReference"))}
+        assert used <= known, name
+    assert accepted(out / "test-primary-school-aup-v3-changes.docx") == texts(out / "test-primary-school-aup-v3.docx")
+    assert rejected(out / "test-primary-school-aup-v3-changes.docx") == texts(out / V2)
+    assert any(t.startswith(BLUETOOTH_MINE) for t in body(out / "test-primary-school-aup-v3.docx"))
+
+
+def shutil_copy_clauses(source: Path, target: Path) -> None:
+    import shutil
+    shutil.rmtree(target / "clauses")
+    shutil.copytree(source / "clauses", target / "clauses")

@@ -16,16 +16,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from aupgen.update.align import align, normalise
 from aupgen.update.wordxml import (BOOKMARK_END, BOOKMARK_START, P, PPR, TBL, TC, TR, Para, copy_into, open_docx,
-                                   paragraph_text, paragraphs, save_docx)
+                                   paragraph_text, paragraphs, save_docx, strip_comments)
 
 COMMENT_AUTHOR = "aupgen"
-_ANCHORS = {qn("w:commentRangeStart"), qn("w:commentRangeEnd")}
 
 
 @dataclass(frozen=True)
@@ -210,11 +208,9 @@ def _insert_after(anchor: etree._Element | None, copied: etree._Element, documen
 
 def _drop_identity(paragraph: etree._Element) -> None:
     """Remove bookmarks and comment anchors from a copied paragraph (the original keeps its own)."""
-    for node in list(paragraph.iter(BOOKMARK_START, BOOKMARK_END, *_ANCHORS)):
+    for node in list(paragraph.iter(BOOKMARK_START, BOOKMARK_END)):
         node.getparent().remove(node)
-    for reference in list(paragraph.iter(qn("w:commentReference"))):
-        run = reference.getparent()
-        run.getparent().remove(run)
+    strip_comments(paragraph)
 
 
 def _take_wording(target: etree._Element, content: etree._Element) -> None:

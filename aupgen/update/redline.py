@@ -19,9 +19,9 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from aupgen.update.align import align, normalise
-from aupgen.update.wordxml import (BOOKMARK_END, BOOKMARK_START, BR, CR, DEL, INS, P, PPR, R, RPR, T, TAB, TBL,
+from aupgen.update.wordxml import (BOOKMARK_END, BOOKMARK_START, BR, CR, DEL, INS, P, PPR, R, RPR, T, TAB,
                                    TC, TCPR, TR, TRPR, blocks, copy_into, open_docx, paragraph_text, save_docx,
-                                   stories)
+                                   stories, strip_comments)
 
 AUTHOR = "aupgen"
 _WORDS = re.compile(r"\s+|[^\s]+")
@@ -47,8 +47,8 @@ def redline(old: bytes, new: bytes, when: dt.datetime | None = None, author: str
     old_parts = {name: (element, part) for name, element, part in stories(old_doc)}
     for name, new_element, new_part in stories(new_doc):
         old_element, old_part = old_parts.get(name, (etree.Element(qn("w:hdr")), None))
-        marker.carry = (lambda element, _from=old_part, _to=new_part:
-                        copy_into(element, _from, _to) if _from is not None else copy.deepcopy(element))
+        marker.carry = (lambda element, _from=old_part, _to=new_part: strip_comments(
+            copy_into(element, _from, _to) if _from is not None else copy.deepcopy(element)))
         _diff_container(old_element, new_element, marker)
     _track_revisions(new_doc)
     return save_docx(new_doc)
@@ -240,7 +240,7 @@ def _tokens(paragraph: etree._Element) -> list[tuple[str, etree._Element | None,
 def _diff_paragraph(old: etree._Element, new: etree._Element, marker: _Marker) -> None:
     if paragraph_text(old) == paragraph_text(new) and _atoms(old) == _atoms(new):
         return
-    old_tokens = [t for t in _tokens(old) if t[0]]
+    old_tokens = [t for t in _tokens(old) if t[0] and not _is_comment_reference(t[1])]
     new_all = _tokens(new)
     new_tokens = [t for t in new_all if t[0]]
     anchors_before: dict[int, list[etree._Element]] = {}
@@ -285,6 +285,11 @@ def _diff_paragraph(old: etree._Element, new: etree._Element, marker: _Marker) -
         if child.tag != PPR:
             new.remove(child)
     new.extend(out)
+
+
+def _is_comment_reference(element: etree._Element | None) -> bool:
+    """An old comment's mark in the text: it belongs to the old document's comments, not to the redline."""
+    return element is not None and element.tag == R and element.find(qn("w:commentReference")) is not None
 
 
 def _atom_key(element: etree._Element) -> str:

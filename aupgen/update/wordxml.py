@@ -150,6 +150,19 @@ def copy_into(element: etree._Element, source_part, target_part) -> etree._Eleme
     return copied
 
 
+def strip_comments(element: etree._Element) -> etree._Element:
+    """Remove comment anchors and references (they point into another document's comments part)."""
+    for node in list(element.iter(qn("w:commentRangeStart"), qn("w:commentRangeEnd"))):
+        node.getparent().remove(node)
+    for reference in list(element.iter(qn("w:commentReference"))):
+        run = reference.getparent()
+        if run is element:
+            run.remove(reference)
+        elif run is not None and run.getparent() is not None:
+            run.getparent().remove(run)
+    return element
+
+
 def _carry(rel_id: str, source_part, target_part) -> str | None:
     if source_part is target_part:
         return rel_id
