@@ -40,8 +40,12 @@ _SETTINGS_BEFORE_TRACKING = [qn(f"w:{name}") for name in (
     "revisionView")]
 
 
-def redline(old: bytes, new: bytes, when: dt.datetime | None = None, author: str = AUTHOR) -> bytes:
-    """``new`` with every difference from ``old`` tracked, and track changes switched on."""
+def redline(old: bytes, new: bytes, when: dt.datetime | None = None, author: str = AUTHOR,
+            title_note: str = "") -> bytes:
+    """``new`` with every difference from ``old`` tracked, and track changes switched on.
+
+    ``title_note`` is added to the document's title (File > Info), e.g. " – changes since version 1".
+    """
     old_doc, new_doc = open_docx(old), open_docx(new)
     marker = _Marker(author, when or dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
     old_parts = {name: (element, part) for name, element, part in stories(old_doc)}
@@ -51,6 +55,8 @@ def redline(old: bytes, new: bytes, when: dt.datetime | None = None, author: str
             copy_into(element, _from, _to) if _from is not None else copy.deepcopy(element)))
         _diff_container(old_element, new_element, marker)
     _track_revisions(new_doc)
+    if title_note:
+        new_doc.core_properties.title = (new_doc.core_properties.title or "") + title_note
     return save_docx(new_doc)
 
 

@@ -100,17 +100,18 @@ def update_or_problem(*args, **kwargs) -> UpdateResult:
         return UpdateResult(None, status="failed", problem=str(error))
 
 
-def update(answers_file: Path | str, folder: Path | str = ".", library_root: Path | str | None = None,
+def update(answers_file: Path | str, folder: Path | str = ".", library_root: Library | Path | str | None = None,
            ask: AskNew | None = None, force: bool = False, approval_date: dt.date | None = None,
            today: dt.date | None = None, defaults: bool = False, reissue: bool = False) -> UpdateResult:
     """Compare, ask what is new (or take defaults, or stop), and write the next version if anything changed.
 
     ``force`` builds from an older library than the last build used, writes a version when nothing
     changed, and replaces existing files; ``reissue`` only writes a version when nothing changed.
+    ``library_root`` may be a library already loaded (a batch of settings loads it once).
     """
     today = today or dt.date.today()
     answers_file, folder = Path(answers_file), Path(folder)
-    library = load_library(library_root)
+    library = library_root if isinstance(library_root, Library) else load_library(library_root)
     raw_file = read_mapping(answers_file, "answers file")
     raw = dict(raw_file.data)
     org_name = read_answers(answers_file, library, today).values["org_name"]
@@ -156,7 +157,8 @@ def update(answers_file: Path | str, folder: Path | str = ".", library_root: Pat
     changes.edits_unknown = theirs is not None and base is None
     files = pack_files(policy, library, paths, pack, today, policy_docx=document)
     if theirs is not None or base is not None:
-        files[redline_path] = redline(theirs if theirs is not None else base, document)
+        files[redline_path] = redline(theirs if theirs is not None else base, document,
+                                      title_note=f" – changes since version {record.policy_version}")
     result.report = report_markdown(changes, library.templates)
     files[report_path] = result.report.encode("utf-8")
     files[report_docx_path] = report_docx(changes, library.templates)

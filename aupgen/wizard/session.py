@@ -135,7 +135,7 @@ def _reissue(target: Path, output_dir: Path, library: Library, values: dict, tod
 
     say("Writing the next version of your policy pack…")
     try:
-        result = update(target, output_dir, library.root, reissue=True, today=today,
+        result = update(target, output_dir, library, reissue=True, today=today,
                         approval_date=values.get("approval_date"))
     except UserError:
         say(f"Your answers are saved in {target}.")
