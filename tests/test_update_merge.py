@@ -8,6 +8,7 @@ commitment reworded, a clause the setting also reworded), and `aupgen update` gi
 from __future__ import annotations
 
 import datetime as dt
+import re
 import io
 import zipfile
 from pathlib import Path
@@ -352,3 +353,21 @@ def shutil_copy_clauses(source: Path, target: Path) -> None:
     import shutil
     shutil.rmtree(target / "clauses")
     shutil.copytree(source / "clauses", target / "clauses")
+
+
+def test_update_adds_no_schema_problem_to_what_the_writer_makes(edited):
+    """The merged policy (with its comment) and the redline validate as well as a freshly written policy."""
+    from openxml_audit import OpenXmlValidator
+
+    answers, out, library = edited
+    update(answers, out, library_root=library, approval_date=dt.date(2027, 3, 15))
+    validator = OpenXmlValidator()
+
+    def problems(path: Path) -> set[str]:
+        """Each problem, with counts and the list of style names a style-copy problem gives left out."""
+        return {re.sub(r"\d+", "N", re.sub(r"(not in stylesWithEffects): .*", r"\1", str(e)))
+                for e in validator.validate(str(path)).errors}
+
+    written_by_the_writer = problems(out / ".test-primary-school-aup-v2.base.docx")
+    for name in (V2, REDLINE):
+        assert problems(out / name) <= written_by_the_writer, name

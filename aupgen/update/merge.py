@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
@@ -24,6 +25,7 @@ from aupgen.update.wordxml import (BOOKMARK_END, BOOKMARK_START, P, PPR, TBL, TC
                                    paragraph_text, paragraphs, save_docx, strip_comments)
 
 COMMENT_AUTHOR = "aupgen"
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,8 @@ def merge(base: bytes, theirs: bytes, new: bytes, version: int) -> MergeResult:
         last[before] = _insert_after(anchor, carry(mine.element), new_doc)
         result.carried.append(Edit("added", None, mine.text))
 
+    if comments:
+        _ensure_comment_styles(new_doc)
     for element, text in comments:
         _comment(new_doc, element, text)
     _remove_rows_emptied(removals)
@@ -231,6 +235,24 @@ def _comment(document, element: etree._Element, text: str) -> None:
     paragraph = Paragraph(element, document._body)
     runs = paragraph.runs or [paragraph.add_run("")]
     document.add_comment(runs, text=text, author=COMMENT_AUTHOR, initials="AU")
+
+
+_COMMENT_STYLES = (
+    ("character", "CommentReference", "annotation reference", "<w:rPr><w:sz w:val=\"16\"/><w:szCs w:val=\"16\"/></w:rPr>"),
+    ("paragraph", "CommentText", "annotation text", "<w:rPr><w:sz w:val=\"20\"/><w:szCs w:val=\"20\"/></w:rPr>"),
+)
+
+
+def _ensure_comment_styles(document) -> None:
+    """Word's own styles for comment marks and comment text, which a comment refers to by id."""
+    styles = document.styles.element
+    have = {style.get(qn("w:styleId")) for style in styles.iter(qn("w:style"))}
+    for kind, style_id, name, run in _COMMENT_STYLES:
+        if style_id in have:
+            continue
+        styles.append(etree.fromstring(
+            f'<w:style xmlns:w="{W_NS}" w:type="{kind}" w:styleId="{style_id}"><w:name w:val="{name}"/>'
+            f'<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/>{run}</w:style>'))
 
 
 def _remove_paragraph(element: etree._Element) -> None:
