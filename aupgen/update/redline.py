@@ -24,7 +24,7 @@ from aupgen.update.wordxml import (BOOKMARK_END, BOOKMARK_START, BR, CR, DEL, IN
                                    stories, strip_comments)
 
 AUTHOR = "aupgen"
-_WORDS = re.compile(r"\s+|[^\s]+")
+_WORDS = re.compile(r"\s+|\w+|[^\w\s]+")  # spaces, words, punctuation: "seriously." is two tokens
 _RUN_TEXT = {T, TAB, BR, CR}
 _ZERO_WIDTH = {BOOKMARK_START, BOOKMARK_END, qn("w:commentRangeStart"), qn("w:commentRangeEnd"),
                qn("w:proofErr"), qn("w:permStart"), qn("w:permEnd")}
