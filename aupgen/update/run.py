@@ -230,7 +230,7 @@ def _still_as_read(path: Path, text: str) -> None:
 
 def _history_summary(changes: ChangeSet, library: Library) -> str:
     if changes.unchanged:
-        return f"Reissued with clause library {library.version}; no change to the text"
+        return f"Reissued with clause library {library.version}; no clause changed"
     if library.version == changes.old.library_version:
         return f"Reissued with changed answers: {counts_phrase(changes)}"
     return f"Updated to clause library {library.version}: {counts_phrase(changes)}"
