@@ -141,6 +141,17 @@ def update(answers_file: Path | str, folder: Path | str = ".", library_root: Lib
         result.report = report_markdown(changes, library.templates)
         return result
 
+    _write_next_version(result, answers_file, raw_file.text, folder, library, record, added, raw["approval_date"],
+                        force, today)
+    return result
+
+
+def _write_next_version(result: UpdateResult, answers_file: Path, answers_text: str, folder: Path, library: Library,
+                        record: BuildRecord, added: dict[str, Any], approval_date: dt.date, force: bool,
+                        today: dt.date) -> None:
+    """Render, merge the setting's edits, compare, report, and write every file of the next version in one step."""
+    changes = result.changes
+    policy, version = changes.new, changes.new.version
     paths = pack_paths(folder, policy.org_name, version)
     stem = paths.policy.with_name(f"{paths.policy.stem}-changes")
     report_path, report_docx_path, redline_path = (stem.with_suffix(".md"), stem.with_name(stem.name + "-report.docx"),
@@ -164,17 +175,15 @@ def update(answers_file: Path | str, folder: Path | str = ".", library_root: Lib
     files[report_docx_path] = report_docx(changes, library.templates)
     note = (f"Added by aupgen update on {today.isoformat()} (new questions in clause library {library.version}):"
             if added else f"Added by aupgen update on {today.isoformat()}:")
-    answers_text = edited_answers(raw_file.text, {"policy_version": version, "approval_date": raw["approval_date"]},
-                                  added, note)
-    _still_as_read(answers_file, raw_file.text)
-    files[answers_file] = answers_text.encode("utf-8")   # last: renamed only once everything else is in place
+    edited = edited_answers(answers_text, {"policy_version": version, "approval_date": approval_date}, added, note)
+    _still_as_read(answers_file, answers_text)
+    files[answers_file] = edited.encode("utf-8")   # last: renamed only once everything else is in place
     write_all_atomically(files)
     result.status = "updated"
     result.build = BuildResult(paths, policy)
     result.report_path, result.report_docx_path = report_path, report_docx_path
     result.redline_path = redline_path if redline_path in files else None
     result.written = [p for p in files if p != paths.base]
-    return result
 
 
 def _answer_new_questions(answers_file: Path, library: Library, record: BuildRecord, raw: dict[str, Any],
