@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
+import shutil
 import signal
 import stat
 import tempfile
@@ -69,42 +70,56 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def write_all_atomically(files: Mapping[Path, bytes], overwrite: bool = True) -> None:
-    """Write several files as one step, as far as a file system allows.
+    """Write several files as one step: all of them, or (on any failure) none of them.
 
     Every file is written in full to its temporary file first; only then are they renamed into
-    place, one after another, with Ctrl-C held back until the last rename is done. A run stopped
-    while writing leaves all the previous files.
+    place, one after another, in the order given, with Ctrl-C held back until the last rename is
+    done. If a rename fails, or the run is interrupted, the files already renamed are taken back: a
+    new name is removed and a replaced file is restored from a hard link kept until the end. A file
+    that is a symbolic link is written through to its target, so the link stays a link. Only
+    SIGKILL or a power cut in the instant between two renames can leave a mix (each file whole).
 
     With ``overwrite=False`` no file is replaced, not even one that another run created while this
-    one was writing (two builds of the same setting at once): the files this call had already put
-    in place are taken away again and a UserError says what happened.
+    one was writing (two builds of the same setting at once): everything is taken back and a
+    UserError says what happened.
     """
+    targets = {Path(p): _through_links(Path(p)) for p in files}
     pending: dict[Path, str] = {}
-    placed: list[Path] = []
+    kept: dict[Path, str] = {}      # final name -> hard link to the file it replaced
+    done: list[Path] = []
     path = Path(".")
     try:
-        for path, data in ((Path(p), d) for p, d in files.items()):
+        for name, data in files.items():
+            path = targets[Path(name)]
             remove_stale_parts(path)
             pending[path] = _write_temporary(path, data)
         with _interrupts_held():
             for path, temporary in list(pending.items()):
-                (os.replace if overwrite else _place_new)(temporary, path)
-                placed.append(path)
+                if overwrite:
+                    if path.exists():
+                        kept[path] = _keep_previous(path)
+                    os.replace(temporary, path)
+                else:
+                    _place_new(temporary, path)
                 del pending[path]
+                done.append(path)
     except FileExistsError as exc:
-        for new in placed:
-            _remove(new)
-        placed.clear()
+        _take_back(done, kept)
         raise UserError(f"{path} appeared while this run was writing (another aupgen run at the same time?), "
                         "so nothing was written; run again, or use --force to replace it.") from exc
-    except OSError as exc:
-        raise UserError(f"{path}: could not be written ({_reason(exc)}); any earlier file of that name "
-                        "is unchanged.") from exc
+    except BaseException as exc:
+        _take_back(done, kept)
+        if isinstance(exc, OSError):
+            raise UserError(f"{path}: could not be written ({_reason(exc)}); nothing was written and "
+                            "every earlier file is unchanged.") from exc
+        raise
     finally:
-        WRITTEN.extend(placed)
         for temporary in pending.values():
             _remove(Path(temporary))
-    for folder in {Path(p).parent for p in files}:
+        for previous in kept.values():
+            _remove(Path(previous))
+    WRITTEN.extend(done)
+    for folder in {p.parent for p in targets.values()}:
         _sync_folder(folder)
 
 
@@ -147,6 +162,38 @@ def _interrupts_held():
         signal.signal(signal.SIGINT, previous)
     if caught:
         raise KeyboardInterrupt
+
+
+def _through_links(path: Path) -> Path:
+    """The file a symbolic link points to (so writing replaces the target, not the link)."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def _keep_previous(path: Path) -> str:
+    """A hard link to the file about to be replaced, so it can be put back."""
+    for attempt in range(100):
+        link = path.with_name(f"{_part_prefix(path)}{os.getpid()}.previous{attempt}{PART_SUFFIX}")
+        try:
+            os.link(path, link)
+            return str(link)
+        except FileExistsError:
+            continue
+        except OSError:  # a file system without hard links: keep a copy instead
+            shutil.copy2(path, link)
+            return str(link)
+    raise FileExistsError(path)
+
+
+def _take_back(done: list[Path], kept: dict[Path, str]) -> None:
+    """Undo the renames already made: restore replaced files, remove new ones."""
+    for path in reversed(done):
+        try:
+            if path in kept:
+                os.replace(kept.pop(path), path)
+            else:
+                path.unlink()
+        except OSError:
+            pass
 
 
 def _write_temporary(path: Path, data: bytes) -> str:

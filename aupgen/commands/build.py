@@ -20,14 +20,18 @@ def register(subparsers) -> None:
     parser.add_argument("--library", type=Path, metavar="DIR",
                         help="a clause library folder holding clauses/ and templates/ (default: the shipped one)")
     parser.add_argument("--force", action="store_true", help="replace documents that already exist")
+    parser.add_argument("--defaults", action="store_true",
+                        help="record in the answers file the default taken for each question it leaves out")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    result = build(args.answers, args.output, args.library, args.force)
+    result = build(args.answers, args.output, args.library, args.force, defaults=args.defaults)
     for warning in result.warnings:
         print(warning_line(warning))
     print(f"Policy:               {result.paths.policy}")
     print(f"Acknowledgement form: {result.paths.acknowledgement}")
     print(f"Build record:         {result.paths.record}  (keep it: 'aupgen update' compares with it)")
+    if result.defaults_recorded:
+        print(f"Answers file:         {args.answers}  (the defaults taken are recorded in it)")
     return 0

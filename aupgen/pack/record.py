@@ -20,6 +20,7 @@ from aupgen.errors import UserError, quote
 from aupgen.filenames import canonical_name
 from aupgen.library.load import Library
 from aupgen.assembly.policy import HistoryEntry, Policy
+from aupgen.render.templates import signed_form_text
 from aupgen.yamlfile import read_mapping
 
 RECORD_SUFFIX = ".lock.yaml"
@@ -51,6 +52,15 @@ class BuildRecord:
     path: Path | None = None
     organisation: str | None = None
     """The organisation the pack was built for (None in records written before aupgen kept it)."""
+    form_text: str | None = None
+    """What staff signed: the acknowledgement form's text up to the signature boxes (None in old records)."""
+    form_commitments: tuple[str, ...] = ()
+    """The text of each commitment on the form, in the order of ``commitments``."""
+
+    @property
+    def commitment_texts(self) -> dict[str, str]:
+        """Clause id -> its commitment's words on the form (empty for records older than this)."""
+        return dict(zip(self.commitments, self.form_commitments))
 
     @property
     def clauses(self) -> dict[str, tuple[RecordedSection, RecordedClause]]:
@@ -60,7 +70,10 @@ class BuildRecord:
 def record_for(policy: Policy, library: Library, built_on: dt.date) -> BuildRecord:
     """The record of building ``policy`` from ``library``."""
     revisions = {c.id: c.revision for c in library.clauses}
+    on_form = [c for c in policy.clauses if c.commitment in policy.commitments]
     return BuildRecord(
+        form_text=signed_form_text(policy, library.templates),
+        form_commitments=tuple(str(c.commitment) for c in on_form),
         library_version=library.version,
         policy_version=policy.version,
         built_on=built_on,
@@ -90,6 +103,7 @@ def record_yaml(record: BuildRecord, policy_file: str) -> str:
         "history": [{"version": h.version, "date": h.date, "summary": h.summary} for h in record.history],
         "questions": list(record.questions),
         "commitments": list(record.commitments),
+        "form": {"commitments": list(record.form_commitments), "text": record.form_text},
         "sections": [
             {"id": s.id, "title": s.title,
              "clauses": [{"id": c.id, "revision": c.revision, "text": c.text} for c in s.clauses]}
@@ -121,12 +135,23 @@ def read_record(path: Path) -> BuildRecord:
             ),
             path=path,
             organisation=str(data["organisation"]) if data.get("organisation") is not None else None,
+            form_text=_form(data).get("text"),
+            form_commitments=tuple(str(c) for c in _form(data).get("commitments") or ()),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise UserError(f"{path}: this build record is damaged (missing or wrong '{exc}'); "
                         "rebuild the pack with aupgen build --force to make a new one.") from exc
     _check_history(record, path)
     return record
+
+
+def _form(data: dict) -> dict:
+    form = data.get("form")
+    if form is None:
+        return {}
+    if not isinstance(form, dict) or not isinstance(form.get("text"), str):
+        raise TypeError("form")
+    return form
 
 
 def _check_history(record: BuildRecord, path: Path) -> None:
