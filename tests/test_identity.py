@@ -80,7 +80,7 @@ def test_two_settings_in_one_folder_keep_their_own_packs(tmp_path, names):
     out = tmp_path / "out"
     results = [build(write_answers(tmp_path, name, f"answers-{i}.yaml"), out) for i, name in enumerate(names)]
     assert results[0].paths.policy != results[1].paths.policy
-    assert len(list(out.glob("*.docx"))) == 4
+    assert len([p for p in out.glob("*.docx") if not p.name.startswith(".")]) == 4  # and their hidden base copies
     for name, result in zip(names, results):
         assert read_record(result.paths.record).organisation == name
 
