@@ -9,15 +9,18 @@ from pathlib import Path
 from jinja2 import FileSystemLoader, TemplateNotFound, TemplateSyntaxError
 
 from aupgen import __version__
+from aupgen.assembly.policy import Policy
 from aupgen.errors import UserError
 from aupgen.expressions import ENVIRONMENT
-from aupgen.assembly.policy import Policy
+from aupgen.render.house import HouseStyle
 from aupgen.render.word import DocumentInfo, markdown_to_docx
-from aupgen.render.word.styles import load_style_sheet
+from aupgen.render.word.fields import bookmark, field, ref
+from aupgen.render.word.stylesheet import load_style_sheet
 from aupgen.render.word.tracked import Revisions
 
 AUP_TEMPLATE = "aup.md.j2"
 ACKNOWLEDGEMENT_TEMPLATE = "acknowledgement.md.j2"
+_ENVIRONMENTS: dict[str, object] = {}
 
 
 @dataclass(frozen=True)
@@ -28,12 +31,24 @@ class RenderedPack:
     acknowledgement: bytes
 
 
-def render_markdown(policy: Policy, templates: Path, name: str) -> str:
+def _environment(templates: Path):
+    """One template environment per templates folder (Jinja then compiles each template once)."""
+    key = str(templates.resolve())
+    env = _ENVIRONMENTS.get(key)
+    if env is None:
+        env = ENVIRONMENT.overlay(loader=FileSystemLoader(str(templates)))
+        env.globals.update(field=field, ref=ref, bookmark=bookmark)
+        _ENVIRONMENTS[key] = env
+    return env
+
+
+def render_markdown(policy: Policy, templates: Path, name: str, **extra) -> str:
     """Fill template ``name`` from ``templates`` with ``policy``; errors name the file and line."""
-    env = ENVIRONMENT.overlay(loader=FileSystemLoader(str(templates)))
+    env = _environment(templates)
     try:
         template = env.get_template(name)
-        return template.render(policy=policy, answers=policy.answers, terms=policy.terms, labels=policy.labels)
+        return template.render(policy=policy, answers=policy.answers, terms=policy.terms, labels=policy.labels,
+                               **extra)
     except TemplateNotFound as exc:
         raise UserError(f"{templates / name} does not exist; a library's templates/ folder needs {name}.") from exc
     except TemplateSyntaxError as exc:
@@ -75,26 +90,32 @@ def _policy_info(policy: Policy, created: dt.datetime | None, note: str = "") ->
     )
 
 
-def render_redline(policy: Policy, templates: Path, created: dt.datetime | None = None) -> bytes:
+def render_redline(policy: Policy, templates: Path, created: dt.datetime | None = None,
+                   house: HouseStyle | None = None) -> bytes:
     """The policy document with the tracked changes marked in its clause texts (aupgen.update.redline)."""
-    sheet = load_style_sheet(templates / "styles.yaml")
+    house = house or HouseStyle()
+    sheet = house.sheet(load_style_sheet(templates / "styles.yaml"))
     when = created or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    return markdown_to_docx(render_markdown(policy, templates, AUP_TEMPLATE),
-                            _policy_info(policy, created, " – changes shown"), sheet, Revisions("aupgen", when))
+    return markdown_to_docx(render_markdown(policy, templates, AUP_TEMPLATE, logo=house.logo is not None),
+                            _policy_info(policy, created, " – changes shown"), sheet, Revisions("aupgen", when),
+                            house.logo, house.reference)
 
 
-def render_pack(policy: Policy, templates: Path, created: dt.datetime | None = None) -> RenderedPack:
+def render_pack(policy: Policy, templates: Path, created: dt.datetime | None = None,
+                house: HouseStyle | None = None) -> RenderedPack:
     """Render the policy and its acknowledgement form as Word documents."""
-    sheet = load_style_sheet(templates / "styles.yaml")
-    common = _common_info(policy, created)
-    policy_info = _policy_info(policy, created)
+    house = house or HouseStyle()
+    sheet = house.sheet(load_style_sheet(templates / "styles.yaml"))
     form_info = DocumentInfo(
         title=f"{policy.org_name}: {policy.title} – acknowledgement form",
         subject=f"Staff acknowledgement of the {policy.title} (version {policy.version})",
         comments=f"Written with aupgen {__version__}.",
-        **common,
+        **_common_info(policy, created),
     )
+    has_logo = house.logo is not None
     return RenderedPack(
-        policy=markdown_to_docx(render_markdown(policy, templates, AUP_TEMPLATE), policy_info, sheet),
-        acknowledgement=markdown_to_docx(render_markdown(policy, templates, ACKNOWLEDGEMENT_TEMPLATE), form_info, sheet),
+        policy=markdown_to_docx(render_markdown(policy, templates, AUP_TEMPLATE, logo=has_logo),
+                                _policy_info(policy, created), sheet, None, house.logo, house.reference),
+        acknowledgement=markdown_to_docx(render_markdown(policy, templates, ACKNOWLEDGEMENT_TEMPLATE, logo=has_logo),
+                                         form_info, sheet.for_form(), None, house.logo, house.reference),
     )
