@@ -16,7 +16,9 @@ from typing import Any
 from jinja2 import StrictUndefined, TemplateError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&:])")
+# Private-use characters mark fields and tracked changes for the Word writer; answers never carry them.
+_PRIVATE_USE = re.compile("[\ue000-\ue0ff]")
 
 
 class MarkdownText(str):
@@ -31,8 +33,8 @@ def escape_markdown(value: object) -> str:
         return value
     if isinstance(value, dt.date):
         return long_date(value)
-    text = " ".join(str(value).split())  # one line: a newline would start a new Markdown block
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    text = " ".join(_PRIVATE_USE.sub("", str(value)).split())  # one line: a newline would start a new block
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)  # ":" too, so a name like "::: footer" opens no block
 
 
 def long_date(value: dt.date | None) -> str:

@@ -19,14 +19,18 @@ def register(subparsers) -> None:
     parser.add_argument("--library", type=Path, metavar="DIR",
                         help="a clause library folder holding clauses/ and templates/ (default: the shipped one)")
     parser.add_argument("--force", action="store_true", help="replace documents that already exist")
+    parser.add_argument("--pdf", action="store_true",
+                        help="also write each document as a tagged PDF (needs LibreOffice; or set AUPGEN_SOFFICE)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    result = build(args.answers, args.output, args.library, args.force)
+    result = build(args.answers, args.output, args.library, args.force, pdf=args.pdf)
     for warning in result.warnings:
         print(f"aupgen: warning: {warning}")
     print(f"Policy:               {result.paths.policy}")
     print(f"Acknowledgement form: {result.paths.acknowledgement}")
+    if result.paths.pdf:
+        print(f"PDFs:                 {result.paths.policy_pdf.name}, {result.paths.acknowledgement_pdf.name}")
     print(f"Build record:         {result.paths.record}  (keep it: 'aupgen update' compares with it)")
     return 0

@@ -12,6 +12,7 @@ from aupgen.library.load import Library, load_library
 from aupgen.outputs import prepare_folder, refuse_existing, slugify, write_all_atomically
 from aupgen.assembly.policy import Policy
 from aupgen.pack.record import record_for, record_path, record_yaml
+from aupgen.render.house import HouseStyle, house_style
 from aupgen.render.templates import render_pack
 
 
@@ -19,13 +20,23 @@ from aupgen.render.templates import render_pack
 class PackPaths:
     policy: Path
     acknowledgement: Path
+    pdf: bool = False
 
     @property
     def record(self) -> Path:
         return record_path(self.policy)
 
+    @property
+    def policy_pdf(self) -> Path:
+        return self.policy.with_suffix(".pdf")
+
+    @property
+    def acknowledgement_pdf(self) -> Path:
+        return self.acknowledgement.with_suffix(".pdf")
+
     def all(self) -> list[Path]:
-        return [self.policy, self.acknowledgement, self.record]
+        pdfs = [self.policy_pdf, self.acknowledgement_pdf] if self.pdf else []
+        return [self.policy, self.acknowledgement, *pdfs, self.record]
 
 
 @dataclass
@@ -42,31 +53,45 @@ def pack_paths(folder: Path, org_name: str, version: int) -> PackPaths:
 
 
 def build_pack(answers: Answers, library: Library, folder: Path, force: bool = False,
-               today: dt.date | None = None) -> BuildResult:
-    """Assemble, render and write the pack for resolved ``answers``; refuses to overwrite unless ``force``."""
+               today: dt.date | None = None, answers_file: Path | None = None, pdf: bool = False) -> BuildResult:
+    """Assemble, render and write the pack for resolved ``answers``; refuses to overwrite unless ``force``.
+
+    ``answers_file`` is where relative paths in the answers (logo, reference_docx) start from.
+    """
+    house = house_style(answers.values, answers_file)
     policy = assemble(answers.values, library)
-    return write_pack(policy, library, folder, force, today, list(answers.warnings))
+    return write_pack(policy, library, folder, force, today, list(answers.warnings), house, pdf)
 
 
 def write_pack(policy: Policy, library: Library, folder: Path, force: bool = False,
-               today: dt.date | None = None, warnings: list[str] | None = None) -> BuildResult:
-    """Render ``policy`` and write its documents and build record into ``folder``."""
+               today: dt.date | None = None, warnings: list[str] | None = None,
+               house: HouseStyle | None = None, pdf: bool = False) -> BuildResult:
+    """Render ``policy`` and write its documents (and, with ``pdf``, their PDFs) and build record into ``folder``."""
     paths = pack_paths(folder, policy.org_name, policy.version)
+    paths.pdf = pdf
     prepare_folder(folder)
     refuse_existing(paths.all(), force)
-    pack = render_pack(policy, library.templates)
+    soffice = None
+    if pdf:
+        from aupgen.render.pdf import find_soffice
+        soffice = find_soffice()  # before any work: a missing LibreOffice is said at once
+    pack = render_pack(policy, library.templates, house=house)
     record = record_for(policy, library, today or dt.date.today())
-    write_all_atomically({
-        paths.policy: pack.policy,
-        paths.acknowledgement: pack.acknowledgement,
-        paths.record: record_yaml(record, paths.policy.name).encode("utf-8"),
-    })
+    files = {paths.policy: pack.policy, paths.acknowledgement: pack.acknowledgement}
+    if pdf:
+        from aupgen.render.pdf import docx_to_pdf
+        pdfs = docx_to_pdf({paths.policy.name: pack.policy, paths.acknowledgement.name: pack.acknowledgement},
+                           soffice)
+        files[paths.policy_pdf] = pdfs[paths.policy.name]
+        files[paths.acknowledgement_pdf] = pdfs[paths.acknowledgement.name]
+    files[paths.record] = record_yaml(record, paths.policy.name).encode("utf-8")
+    write_all_atomically(files)
     return BuildResult(paths, policy, warnings or [])
 
 
 def build(answers_file: Path | str, folder: Path | str = ".", library_root: Path | str | None = None,
-          force: bool = False, today: dt.date | None = None) -> BuildResult:
+          force: bool = False, today: dt.date | None = None, pdf: bool = False) -> BuildResult:
     """Read ``answers_file`` and write its pack into ``folder``."""
     library = load_library(library_root)
     answers = read_answers(answers_file, library, today)
-    return build_pack(answers, library, Path(folder), force, today)
+    return build_pack(answers, library, Path(folder), force, today, Path(answers_file), pdf)

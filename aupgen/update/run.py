@@ -45,7 +45,7 @@ class UpdateResult:
 def new_questions(library: Library, record: BuildRecord, raw: dict[str, Any]) -> list[Question]:
     """Questions the library asks now, that it did not ask at the last build and the file does not answer."""
     known = set(record.questions) | set(raw)
-    return [q for q in library.questions if q.id not in known]
+    return [q for q in library.questions if q.id not in known and q.asked]
 
 
 def update(answers_file: Path | str, folder: Path | str = ".", library_root: Path | str | None = None,

@@ -24,7 +24,7 @@ STOP = "stop"
 
 
 def new(output_dir: Path, answers: Path | None, library: Library, today: dt.date | None = None,
-        out: TextIO | None = None) -> int:
+        out: TextIO | None = None, pdf: bool = False) -> int:
     """Ask the questions, review them, save the answers and build the pack; returns the exit code."""
     today = today or dt.date.today()
     out = out or sys.stdout
@@ -44,11 +44,11 @@ def new(output_dir: Path, answers: Path | None, library: Library, today: dt.date
             wizard.prefill = prefill
             say(f"Your answers from {answers} are filled in: press Enter to keep each one.")
         else:
-            say(f"aupgen will ask about {len(library.questions)} questions about your setting "
+            say(f"aupgen will ask about {sum(q.asked for q in library.questions)} questions about your setting "
                 "(about ten minutes).")
         say("Press Ctrl-C at any time: your answers so far are kept.")
         action = wizard.run()
-        return _finish(wizard, action, output_dir, answers, resume, library, today, say)
+        return _finish(wizard, action, output_dir, answers, resume, library, today, say, pdf)
     except (KeyboardInterrupt, EOFError) as stop:
         say("")
         values = wizard.values()
@@ -63,7 +63,7 @@ def new(output_dir: Path, answers: Path | None, library: Library, today: dt.date
 
 
 def _finish(wizard: Wizard, action: str, output_dir: Path, answers: Path | None, resume: Path,
-            library: Library, today: dt.date, say) -> int:
+            library: Library, today: dt.date, say, pdf: bool = False) -> int:
     """Save the answers (asking before replacing anything), then build the pack unless the user quit."""
     blocked = action != QUIT and not _free_version(wizard, output_dir, library, say)
     values = wizard.values()
@@ -89,7 +89,7 @@ def _finish(wizard: Wizard, action: str, output_dir: Path, answers: Path | None,
     say("")
     say("Writing your policy pack…")
     try:
-        result = build_pack(read_answers(target, library, today), library, output_dir)
+        result = build_pack(read_answers(target, library, today), library, output_dir, answers_file=target, pdf=pdf)
     except UserError:
         say(f"Your answers are saved in {target}.")
         raise
