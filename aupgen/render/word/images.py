@@ -24,9 +24,9 @@ class Image:
     def content_type(self) -> str:
         return f"image/{self.extension}"
 
-    def size_emu(self) -> tuple[int, int]:
-        """Width and height on the page: LOGO_HEIGHT_CM high, narrower than LOGO_MAX_WIDTH_CM."""
-        height = LOGO_HEIGHT_CM
+    def size_emu(self, height_cm: float = LOGO_HEIGHT_CM) -> tuple[int, int]:
+        """Width and height on the page: ``height_cm`` high, narrower than LOGO_MAX_WIDTH_CM."""
+        height = height_cm
         width = height * self.width_px / self.height_px
         if width > LOGO_MAX_WIDTH_CM:
             width, height = LOGO_MAX_WIDTH_CM, LOGO_MAX_WIDTH_CM * self.height_px / self.width_px
@@ -74,9 +74,10 @@ def _jpeg_size(data: bytes, path: Path) -> tuple[int, int]:
     raise ImageError(f"{path} is not a complete JPEG image")
 
 
-def drawing(image: Image, alt_text: str, relationship: str = "rIdLogo", ident: int = 1) -> str:
+def drawing(image: Image, alt_text: str, height_cm: float = LOGO_HEIGHT_CM, relationship: str = "rIdLogo",
+            ident: int = 1) -> str:
     """An inline picture run with ``alt_text`` as its description (what a screen reader says)."""
-    cx, cy = image.size_emu()
+    cx, cy = image.size_emu(height_cm)
     alt = attr(alt_text)
     return (f'<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="{cx}" cy="{cy}"/>'
             f'<wp:docPr id="{ident}" name="Logo" descr="{alt}"/><wp:cNvGraphicFramePr>'

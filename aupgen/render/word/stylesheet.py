@@ -18,7 +18,7 @@ PARTS = Path(__file__).resolve().parent / "parts"
 HEX = re.compile(r"[0-9A-Fa-f]{6}")
 
 DEFAULTS: dict[str, Any] = {
-    "page": {"size": "A4", "margin_cm": 2.2, "form_margin_cm": 1.8},
+    "page": {"size": "A4", "margin_cm": 2.2, "form_margin_cm": 1.5},
     "fonts": {"body": "Arial", "headings": "Arial"},
     "sizes_pt": {"body": 12, "form_body": 11, "table": 11, "small": 11, "cover": 13, "title": 28, "subtitle": 16,
                  "heading1": 16, "heading2": 13, "header_footer": 10},
@@ -39,7 +39,7 @@ class StyleSheet:
     colours: dict[str, str]
     language: str
     styles: dict[str, dict[str, Any]]
-    form_margin_cm: float = 1.8
+    form_margin_cm: float = 1.5
 
     @property
     def page_cm(self) -> tuple[float, float]:

@@ -10,7 +10,7 @@ from aupgen.render.word.xml import attr, twips
 
 CELL_MARGINS = '<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="100" w:type="dxa"/>' \
                '<w:bottom w:w="28" w:type="dxa"/><w:right w:w="100" w:type="dxa"/></w:tblCellMar>'
-FORM_ROW_HEIGHT = twips(0.8)
+FORM_ROW_HEIGHT = twips(0.75)
 
 
 def table_rows(tokens: list[Token]) -> list[list[Token]]:

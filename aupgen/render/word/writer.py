@@ -5,7 +5,7 @@ The template decides structure with plain Markdown plus a few fenced blocks (``:
 =================  ==================================================================
 ``title``          the cover: ``#`` is the Title, ``##`` the Subtitle, text is Cover Text;
                    the cover gets no running header or footer
-``logo``           the setting's logo, if it has one; the text inside is its alt text
+``logo [CM]``      the setting's logo, if it has one, CM high (2.5); the text inside is its alt text
 ``toc``            a table of contents (a TOC field with its entries filled in); the text inside is its heading
 ``section NAME``   the heading inside gets bookmark NAME
 ``clause NAME``    a numbered clause: first paragraph numbered "3.2" (bookmark NAME), the rest indented
@@ -194,7 +194,11 @@ class BodyWriter:
             return
         if paragraph.style == "Logo":
             if self.logo is not None:
-                paragraph.runs.append(drawing(self.logo, plain_text(children)))
+                height = next((arg for name, arg in reversed(self.blocks) if name == "logo"), "")
+                try:
+                    paragraph.runs.append(drawing(self.logo, plain_text(children), float(height)))
+                except ValueError:
+                    paragraph.runs.append(drawing(self.logo, plain_text(children)))
             return
         if paragraph.style in ("Heading1", "UnnumberedHeading"):
             self._note_heading(paragraph, plain_text(children))
