@@ -1,0 +1,79 @@
+"""Fast start (issue 13): the parsed library is cached safely; a build loads no wizard."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from aupgen.library import cache
+from aupgen.library.load import load_library
+
+
+@pytest.fixture
+def cache_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("AUPGEN_NO_CACHE", raising=False)
+    return tmp_path / "cache" / "aupgen"
+
+
+@pytest.fixture
+def own_library(tmp_path, library):
+    root = tmp_path / "lib"
+    shutil.copytree(library.root / "clauses", root / "clauses")
+    shutil.copytree(library.root / "templates", root / "templates")
+    return root
+
+
+def test_the_cache_gives_the_same_library(cache_home, own_library):
+    first = load_library(own_library)
+    files = list(cache_home.glob("library-*.json"))
+    assert len(files) == 1
+    assert oct(cache_home.stat().st_mode & 0o777) == "0o700"
+    assert load_library(own_library) == first
+
+
+def test_an_edited_library_is_never_served_stale(cache_home, own_library):
+    import yaml
+    before = load_library(own_library)
+    topic = next(p for p in sorted((own_library / "clauses").glob("*.yaml")) if p.name[0].isdigit())
+    data = yaml.safe_load(topic.read_text())
+    data["clauses"].append({"id": "la.local-rule", "text": "Our own local rule.",
+                            "sources": [data["clauses"][0]["sources"][0]]})
+    topic.write_text(yaml.safe_dump(data, sort_keys=False))
+    after = load_library(own_library)
+    assert "la.local-rule" in {c.id for c in after.clauses} - {c.id for c in before.clauses}
+    assert len(list(cache_home.glob("library-*.json"))) == 2
+
+
+@pytest.mark.parametrize("content", ["", "{not json", '{"key": "x"}', "[1, 2]",
+                                     '{"key": "KEY", "fields": {"questions": {"c": "Popen", "f": {}}}}',
+                                     '{"key": "KEY", "fields": {"questions": [1, 2]}}'])
+def test_a_corrupt_or_hostile_cache_is_ignored(cache_home, own_library, content):
+    expected = load_library(own_library)
+    (path,) = cache_home.glob("library-*.json")
+    key = json.loads(path.read_text())["key"]
+    path.write_text(content.replace("KEY", key))
+    assert load_library(own_library) == expected
+    assert json.loads(path.read_text())["key"] == key, "rewritten after the bad read"
+
+
+def test_only_the_library_classes_can_come_out_of_a_cache():
+    with pytest.raises(KeyError):
+        cache.decode({"c": "Path", "f": {}})
+    with pytest.raises(ValueError):
+        cache.decode(["untagged"])
+
+
+def test_no_cache_when_switched_off(cache_home, own_library, monkeypatch):
+    monkeypatch.setenv("AUPGEN_NO_CACHE", "1")
+    load_library(own_library)
+    assert not cache_home.exists()
+
+
+def test_an_unwritable_cache_folder_is_not_an_error(tmp_path, monkeypatch, own_library, library):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    assert [c.id for c in load_library(own_library).clauses] == [c.id for c in library.clauses]
