@@ -77,3 +77,28 @@ def test_an_unwritable_cache_folder_is_not_an_error(tmp_path, monkeypatch, own_l
     blocker.write_text("not a folder")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
     assert [c.id for c in load_library(own_library).clauses] == [c.id for c in library.clauses]
+
+
+def test_substitution_only_texts_render_exactly_as_jinja_does(library):
+    """The fast path for clause texts that only substitute names gives Jinja's own result."""
+    from aupgen.answers.resolve import read_answers
+    from aupgen.assembly import assemble as assembly
+    from aupgen.expressions import _substitutions, render_jinja, render_text
+    from conftest import EXAMPLES
+
+    texts = [c.text for c in library.clauses] + [c.commitment for c in library.clauses if c.commitment]
+    fast = [t for t in texts if "{" in t and _substitutions(t) is not None]
+    assert len(fast) > len(texts) / 2
+    for example in EXAMPLES:
+        context = assembly.clause_context(read_answers(example, library).values, library)
+        for text in fast:
+            assert render_text(text, context) == render_jinja(text, context)
+    odd = {"terms": {"x": "*C of E* & {NUMPAGES}"}, "n": None, "flag": True}
+    for source in ("{{ terms.x }} / {{n}} / {{ flag }}", "{{ terms.items }}", "{{ missing }}", "{{ terms.nope }}"):
+        try:
+            expected = render_jinja(source, odd)
+        except Exception as exc:
+            with pytest.raises(type(exc)):
+                render_text(source, odd)
+        else:
+            assert render_text(source, odd) == expected

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from aupgen.pack.build import build
 
 
 def register(subparsers) -> None:
@@ -25,6 +24,8 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from aupgen.pack.build import build
+
     result = build(args.answers, args.output, args.library, args.force, pdf=args.pdf)
     for warning in result.warnings:
         print(f"aupgen: warning: {warning}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aupgen.answers.resolve import Answers, read_answers
 from aupgen.assembly.assemble import assemble
@@ -12,8 +13,10 @@ from aupgen.library.load import Library, load_library
 from aupgen.outputs import prepare_folder, refuse_existing, slugify, write_all_atomically
 from aupgen.assembly.policy import Policy
 from aupgen.pack.record import record_for, record_path, record_yaml
-from aupgen.render.house import HouseStyle, house_style
-from aupgen.render.templates import render_pack
+
+
+if TYPE_CHECKING:
+    from aupgen.render.house import HouseStyle
 
 
 @dataclass
@@ -58,6 +61,8 @@ def build_pack(answers: Answers, library: Library, folder: Path, force: bool = F
 
     ``answers_file`` is where relative paths in the answers (logo, reference_docx) start from.
     """
+    from aupgen.render.house import house_style  # the renderer loads when there is something to render
+
     house = house_style(answers.values, answers_file)
     policy = assemble(answers.values, library)
     return write_pack(policy, library, folder, force, today, list(answers.warnings), house, pdf)
@@ -65,7 +70,7 @@ def build_pack(answers: Answers, library: Library, folder: Path, force: bool = F
 
 def write_pack(policy: Policy, library: Library, folder: Path, force: bool = False,
                today: dt.date | None = None, warnings: list[str] | None = None,
-               house: HouseStyle | None = None, pdf: bool = False) -> BuildResult:
+               house: "HouseStyle | None" = None, pdf: bool = False) -> BuildResult:
     """Render ``policy`` and write its documents (and, with ``pdf``, their PDFs) and build record into ``folder``."""
     paths = pack_paths(folder, policy.org_name, policy.version)
     paths.pdf = pdf
@@ -75,6 +80,8 @@ def write_pack(policy: Policy, library: Library, folder: Path, force: bool = Fal
     if pdf:
         from aupgen.render.pdf import find_soffice
         soffice = find_soffice()  # before any work: a missing LibreOffice is said at once
+    from aupgen.render.templates import render_pack
+
     pack = render_pack(policy, library.templates, house=house)
     record = record_for(policy, library, today or dt.date.today())
     files = {paths.policy: pack.policy, paths.acknowledgement: pack.acknowledgement}

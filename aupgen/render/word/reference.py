@@ -11,14 +11,22 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from lxml import etree
-
 from aupgen.render.word.xml import W_NS
 
 W = f"{{{W_NS}}}"
 # A reference document is small; refuse anything that is not (a zip bomb, a wrong file).
 MAX_STYLES_BYTES = 5 * 1024 * 1024
-PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+
+
+def _etree():
+    """lxml, imported only when a reference document is used (a build without one starts faster)."""
+    from lxml import etree
+    return etree
+
+
+def _parse(data: bytes):
+    etree = _etree()
+    return etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
 
 
 class ReferenceError(ValueError):
@@ -30,8 +38,8 @@ class ReferenceStyles:
     styles: bytes   # the reference's word/styles.xml
 
     def apply(self, ours: str) -> str:
-        mine = etree.fromstring(ours.encode("utf-8"), PARSER)
-        theirs = etree.fromstring(self.styles, PARSER)
+        etree = _etree()
+        mine, theirs = _parse(ours.encode("utf-8")), _parse(self.styles)
         their_defaults = theirs.find(f"{W}docDefaults")
         if their_defaults is not None:
             mine.replace(mine.find(f"{W}docDefaults"), their_defaults)
@@ -77,8 +85,8 @@ def read_reference(path: Path) -> ReferenceStyles:
     except KeyError:
         raise ReferenceError(f"{path} has no styles (word/styles.xml)") from None
     try:
-        root = etree.fromstring(data, PARSER)
-    except etree.XMLSyntaxError:
+        root = _parse(data)
+    except _etree().XMLSyntaxError:
         raise ReferenceError(f"{path} has a damaged styles part") from None
     if root.tag != f"{W}styles":
         raise ReferenceError(f"{path} has no Word styles")
