@@ -20,10 +20,15 @@ from aupgen.render.word.xml import DECLARATION, NAMESPACES, twips
 EMPTY_MARGIN = '<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr></w:p>'
 
 
+def _is_block(params: str, *_) -> bool:
+    return params.strip().partition(" ")[0] in BLOCKS
+
+
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(["table", "strikethrough"])
-    for name in BLOCKS:
-        md.use(container_plugin, name=name)
+    # One rule for every ::: block (the writer reads the block's name from its info), not one per name:
+    # markdown-it tries each block rule on every line.
+    md.use(container_plugin, name="block", validate=_is_block)
     return md
 
 

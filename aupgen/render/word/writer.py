@@ -84,8 +84,7 @@ class BodyWriter:
                 index = end + 1
                 continue
             if token.type.startswith("container_"):
-                name = token.type[len("container_"):].rpartition("_")[0]
-                self._block(name, token.info.strip(), token.nesting == 1)
+                self._block(token.info.strip().partition(" ")[0], token.info.strip(), token.nesting == 1)
             else:
                 handler = getattr(self, "_" + token.type, None)
                 if handler is not None:
