@@ -26,6 +26,7 @@ from aupgen.assembly.policy import HistoryEntry
 from aupgen.library.questions import Question
 from aupgen.pack.record import BuildRecord, latest_record
 from aupgen.update.redline import redline_policy
+from aupgen.render.house import house_style
 from aupgen.render.templates import render_redline
 from aupgen.yamlfile import read_mapping
 
@@ -97,8 +98,9 @@ def update(answers_file: Path | str, folder: Path | str = ".", library_root: Pat
     report_path = paths.policy.with_name(f"{paths.policy.stem}-changes.md")
     redline_path = paths.policy.with_name(f"{paths.policy.stem}-changes.docx")
     refuse_existing(paths.all() + [report_path, redline_path], force)
-    redline = render_redline(redline_policy(record, policy), library.templates)
-    result.build = write_pack(policy, library, folder, force, today)
+    house = house_style(values, answers_file)  # the setting's logo, colour or reference document, as in build
+    redline = render_redline(redline_policy(record, policy), library.templates, house=house)
+    result.build = write_pack(policy, library, folder, force, today, house=house)
     write_all_atomically({redline_path: redline, report_path: report.encode("utf-8")})
     _bump_version_in_answers(answers_file, version)
     result.report_path, result.redline_path = report_path, redline_path
