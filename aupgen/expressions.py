@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, Undefined, nodes
+from jinja2 import StrictUndefined, TemplateError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&:])")
@@ -87,60 +87,35 @@ def compile_text(source: str):
 
 
 def evaluate(source: str, context: Mapping[str, Any]) -> Any:
-    """Evaluate a `when` expression against ``context``."""
+    """Evaluate a `when` expression against ``context``.
+
+    Conditions made only of names, attributes, constants, lists, ``==``, ``!=``, ``in``, ``not in``,
+    ``and``, ``or`` and ``not`` (every condition in the shipped library) are evaluated without
+    compiling them, with Jinja's meaning; anything else, or a name that is not defined, goes to Jinja.
+    """
+    tree = fastpath.simple_condition(source)
+    if tree is not None:
+        try:
+            return fastpath.evaluate_node(tree, context)
+        except fastpath.NeedsJinja:
+            pass
     return compile_condition(source)(**context)
-
-
-_SUBSTITUTION = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*\}\}")
-
-
-@lru_cache(maxsize=4096)
-def _substitutions(source: str) -> tuple[str, ...] | None:
-    """Text and dotted names, alternately, when ``source`` is nothing but text and ``{{ a.b }}``
-    substitutions (two texts in three); None when it needs Jinja proper (tags, filters, comments)."""
-    if "{" in _SUBSTITUTION.sub("", source):
-        return None
-    return tuple(_SUBSTITUTION.split(source))
-
-
-class _NeedsJinja(Exception):
-    """The fast path met something only Jinja can say properly (an undefined name, say)."""
-
-
-def _substitute(parts: tuple[str, ...], context: Mapping[str, Any]) -> str:
-    """Fill a substitution-only text without compiling it: the same lookups (the sandbox's
-    getattr) and the same escaping (the environment's finalize) as Jinja."""
-    out = []
-    for index, piece in enumerate(parts):
-        if index % 2 == 0:
-            out.append(piece)
-            continue
-        first, *attributes = piece.split(".")
-        if first not in context:
-            raise _NeedsJinja(first)
-        value = context[first]
-        for attribute in attributes:
-            value = ENVIRONMENT.getattr(value, attribute)
-        if isinstance(value, Undefined):
-            raise _NeedsJinja(piece)
-        out.append(escape_markdown(value))
-    return "".join(out)
 
 
 def render_text(source: str, context: Mapping[str, Any]) -> MarkdownText:
     """Render a Markdown+Jinja text with ``context``; the result is Markdown.
 
-    A text that only substitutes names (most clause texts) is filled in without compiling it;
-    anything else is compiled once per process. The context is shared with the template rather
+    A text of plain substitutions and simple ``{% if %}`` blocks (nearly every clause text) is
+    filled in without compiling it (aupgen.fastpath); anything else is compiled once per process. The context is shared with the template rather
     than copied (it is read-only in the sandbox), which keeps assembling a policy fast.
     """
     if "{" not in source:
         return MarkdownText(source.strip())
-    parts = _substitutions(source)
-    if parts is not None:
+    program = fastpath.text_program(source)
+    if program is not None:
         try:
-            return MarkdownText(_substitute(parts, context).strip())
-        except _NeedsJinja:
+            return MarkdownText(fastpath.run_text(program, context).strip())
+        except fastpath.NeedsJinja:
             pass  # Jinja says what is wrong, in its own words
     return render_jinja(source, context)
 
@@ -188,3 +163,5 @@ __all__ = [
     "compared_constants", "escape_markdown", "evaluate", "join_words", "long_date", "names_in",
     "render_text", "upper_first",
 ]
+
+from aupgen import fastpath  # noqa: E402  (it uses ENVIRONMENT and escape_markdown, defined above)
