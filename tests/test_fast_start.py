@@ -113,7 +113,8 @@ def test_simple_texts_render_exactly_as_jinja_does(library):
                    "{% if flag %}\n  {{ terms.x }}\n{% endif %}", "x {% if flag %}\n\n{% endif %}y",
                    "{{ n }}\n  {% if flag %}q{% endif %}", "{% if flag %}\n{% endif %}\n  {% if n %}{% endif %}",
                    "{% else %}", "{% if flag %}unclosed", "{% if missing %}a{% endif %}",
-                   "{% if flag %}a{% else %}b{% else %}c{% endif %}", "{% endif %}"):
+                   "{% if flag %}a{% else %}b{% else %}c{% endif %}", "{% endif %}",
+                   "{{ terms.__class__ }}", "{% if terms.__class__ %}x{% endif %}", "{{ flag.__class__.__mro__ }}"):
         try:
             expected = render_jinja(source, odd)
         except Exception as exc:

@@ -49,6 +49,19 @@ def test_logo_on_the_cover_and_the_form_with_alt_text(tmp_path):
         assert [r.target_part.blob for r in opened.part.rels.values() if "image" in r.reltype] == [png()]
 
 
+@pytest.mark.libreoffice
+def test_the_form_stays_on_one_page_with_a_logo(tmp_path, library, to_pdf):
+    from conftest import pdf_pages
+    (tmp_path / "logo.png").write_bytes(png(300, 200))
+    for example in EXAMPLES:
+        values = yaml.safe_load(example.read_text())
+        values["logo"] = "logo.png"
+        answers = tmp_path / f"{example.stem}.yaml"
+        answers.write_text(yaml.safe_dump(values))
+        result = build(answers, tmp_path / example.stem)
+        assert pdf_pages(to_pdf(result.paths.acknowledgement)) == 1, example.stem
+
+
 def test_brand_colour_for_headings(tmp_path):
     result = build(answers_with(tmp_path, brand_colour="#7030a0"), tmp_path / "out")
     styles = part(result.paths.policy, "word/styles.xml")
