@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from markdown_it.token import Token
 
+from aupgen.render.word.fields import FIELD_END, FIELD_SEPARATOR, FIELD_START
 from aupgen.render.word.runs import Inline
+from aupgen.render.word.tracked import MARKERS
 from aupgen.render.word.stylesheet import StyleSheet
 from aupgen.render.word.xml import attr, twips
 
 CELL_MARGINS = '<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="100" w:type="dxa"/>' \
                '<w:bottom w:w="28" w:type="dxa"/><w:right w:w="100" w:type="dxa"/></w:tblCellMar>'
 FORM_ROW_HEIGHT = twips(0.75)
+HIDDEN = re.compile(f"{FIELD_START}[^{FIELD_SEPARATOR}]*{FIELD_SEPARATOR}|{FIELD_END}")
 
 
 def table_rows(tokens: list[Token]) -> list[list[Token]]:
@@ -56,13 +61,18 @@ def table_xml(rows: list[list[Token]], sheet: StyleSheet, inline: Inline, width:
     return "".join(out)
 
 
+def visible(content: str) -> str:
+    """A cell's text as shown: a field's cached result, not its instruction; no markers."""
+    return MARKERS.sub("", HIDDEN.sub("", content))
+
+
 def column_widths(rows: list[list[Token]], columns: int, total: int, form: bool) -> list[int]:
     """Widths in twips: a form's label column takes 30%; otherwise in proportion to the longest text."""
     if form and columns == 2:
         return [int(total * 0.3), total - int(total * 0.3)]
     lengths = []
     for column in range(columns):
-        texts = [len(row[column].content) for row in rows if column < len(row)]
+        texts = [len(visible(row[column].content)) for row in rows if column < len(row)]
         lengths.append(min(max(max(texts or [1]), 9), 70))
     scale = total / sum(lengths)
     widths = [int(length * scale) for length in lengths]
