@@ -226,3 +226,28 @@ def test_names_stay_text(tmp_path, name):
     assert [t.text.strip() for t in footer.iter(f"{W}instrText")] == ["PAGE", "NUMPAGES"]
     instructions = [t.text for t in part(result.paths.policy, "word/document.xml").iter(f"{W}instrText")]
     assert not any("PAGE" in i for i in instructions)
+
+
+def test_style_sheet_overrides_and_mistakes(tmp_path, library):
+    """templates/styles.yaml may override any style under `styles:`; a mistake names the file and setting."""
+    import shutil
+
+    from aupgen.errors import UserError
+    from aupgen.render.word.stylesheet import load_style_sheet
+    from aupgen.render.word.styles_xml import styles_xml
+
+    sheet_file = tmp_path / "styles.yaml"
+    shutil.copy(library.templates / "styles.yaml", sheet_file)
+    with sheet_file.open("a") as out:
+        out.write('styles:\n  Heading2: {colour: "7030A0", size: 14}\n')
+    sheet = load_style_sheet(sheet_file)
+    xml = styles_xml(sheet, {"outline": 1, "clause_bullet": 2, "bullet": 3, "decimal": 4, "clause_decimal": 5})
+    assert '<w:style w:type="paragraph" w:styleId="Heading2"><w:name w:val="heading 2"/>' in xml
+    heading2 = xml.split('w:styleId="Heading2"')[1].split("</w:style>")[0]
+    assert '<w:color w:val="7030A0"/>' in heading2 and '<w:sz w:val="28"/>' in heading2
+    sheet_file.write_text("colours:\n  headings: navy\n")
+    with pytest.raises(UserError, match="headings.*six hex digits"):
+        load_style_sheet(sheet_file)
+    sheet_file.write_text("styles:\n  Heading2: {colour_name: red}\n")
+    with pytest.raises(UserError, match="styles.yaml: styles: 'Heading2'.*colour_name"):
+        load_style_sheet(sheet_file)

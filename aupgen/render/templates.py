@@ -101,21 +101,28 @@ def render_redline(policy: Policy, templates: Path, created: dt.datetime | None 
                             house.logo, house.reference)
 
 
-def render_pack(policy: Policy, templates: Path, created: dt.datetime | None = None,
-                house: HouseStyle | None = None) -> RenderedPack:
-    """Render the policy and its acknowledgement form as Word documents."""
+def render_acknowledgement(policy: Policy, templates: Path, created: dt.datetime | None = None,
+                           house: HouseStyle | None = None, **extra) -> bytes:
+    """The acknowledgement form as a Word document; ``extra`` names go to the template (e.g. a ``person``)."""
     house = house or HouseStyle()
     sheet = house.sheet(load_style_sheet(templates / "styles.yaml"))
-    form_info = DocumentInfo(
+    info = DocumentInfo(
         title=f"{policy.org_name}: {policy.title} – acknowledgement form",
         subject=f"Staff acknowledgement of the {policy.title} (version {policy.version})",
         comments=f"Written with aupgen {__version__}.",
         **_common_info(policy, created),
     )
-    has_logo = house.logo is not None
+    markdown = render_markdown(policy, templates, ACKNOWLEDGEMENT_TEMPLATE, logo=house.logo is not None, **extra)
+    return markdown_to_docx(markdown, info, sheet.for_form(), None, house.logo, house.reference)
+
+
+def render_pack(policy: Policy, templates: Path, created: dt.datetime | None = None,
+                house: HouseStyle | None = None) -> RenderedPack:
+    """Render the policy and its acknowledgement form as Word documents."""
+    house = house or HouseStyle()
+    sheet = house.sheet(load_style_sheet(templates / "styles.yaml"))
     return RenderedPack(
-        policy=markdown_to_docx(render_markdown(policy, templates, AUP_TEMPLATE, logo=has_logo),
+        policy=markdown_to_docx(render_markdown(policy, templates, AUP_TEMPLATE, logo=house.logo is not None),
                                 _policy_info(policy, created), sheet, None, house.logo, house.reference),
-        acknowledgement=markdown_to_docx(render_markdown(policy, templates, ACKNOWLEDGEMENT_TEMPLATE, logo=has_logo),
-                                         form_info, sheet.for_form(), None, house.logo, house.reference),
+        acknowledgement=render_acknowledgement(policy, templates, created, house),
     )

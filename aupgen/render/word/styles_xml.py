@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from aupgen.errors import UserError
 from aupgen.render.word.stylesheet import StyleSheet
 from aupgen.render.word.xml import DECLARATION, NAMESPACES, attr, half_points, twips
 
@@ -20,11 +19,6 @@ DEFAULT_TABLE = ('<w:style w:type="table" w:default="1" w:styleId="TableNormal">
                  '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>')
 DEFAULT_NUMBERING = ('<w:style w:type="numbering" w:default="1" w:styleId="NoList"><w:name w:val="No List"/>'
                      '<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/></w:style>')
-KNOWN = {"type", "name", "based_on", "next", "font", "size", "bold", "italic", "colour", "underline", "before",
-         "after", "line", "keep_next", "keep_lines", "outline", "numbering", "border", "fill", "left_cm", "right_cm",
-         "tabs"}
-
-
 def styles_xml(sheet: StyleSheet, list_ids: dict[str, int]) -> str:
     """word/styles.xml for ``sheet``; ``list_ids`` maps numbering.yaml's list names to w:numId."""
     font, lang = attr(sheet.body_font), attr(sheet.language)
@@ -42,10 +36,6 @@ def styles_xml(sheet: StyleSheet, list_ids: dict[str, int]) -> str:
 
 
 def style_xml(style_id: str, spec: dict[str, Any], sheet: StyleSheet, list_ids: dict[str, int]) -> str:
-    unknown = set(spec) - KNOWN
-    if unknown:
-        raise UserError(f"styles: '{style_id}' has unknown setting(s) {', '.join(sorted(unknown))}; "
-                        f"expected some of {', '.join(sorted(KNOWN))}.")
     kind = spec.get("type", "paragraph")
     default = ' w:default="1"' if style_id in ("Normal", "DefaultParagraphFont") else ""
     out = [f'<w:style w:type="{kind}"{default} w:styleId="{attr(style_id)}"><w:name w:val="{attr(spec.get("name", style_id))}"/>']

@@ -13,6 +13,9 @@ import yaml
 from aupgen.errors import UserError
 from aupgen.yamlfile import read_mapping
 
+STYLE_SETTINGS = {"type", "name", "based_on", "next", "font", "size", "bold", "italic", "colour", "underline",
+                  "before", "after", "line", "keep_next", "keep_lines", "outline", "numbering", "border", "fill",
+                  "left_cm", "right_cm", "tabs"}
 PAGE_SIZES_CM = {"A4": (21.0, 29.7), "Letter": (21.59, 27.94)}
 PARTS = Path(__file__).resolve().parent / "parts"
 HEX = re.compile(r"[0-9A-Fa-f]{6}")
@@ -94,6 +97,10 @@ def load_style_sheet(path: Path) -> StyleSheet:
     for name, spec in merged["styles"].items():
         if not isinstance(spec, dict):
             raise UserError(f"{path}: styles: '{name}' must be a mapping of style settings.")
+        unknown = set(spec) - STYLE_SETTINGS
+        if unknown:
+            raise UserError(f"{path}: styles: '{name}' has unknown setting(s) {', '.join(sorted(unknown))}; "
+                            f"expected some of {', '.join(sorted(STYLE_SETTINGS))}.")
         styles[name] = {**styles.get(name, {"name": name}), **spec}
     return StyleSheet(size, margin, str(merged["fonts"]["body"]), str(merged["fonts"]["headings"]), sizes,
                       {k: str(v).upper() for k, v in merged["colours"].items()}, str(merged["language"]), styles,
