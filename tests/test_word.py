@@ -251,3 +251,6 @@ def test_style_sheet_overrides_and_mistakes(tmp_path, library):
     sheet_file.write_text("styles:\n  Heading2: {colour_name: red}\n")
     with pytest.raises(UserError, match="styles.yaml: styles: 'Heading2'.*colour_name"):
         load_style_sheet(sheet_file)
+    sheet_file.write_text("styles:\n  Heading2: {size: huge}\n")
+    with pytest.raises(UserError, match="'Heading2' size is 'huge'; expected a number of points"):
+        load_style_sheet(sheet_file)

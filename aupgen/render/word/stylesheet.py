@@ -101,6 +101,13 @@ def load_style_sheet(path: Path) -> StyleSheet:
         if unknown:
             raise UserError(f"{path}: styles: '{name}' has unknown setting(s) {', '.join(sorted(unknown))}; "
                             f"expected some of {', '.join(sorted(STYLE_SETTINGS))}.")
+        for key in ("size", "colour", "fill"):
+            value = spec.get(key)
+            known = merged["sizes_pt"] if key == "size" else merged["colours"]
+            if isinstance(value, str) and value not in known and not (key != "size" and HEX.fullmatch(value)):
+                raise UserError(f"{path}: styles: '{name}' {key} is '{value}'; expected "
+                                + (f"a number of points or one of {', '.join(known)}." if key == "size" else
+                                   f"six hex digits or one of {', '.join(known)}."))
         styles[name] = {**styles.get(name, {"name": name}), **spec}
     return StyleSheet(size, margin, str(merged["fonts"]["body"]), str(merged["fonts"]["headings"]), sizes,
                       {k: str(v).upper() for k, v in merged["colours"].items()}, str(merged["language"]), styles,
