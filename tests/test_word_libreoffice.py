@@ -92,3 +92,21 @@ def test_a_build_never_imports_the_wizard(tmp_path):
             "or m.startswith('aupgen.wizard')]; print(code, loaded)")
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert output.strip().splitlines()[-1] == "0 []"
+
+
+@pytest.mark.libreoffice
+def test_new_with_pdf_writes_the_pdfs_too(tmp_path, library, soffice, monkeypatch):
+    from test_wizard import PRIMARY, TODAY, Terminal, review_choose, walk
+
+    from aupgen.wizard.session import new
+
+    monkeypatch.setenv("AUPGEN_SOFFICE", soffice)
+    term = Terminal().run(lambda out: new(tmp_path / "out", None, library, TODAY, out, pdf=True))
+    walk(term, library, PRIMARY)
+    review_choose(term, "Build the policy pack")
+    term.expect("Done. Your files:")
+    assert term.finish() == 0
+    pdfs = sorted(p.name for p in (tmp_path / "out").glob("*.pdf"))
+    assert pdfs == ["st-aidans-church-of-england-primary-school-acknowledgement-v1.pdf",
+                    "st-aidans-church-of-england-primary-school-aup-v1.pdf"]
+    assert "PDFs:" in term.screen.text()

@@ -102,6 +102,8 @@ def _finish(wizard: Wizard, action: str, output_dir: Path, answers: Path | None,
     say(f"  Answers:              {target}")
     say(f"  Policy:               {result.paths.policy}")
     say(f"  Acknowledgement form: {result.paths.acknowledgement}")
+    if result.paths.pdf:
+        say(f"  PDFs:                 {result.paths.policy_pdf.name}, {result.paths.acknowledgement_pdf.name}")
     record = getattr(result.paths, "record", None)  # the build record, where this aupgen writes one
     if record is not None:
         say(f"  Build record:         {record}  (keep it with the documents)")
