@@ -106,8 +106,8 @@ def render_text(source: str, context: Mapping[str, Any]) -> MarkdownText:
     """Render a Markdown+Jinja text with ``context``; the result is Markdown.
 
     A text of plain substitutions and simple ``{% if %}`` blocks (nearly every clause text) is
-    filled in without compiling it (aupgen.fastpath); anything else is compiled once per process. The context is shared with the template rather
-    than copied (it is read-only in the sandbox), which keeps assembling a policy fast.
+    filled in without compiling it (aupgen.fastpath); anything else is compiled once per process.
+    The context is shared with the template rather than copied (it is read-only in the sandbox).
     """
     if "{" not in source:
         return MarkdownText(source.strip())
