@@ -47,6 +47,9 @@ def test_logo_on_the_cover_and_the_form_with_alt_text(tmp_path):
         assert first.find(".//w:drawing", NS) is not None, "the logo comes first, above the title"
         opened = docx.Document(document)
         assert [r.target_part.blob for r in opened.part.rels.values() if "image" in r.reltype] == [png()]
+        from openxml_audit import OpenXmlValidator
+        report = OpenXmlValidator().validate(str(document))
+        assert report.is_valid, [str(e) for e in report.errors[:5]]
 
 
 @pytest.mark.libreoffice
@@ -82,6 +85,10 @@ def test_reference_docx_styles_are_used(tmp_path):
     heading = part(result.paths.policy, "word/styles.xml").find("w:style[@w:styleId='Heading1']", NS)
     assert heading.find("w:pPr/w:numPr/w:numId", NS) is not None, "sections are still numbered"
     assert document.styles["Clause"] is not None
+    from openxml_audit import OpenXmlValidator
+    for path in (result.paths.policy, result.paths.acknowledgement):
+        report = OpenXmlValidator().validate(str(path))
+        assert report.is_valid, [str(e) for e in report.errors[:5]]
 
 
 @pytest.mark.parametrize("extra, files, words", [

@@ -1,7 +1,7 @@
 """A reference document (like pandoc's --reference-doc): its styles replace ours, style by style.
 
 Styles the reference defines (matched by style id, e.g. Heading1, Normal, Title) and its document
-defaults win; styles it lacks (Clause, Box…) keep ours, and our numbering stays attached to the
+defaults win, and its other styles come along (the character styles its headings link to); styles it lacks (Clause, Box…) keep ours, and our numbering stays attached to the
 heading and clause styles so sections and clauses are still numbered.
 """
 
@@ -58,6 +58,12 @@ class ReferenceStyles:
                         rpr.addprevious(p_pr)
                 _insert_numbering(p_pr, numbering)
             mine.replace(style, replacement)
+        ours = {s.get(f"{W}styleId") for s in mine.findall(f"{W}style")}
+        for style_id, style in by_id.items():  # the styles theirs build on or link to (TitleChar…)
+            if style_id not in ours:
+                if style.get(f"{W}default") == "1":
+                    del style.attrib[f"{W}default"]  # our defaults stay the defaults
+                mine.append(style)
         return etree.tostring(mine, xml_declaration=True, encoding="UTF-8", standalone=True).decode("utf-8")
 
 
