@@ -254,3 +254,18 @@ def test_style_sheet_overrides_and_mistakes(tmp_path, library):
     sheet_file.write_text("styles:\n  Heading2: {size: huge}\n")
     with pytest.raises(UserError, match="'Heading2' size is 'huge'; expected a number of points"):
         load_style_sheet(sheet_file)
+
+
+def test_a_form_for_a_named_adult(library):
+    """Roster forms render the form once per adult, with their name and role filled in."""
+    from aupgen.render.templates import render_acknowledgement
+    policy, pack = pack_bytes(EXAMPLES[0], library)
+    named = docx.Document(__import__("io").BytesIO(
+        render_acknowledgement(policy, library.templates, person={"name": "Ann *Lee* {PAGE}", "role": "Volunteer"})))
+    rows = {row.cells[0].text: row.cells[1].text for row in named.tables[0].rows}
+    assert rows["Name"] == "Ann *Lee* {PAGE}" and rows["Role"] == "Volunteer"
+    blank = docx.Document(__import__("io").BytesIO(pack.acknowledgement))
+    assert {row.cells[0].text: row.cells[1].text for row in blank.tables[0].rows}["Name"] == ""
+    only_name = docx.Document(__import__("io").BytesIO(
+        render_acknowledgement(policy, library.templates, person={"name": "Bo"})))
+    assert {row.cells[0].text: row.cells[1].text for row in only_name.tables[0].rows}["Role"] == ""
