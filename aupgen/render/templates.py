@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,13 +11,12 @@ from jinja2 import FileSystemLoader, TemplateNotFound, TemplateSyntaxError
 
 from aupgen import __version__
 from aupgen.assembly.policy import Policy
-from aupgen.errors import UserError
-from aupgen.expressions import ENVIRONMENT
+from aupgen.errors import UserError, quote
+from aupgen.expressions import ENVIRONMENT, render_counted
 from aupgen.render.house import HouseStyle
 from aupgen.render.word import DocumentInfo, markdown_to_docx
 from aupgen.render.word.fields import bookmark, field, ref
 from aupgen.render.word.stylesheet import load_style_sheet
-from aupgen.render.word.tracked import Revisions
 
 AUP_TEMPLATE = "aup.md.j2"
 ACKNOWLEDGEMENT_TEMPLATE = "acknowledgement.md.j2"
@@ -47,9 +47,12 @@ def render_markdown(policy: Policy, templates: Path, name: str, **extra) -> str:
     env = _environment(templates)
     try:
         template = env.get_template(name)
-        return template.render(policy=policy, answers=policy.answers, terms=policy.terms, labels=policy.labels,
-                               **extra)
+        context = dict(policy=policy, answers=policy.answers, terms=policy.terms, labels=policy.labels, logo=False)
+        return render_counted(template, context | extra, f"the document {name}")
     except TemplateNotFound as exc:
+        if exc.name != name:
+            raise UserError(f"{templates / name}: the template includes {quote(exc.name)}, which is not a template "
+                            f"in {templates}.") from exc
         raise UserError(f"{templates / name} does not exist; a library's templates/ folder needs {name}.") from exc
     except TemplateSyntaxError as exc:
         raise UserError(f"{exc.filename or templates / name}, line {exc.lineno}: {exc.message} "
@@ -90,15 +93,25 @@ def _policy_info(policy: Policy, created: dt.datetime | None, note: str = "") ->
     )
 
 
-def render_redline(policy: Policy, templates: Path, created: dt.datetime | None = None,
-                   house: HouseStyle | None = None) -> bytes:
-    """The policy document with the tracked changes marked in its clause texts (aupgen.update.redline)."""
-    house = house or HouseStyle()
-    sheet = house.sheet(load_style_sheet(templates / "styles.yaml"))
-    when = created or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    return markdown_to_docx(render_markdown(policy, templates, AUP_TEMPLATE, logo=house.logo is not None),
-                            _policy_info(policy, created, " – changes shown"), sheet, Revisions("aupgen", when),
-                            house.logo, house.reference)
+def signed_form_text(policy: Policy, templates: Path) -> str:
+    """What an adult signs on the acknowledgement form: its text up to the signature boxes.
+
+    Rendered with a neutral version and date, so only what the form says (the setting's name, the
+    commitments, the declaration) counts: `aupgen update` asks staff to sign again exactly when
+    this text changes.
+    """
+    neutral = dataclasses.replace(policy, version=1, history=(), approval_date=dt.date(2000, 1, 1))
+    lines = render_markdown(neutral, templates, ACKNOWLEDGEMENT_TEMPLATE).split("\n")
+    end = next((i for i, line in enumerate(lines) if line.strip() == "::: form"), len(lines))
+    return "\n".join(line.rstrip() for line in lines[:end] if line.strip())
+
+
+def render_markdown_document(markdown: str, templates: Path, title: str, subject: str, author: str) -> bytes:
+    """Any Markdown a template gave (such as update's change report) as a Word document in the library's style."""
+    sheet = load_style_sheet(templates / "styles.yaml")
+    info = DocumentInfo(title=title, subject=subject, author=author, category="Safeguarding policy",
+                        comments=f"Written with aupgen {__version__}.")
+    return markdown_to_docx(markdown, info, sheet)
 
 
 def render_acknowledgement(policy: Policy, templates: Path, created: dt.datetime | None = None,
