@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import zipfile
 from pathlib import Path
 
@@ -10,9 +9,8 @@ from lxml import etree
 
 from aupgen.answers.resolve import read_answers
 from aupgen.assembly.assemble import assemble
-from aupgen.pack.record import record_for
-from aupgen.render.templates import render_pack, render_redline
-from aupgen.update.redline import redline_policy
+from aupgen.render.templates import render_pack
+from aupgen.update.redline import redline
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
@@ -42,11 +40,9 @@ def redline_bytes(example: Path, library) -> bytes:
     values = read_answers(example, library).values
     other = dict(values, personal_devices="permitted_with_approval" if values["personal_devices"] != "permitted_with_approval"
                  else "not_permitted", org_name=values["org_name"])
-    import datetime as dt
-    old = record_for(assemble(other, library), library, dt.date(2026, 1, 1))
-    policy = assemble(values, library)
-    reworded = dataclasses.replace(policy)
-    return render_redline(redline_policy(old, reworded), library.templates)
+    old = render_pack(assemble(other, library), library.templates).policy
+    new = render_pack(assemble(values, library), library.templates).policy
+    return redline(old, new)
 
 
 def pack_bytes(example: Path, library):
