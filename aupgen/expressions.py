@@ -31,7 +31,9 @@ DOCUMENT_CHARS = 10_000_000
 CACHE_SIZE = 50_000
 """Compiled texts and conditions kept: every one of the largest library allowed (aupgen/library/limits.py)."""
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&:])")
+# Private-use characters mark fields and tracked changes for the Word writer; answers never carry them.
+_PRIVATE_USE = re.compile("[\ue000-\ue0ff]")
 
 
 class MarkdownText(str):
@@ -46,8 +48,8 @@ def escape_markdown(value: object) -> str:
         return value
     if isinstance(value, dt.date):
         return long_date(value)
-    text = " ".join(str(value).split())  # one line: a newline would start a new Markdown block
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    text = " ".join(_PRIVATE_USE.sub("", str(value)).split())  # one line: a newline would start a new block
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)  # ":" too, so a name like "::: footer" opens no block
 
 
 def long_date(value: dt.date | None) -> str:
@@ -117,7 +119,18 @@ def check_syntax(source: str) -> None:
 
 
 def evaluate(source: str, context: Mapping[str, Any]) -> Any:
-    """Evaluate a `when` expression against ``context``, within the budget of a text."""
+    """Evaluate a `when` expression against ``context``, within the budget of a text.
+
+    Conditions made only of names, attributes, constants, lists, ``==``, ``!=``, ``in``, ``not in``,
+    ``and``, ``or`` and ``not`` (every condition in the shipped library) are evaluated without
+    compiling them, with Jinja's meaning (aupgen.fastpath); anything else goes to Jinja.
+    """
+    tree = fastpath.simple_condition(source)
+    if tree is not None:
+        try:
+            return fastpath.evaluate_node(tree, context)
+        except fastpath.NeedsJinja:
+            pass
     with budget("its condition", TEXT_SECONDS, TEXT_CHARS):
         return compile_condition(source)(**context)
 
@@ -128,12 +141,24 @@ def render_text(source: str, context: Mapping[str, Any]) -> MarkdownText:
     The context is shared with the template rather than copied (it is read-only in the sandbox),
     which keeps assembling a policy of a hundred clauses fast. The text is worked out within
     :data:`TEXT_SECONDS` and :data:`TEXT_CHARS`; over either, BudgetExceeded says which.
+    Texts with simple ``{% if %}`` blocks are also worked out without compiling (aupgen.fastpath).
     """
     if "{" not in source and "\r" not in source:  # Jinja would turn \r\n into \n: let it
         return MarkdownText(source.strip())
     simple = _substitute(source, context)
     if simple is not None:
         return MarkdownText(simple.strip())
+    program = fastpath.text_program(source) if "\r" not in source else None
+    if program is not None:
+        try:
+            return MarkdownText(fastpath.run_text(program, context).strip())
+        except fastpath.NeedsJinja:
+            pass  # Jinja says what is wrong, in its own words
+    return render_jinja(source, context)
+
+
+def render_jinja(source: str, context: Mapping[str, Any]) -> MarkdownText:
+    """Render ``source`` through Jinja proper (compiled once per process), within the budget of a text."""
     template = compile_text(source)
     shared = template.new_context(dict(context) if not isinstance(context, dict) else context, shared=True)
     with budget("its text", TEXT_SECONDS, TEXT_CHARS):
@@ -242,3 +267,5 @@ __all__ = [
     "compared_constants", "escape_markdown", "evaluate", "join_words", "long_date", "names_in",
     "render_text", "upper_first",
 ]
+
+from aupgen import fastpath  # noqa: E402  (it uses ENVIRONMENT and escape_markdown, defined above)

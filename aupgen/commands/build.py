@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 
 from aupgen.errors import warning_line
-from aupgen.pack.build import build
 
 
 def register(subparsers) -> None:
@@ -20,17 +19,23 @@ def register(subparsers) -> None:
     parser.add_argument("--library", type=Path, metavar="DIR",
                         help="a clause library folder holding clauses/ and templates/ (default: the shipped one)")
     parser.add_argument("--force", action="store_true", help="replace documents that already exist")
+    parser.add_argument("--pdf", action="store_true",
+                        help="also write each document as a tagged PDF (needs LibreOffice; or set AUPGEN_SOFFICE)")
     parser.add_argument("--defaults", action="store_true",
                         help="record in the answers file the default taken for each question it leaves out")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    result = build(args.answers, args.output, args.library, args.force, defaults=args.defaults)
+    from aupgen.pack.build import build  # the renderer loads only when a build runs
+
+    result = build(args.answers, args.output, args.library, args.force, defaults=args.defaults, pdf=args.pdf)
     for warning in result.warnings:
         print(warning_line(warning))
     print(f"Policy:               {result.paths.policy}")
     print(f"Acknowledgement form: {result.paths.acknowledgement}")
+    if result.paths.pdf:
+        print(f"PDFs:                 {result.paths.policy_pdf.name}, {result.paths.acknowledgement_pdf.name}")
     print(f"Build record:         {result.paths.record}  (keep it: 'aupgen update' compares with it)")
     if result.defaults_recorded:
         print(f"Answers file:         {args.answers}  (the defaults taken are recorded in it)")

@@ -6,11 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from aupgen.library.coverage import coverage, coverage_markdown, coverage_text
 from aupgen.errors import UserError
-from aupgen.library.load import load_library
-from aupgen.checks.library_check import check_library
-from aupgen.outputs import write_atomically
 
 
 def register(subparsers) -> None:
@@ -30,6 +26,9 @@ def register(subparsers) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from aupgen.checks.library_check import check_library
+    from aupgen.library.load import load_library
+
     problems = check_library(args.library)
     if not problems:
         library = load_library(args.library)
@@ -44,6 +43,10 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_coverage(args: argparse.Namespace) -> int:
+    from aupgen.library.coverage import coverage, coverage_markdown, coverage_text
+    from aupgen.library.load import load_library
+    from aupgen.outputs import write_atomically
+
     library = load_library(args.library)
     rows = coverage(library)
     if args.missing:

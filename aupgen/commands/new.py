@@ -20,6 +20,8 @@ def register(subparsers) -> None:
                         help="an answers file (or a resume file) whose answers fill in every question")
     parser.add_argument("--library", type=Path, metavar="DIR",
                         help="a clause library folder holding clauses/ and templates/ (default: the shipped one)")
+    parser.add_argument("--pdf", action="store_true",
+                        help="also write each document as a tagged PDF (needs LibreOffice; or set AUPGEN_SOFFICE)")
     parser.set_defaults(run=run)
 
 
@@ -30,4 +32,4 @@ def run(args: argparse.Namespace) -> int:
     from aupgen.library.load import load_library
     from aupgen.wizard.session import new  # the wizard's libraries load only for `aupgen new`
 
-    return new(args.output, args.answers, load_library(args.library))
+    return new(args.output, args.answers, load_library(args.library), pdf=args.pdf)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
 from pathlib import Path
 
@@ -76,6 +76,21 @@ def load_library(root: Path | str | None = None) -> Library:
         raise UserError(f"{root} is not a clause library; expected a folder holding clauses/ and templates/.")
     check_inside(root)
     check_template_sizes(root / "templates")
+    from aupgen.library import cache  # the parsed library, kept between runs (aupgen/library/cache.py)
+    key = cache.library_key(root, folder)
+    cached = cache.read_cached(key)
+    if cached is not None:
+        try:
+            return Library(root, **cached)
+        except TypeError:
+            pass
+    library = _parse_library(root, folder)
+    cache.write_cached(key, {f.name: getattr(library, f.name) for f in fields(Library) if f.name != "root"})
+    return library
+
+
+def _parse_library(root: Path, folder: Path) -> Library:
+    """Read and check every file of the library."""
     questions = load_questions(read_mapping(folder / "questions.yaml", "question list"))
     settings = load_settings(read_mapping(folder / "settings.yaml", "settings file"))
     documents = load_sources(read_mapping(folder / "sources.yaml", "guidance register"))

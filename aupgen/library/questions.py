@@ -40,6 +40,8 @@ class Question:
     max_length: int = DEFAULT_MAX_LENGTH
     min: int | None = None
     max: int | None = None
+    asked: bool = True
+    """False for settings read only from the answers file (a logo, a brand colour): the wizard never asks."""
     origin: str = field(default="questions.yaml", compare=False, repr=False)
     """Where the question is written (``clauses/questions.yaml, line 12``), for error messages."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aupgen.answers.resolve import Answers, read_answers
 from aupgen.assembly.assemble import assemble
@@ -12,17 +13,30 @@ from aupgen.library.load import Library, load_library
 from aupgen.outputs import prepare_folder, refuse_existing, slugify, write_all_atomically
 from aupgen.assembly.policy import Policy
 from aupgen.pack.record import record_for, record_path, record_yaml
-from aupgen.render.templates import RenderedPack, render_pack
+
+
+if TYPE_CHECKING:
+    from aupgen.render.house import HouseStyle
+    from aupgen.render.templates import RenderedPack
 
 
 @dataclass
 class PackPaths:
     policy: Path
     acknowledgement: Path
+    pdf: bool = False
 
     @property
     def record(self) -> Path:
         return record_path(self.policy)
+
+    @property
+    def policy_pdf(self) -> Path:
+        return self.policy.with_suffix(".pdf")
+
+    @property
+    def acknowledgement_pdf(self) -> Path:
+        return self.acknowledgement.with_suffix(".pdf")
 
     @property
     def base(self) -> Path:
@@ -33,7 +47,8 @@ class PackPaths:
         return base_path(self.policy)
 
     def all(self) -> list[Path]:
-        return [self.policy, self.acknowledgement, self.record]
+        pdfs = [self.policy_pdf, self.acknowledgement_pdf] if self.pdf else []
+        return [self.policy, self.acknowledgement, *pdfs, self.record]
 
 
 @dataclass
@@ -56,21 +71,44 @@ def pack_paths(folder: Path, org_name: str, version: int) -> PackPaths:
 
 
 def build_pack(answers: Answers, library: Library, folder: Path, force: bool = False,
-               today: dt.date | None = None, also: dict[Path, bytes] | None = None) -> BuildResult:
-    """Assemble, render and write the pack for resolved ``answers``; refuses to overwrite unless ``force``."""
+               today: dt.date | None = None, also: dict[Path, bytes] | None = None,
+               answers_file: Path | None = None, pdf: bool = False) -> BuildResult:
+    """Assemble, render and write the pack for resolved ``answers``; refuses to overwrite unless ``force``.
+
+    ``answers_file`` is where relative paths in the answers (logo, reference_docx) start from.
+    """
+    from aupgen.render.house import house_style  # the renderer loads when there is something to render
+
+    house = house_style(answers.values, answers_file)
     policy = assemble(answers.values, library)
-    return write_pack(policy, library, folder, force, today, list(answers.warnings), also)
+    return write_pack(policy, library, folder, force, today, list(answers.warnings), also, house, pdf)
 
 
 def write_pack(policy: Policy, library: Library, folder: Path, force: bool = False,
                today: dt.date | None = None, warnings: list[str] | None = None,
-               also: dict[Path, bytes] | None = None) -> BuildResult:
-    """Render ``policy`` and write its documents and build record (and ``also``) into ``folder``, all or none."""
+               also: dict[Path, bytes] | None = None, house: "HouseStyle | None" = None,
+               pdf: bool = False) -> BuildResult:
+    """Render ``policy`` and write its documents (with ``pdf``, their PDFs too) and build record (and ``also``)
+    into ``folder``, all or none."""
     paths = pack_paths(folder, policy.org_name, policy.version)
+    paths.pdf = pdf
     prepare_folder(folder)
     refuse_existing(paths.all(), force)
-    pack = render_pack(policy, library.templates)
-    write_all_atomically(pack_files(policy, library, paths, pack, today) | (also or {}), overwrite=force)
+    soffice = None
+    if pdf:
+        from aupgen.render.pdf import find_soffice
+        soffice = find_soffice()  # before any work: a missing LibreOffice is said at once
+    from aupgen.render.templates import render_pack
+
+    pack = render_pack(policy, library.templates, house=house)
+    files = pack_files(policy, library, paths, pack, today)
+    if pdf:
+        from aupgen.render.pdf import docx_to_pdf
+        pdfs = docx_to_pdf({paths.policy.name: pack.policy, paths.acknowledgement.name: pack.acknowledgement},
+                           soffice)
+        files[paths.policy_pdf] = pdfs[paths.policy.name]
+        files[paths.acknowledgement_pdf] = pdfs[paths.acknowledgement.name]
+    write_all_atomically(files | (also or {}), overwrite=force)
     return BuildResult(paths, policy, warnings or [])
 
 
@@ -87,7 +125,8 @@ def pack_files(policy: Policy, library: Library, paths: PackPaths, pack: Rendere
 
 
 def build(answers_file: Path | str, folder: Path | str = ".", library_root: Path | str | None = None,
-          force: bool = False, today: dt.date | None = None, defaults: bool = False) -> BuildResult:
+          force: bool = False, today: dt.date | None = None, defaults: bool = False,
+          pdf: bool = False) -> BuildResult:
     """Read ``answers_file`` and write its pack into ``folder``.
 
     With ``defaults``, every question that applies and the file leaves out is recorded in it with
@@ -97,7 +136,7 @@ def build(answers_file: Path | str, folder: Path | str = ".", library_root: Path
     library = load_library(library_root)
     answers = read_answers(answers_file, library, today)
     also = _recorded_defaults(Path(answers_file), answers, library, today) if defaults else {}
-    result = build_pack(answers, library, Path(folder), force, today, also)
+    result = build_pack(answers, library, Path(folder), force, today, also, Path(answers_file), pdf)
     result.defaults_recorded = bool(also)
     return result
 

@@ -190,7 +190,7 @@ def _newest_record(folder: Path, slug: str) -> BuildRecord | None:
     return read_record(max(found)[1])
 
 
-class _BlockDumper(yaml.SafeDumper):
+class _BlockDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml's C emitter where installed
     """Write multi-line clause texts as readable ``|`` blocks."""
 
 

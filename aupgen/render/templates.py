@@ -10,14 +10,17 @@ from pathlib import Path
 from jinja2 import FileSystemLoader, TemplateNotFound, TemplateSyntaxError
 
 from aupgen import __version__
+from aupgen.assembly.policy import Policy
 from aupgen.errors import UserError, quote
 from aupgen.expressions import ENVIRONMENT, render_counted
-from aupgen.assembly.policy import Policy
+from aupgen.render.house import HouseStyle
 from aupgen.render.word import DocumentInfo, markdown_to_docx
-from aupgen.render.word.styles import load_style_sheet
+from aupgen.render.word.fields import bookmark, field, ref
+from aupgen.render.word.stylesheet import load_style_sheet
 
 AUP_TEMPLATE = "aup.md.j2"
 ACKNOWLEDGEMENT_TEMPLATE = "acknowledgement.md.j2"
+_ENVIRONMENTS: dict[str, object] = {}
 
 
 @dataclass(frozen=True)
@@ -28,13 +31,24 @@ class RenderedPack:
     acknowledgement: bytes
 
 
-def render_markdown(policy: Policy, templates: Path, name: str) -> str:
+def _environment(templates: Path):
+    """One template environment per templates folder (Jinja then compiles each template once)."""
+    key = str(templates.resolve())
+    env = _ENVIRONMENTS.get(key)
+    if env is None:
+        env = ENVIRONMENT.overlay(loader=FileSystemLoader(str(templates)))
+        env.globals.update(field=field, ref=ref, bookmark=bookmark)
+        _ENVIRONMENTS[key] = env
+    return env
+
+
+def render_markdown(policy: Policy, templates: Path, name: str, **extra) -> str:
     """Fill template ``name`` from ``templates`` with ``policy``; errors name the file and line."""
-    env = ENVIRONMENT.overlay(loader=FileSystemLoader(str(templates)))
+    env = _environment(templates)
     try:
         template = env.get_template(name)
-        return render_counted(template, dict(policy=policy, answers=policy.answers, terms=policy.terms,
-                                             labels=policy.labels), f"the document {name}")
+        context = dict(policy=policy, answers=policy.answers, terms=policy.terms, labels=policy.labels, logo=False)
+        return render_counted(template, context | extra, f"the document {name}")
     except TemplateNotFound as exc:
         if exc.name != name:
             raise UserError(f"{templates / name}: the template includes {quote(exc.name)}, which is not a template "
@@ -100,18 +114,28 @@ def render_markdown_document(markdown: str, templates: Path, title: str, subject
     return markdown_to_docx(markdown, info, sheet)
 
 
-def render_pack(policy: Policy, templates: Path, created: dt.datetime | None = None) -> RenderedPack:
-    """Render the policy and its acknowledgement form as Word documents."""
-    sheet = load_style_sheet(templates / "styles.yaml")
-    common = _common_info(policy, created)
-    policy_info = _policy_info(policy, created)
-    form_info = DocumentInfo(
+def render_acknowledgement(policy: Policy, templates: Path, created: dt.datetime | None = None,
+                           house: HouseStyle | None = None, **extra) -> bytes:
+    """The acknowledgement form as a Word document; ``extra`` names go to the template (e.g. a ``person``)."""
+    house = house or HouseStyle()
+    sheet = house.sheet(load_style_sheet(templates / "styles.yaml"))
+    info = DocumentInfo(
         title=f"{policy.org_name}: {policy.title} – acknowledgement form",
         subject=f"Staff acknowledgement of the {policy.title} (version {policy.version})",
         comments=f"Written with aupgen {__version__}.",
-        **common,
+        **_common_info(policy, created),
     )
+    markdown = render_markdown(policy, templates, ACKNOWLEDGEMENT_TEMPLATE, logo=house.logo is not None, **extra)
+    return markdown_to_docx(markdown, info, sheet.for_form(), None, house.logo, house.reference)
+
+
+def render_pack(policy: Policy, templates: Path, created: dt.datetime | None = None,
+                house: HouseStyle | None = None) -> RenderedPack:
+    """Render the policy and its acknowledgement form as Word documents."""
+    house = house or HouseStyle()
+    sheet = house.sheet(load_style_sheet(templates / "styles.yaml"))
     return RenderedPack(
-        policy=markdown_to_docx(render_markdown(policy, templates, AUP_TEMPLATE), policy_info, sheet),
-        acknowledgement=markdown_to_docx(render_markdown(policy, templates, ACKNOWLEDGEMENT_TEMPLATE), form_info, sheet),
+        policy=markdown_to_docx(render_markdown(policy, templates, AUP_TEMPLATE, logo=house.logo is not None),
+                                _policy_info(policy, created), sheet, None, house.logo, house.reference),
+        acknowledgement=render_acknowledgement(policy, templates, created, house),
     )

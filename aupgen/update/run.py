@@ -25,6 +25,7 @@ from aupgen.library.questions import Question
 from aupgen.outputs import prepare_folder, refuse_existing, slugify, write_all_atomically
 from aupgen.pack.build import BuildResult, pack_files, pack_paths
 from aupgen.pack.record import BuildRecord, latest_record
+from aupgen.render.house import house_style
 from aupgen.render.templates import render_pack, signed_form_text
 from aupgen.update.changes import ChangeSet, compare, counts_phrase, is_older
 from aupgen.update.merge import merge
@@ -82,7 +83,7 @@ class UpdateResult:
 def new_questions(library: Library, record: BuildRecord, raw: dict[str, Any]) -> list[Question]:
     """Questions the library asks now, that it did not ask at the last build and the file does not answer."""
     known = set(record.questions) | set(raw)
-    return [q for q in library.questions if q.id not in known]
+    return [q for q in library.questions if q.id not in known and q.asked]
 
 
 def describe_question(question: Question, default: Any) -> str:
@@ -158,7 +159,8 @@ def _write_next_version(result: UpdateResult, answers_file: Path, answers_text: 
                                                    stem.with_suffix(".docx"))
     prepare_folder(folder)
     refuse_existing(paths.all() + [report_path, report_docx_path, redline_path], force)
-    pack = render_pack(policy, library.templates)
+    house = house_style(policy.answers, answers_file)  # the setting's logo, colour or reference document
+    pack = render_pack(policy, library.templates, house=house)
     last = pack_paths(folder, policy.org_name, record.policy_version)
     theirs, base = _readable_docx(last.policy), _readable_docx(last.base)
     document = pack.policy

@@ -142,6 +142,8 @@ class Wizard:
         for question in self.library.questions:
             if not question.applies(context):
                 context[question.id] = question.empty_value()
+            elif not question.asked:  # answered only in the file: keep what it says, else the default
+                context[question.id] = self.prefill.get(question.id, question.default_value(context))
             else:
                 entry = self.entries.get(question.id)
                 if entry is None or should_ask(question):
@@ -177,7 +179,7 @@ class Wizard:
         context = base_context(self.library, self.today)
         number = total = 0
         for question in self.library.questions:
-            if question.applies(context):
+            if question.applies(context) and question.asked:
                 total += 1
                 if question.id == current.id:
                     number = total

@@ -25,7 +25,7 @@ STOP = "stop"
 
 
 def new(output_dir: Path, answers: Path | None, library: Library, today: dt.date | None = None,
-        out: TextIO | None = None) -> int:
+        out: TextIO | None = None, pdf: bool = False) -> int:
     """Ask the questions, review them, save the answers and build the pack; returns the exit code."""
     today = today or dt.date.today()
     out = out or sys.stdout
@@ -51,11 +51,11 @@ def new(output_dir: Path, answers: Path | None, library: Library, today: dt.date
             wizard.prefill = prefill
             say(f"Your answers from {answers} are filled in: press Enter to keep each one.")
         else:
-            say(f"aupgen will ask about {len(library.questions)} questions about your setting "
+            say(f"aupgen will ask about {sum(q.asked for q in library.questions)} questions about your setting "
                 "(about ten minutes).")
         say("Press Ctrl-C at any time: your answers so far are kept.")
         action = wizard.run()
-        return _finish(wizard, action, output_dir, answers, resume, library, today, say)
+        return _finish(wizard, action, output_dir, answers, resume, library, today, say, pdf)
     except (KeyboardInterrupt, EOFError) as stop:
         say("")
         values = wizard.values()
@@ -76,7 +76,7 @@ def _prefill_next_version(prefill: dict, record: BuildRecord, today: dt.date) ->
 
 
 def _finish(wizard: Wizard, action: str, output_dir: Path, answers: Path | None, resume: Path,
-            library: Library, today: dt.date, say) -> int:
+            library: Library, today: dt.date, say, pdf: bool = False) -> int:
     """Save the answers (asking before replacing anything), then build the pack unless the user quit."""
     values = wizard.values()
     record = latest_record(output_dir, slugify(str(values.get("org_name", ""))))
@@ -107,7 +107,7 @@ def _finish(wizard: Wizard, action: str, output_dir: Path, answers: Path | None,
         return _reissue(target, output_dir, library, values, today, say)
     say("Writing your policy pack…")
     try:
-        result = build_pack(read_answers(target, library, today), library, output_dir)
+        result = build_pack(read_answers(target, library, today), library, output_dir, answers_file=target, pdf=pdf)
     except UserError:
         say(f"Your answers are saved in {target}.")
         raise
@@ -120,6 +120,8 @@ def _finish(wizard: Wizard, action: str, output_dir: Path, answers: Path | None,
     say(f"  Answers:              {target}")
     say(f"  Policy:               {result.paths.policy}")
     say(f"  Acknowledgement form: {result.paths.acknowledgement}")
+    if result.paths.pdf:
+        say(f"  PDFs:                 {result.paths.policy_pdf.name}, {result.paths.acknowledgement_pdf.name}")
     record = getattr(result.paths, "record", None)  # the build record, where this aupgen writes one
     if record is not None:
         say(f"  Build record:         {record}  (keep it with the documents)")

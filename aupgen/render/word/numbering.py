@@ -1,114 +1,57 @@
-"""Real Word multi-level numbering: sections "3." and clauses "3.2" that renumber in Word.
+"""Real Word numbering from parts/numbering.yaml: sections "3." and clauses "3.2" that renumber in Word.
 
-The numbering is attached to the styles (Heading 1 is level 1, Clause is level 2), so a clause
-typed in Word with the Clause style is numbered, and everything after it renumbers.
+The outline list is attached to the styles (the heading style is level 0, Clause is level 1), so a
+clause typed in Word with the Clause style is numbered and everything after it renumbers.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
-from docx.document import Document
+import yaml
 
-from aupgen.render.word.oxml import element
-
-INDENT = 567  # 1 cm in twips: where clause text starts
-BULLET_INDENT = 284
-
-
-@dataclass(frozen=True)
-class NumberingIds:
-    """The w:numId values the renderer's styles and lists use."""
-
-    outline: int
-    clause_bullet: int
-    bullet: int
-    decimal_abstract: int
-    clause_decimal_abstract: int
+from aupgen.render.word.stylesheet import PARTS
+from aupgen.render.word.xml import DECLARATION, NAMESPACES, attr
 
 
-def _level(ilvl: int, fmt: str, text: str, left: int, hanging: int, style: str | None = None,
-           font: str | None = None):
-    lvl = element("w:lvl", ilvl=ilvl)
-    lvl.append(element("w:start", val=1))
-    lvl.append(element("w:numFmt", val=fmt))
-    if style:
-        lvl.append(element("w:pStyle", val=style))
-    lvl.append(element("w:lvlText", val=text))
-    lvl.append(element("w:lvlJc", val="left"))
-    p_pr = element("w:pPr")
-    p_pr.append(element("w:ind", left=left, hanging=hanging))
-    lvl.append(p_pr)
-    if font:
-        r_pr = element("w:rPr")
-        r_pr.append(element("w:rFonts", ascii=font, hAnsi=font, hint="default"))
-        lvl.append(r_pr)
-    return lvl
+@lru_cache(maxsize=1)
+def definitions() -> dict[str, dict[str, Any]]:
+    return yaml.safe_load((PARTS / "numbering.yaml").read_text(encoding="utf-8"))
 
 
-def _abstract(abstract_id: int, levels: list, kind: str = "multilevel"):
-    abstract = element("w:abstractNum", abstractNumId=abstract_id)
-    abstract.append(element("w:multiLevelType", val=kind))
-    for lvl in levels:
-        abstract.append(lvl)
-    return abstract
+class Numbering:
+    """The document's lists: one w:abstractNum per definition, a w:num per list that restarts at 1."""
 
+    def __init__(self) -> None:
+        self.abstract_ids = {name: index for index, name in enumerate(definitions())}
+        self.nums: list[tuple[int, bool]] = []  # (abstractNumId, restart), numId = position + 1
+        self.ids = {name: self.add(name, restart=False) for name in definitions()}
 
-def install_numbering(document: Document, heading_style_id: str, clause_style_id: str) -> NumberingIds:
-    """Add the outline, bullet and decimal list definitions to ``document``."""
-    numbering = document.part.numbering_part.element
-    base = 100
-    outline = _abstract(base, [
-        _level(0, "decimal", "%1.", INDENT, INDENT, heading_style_id),
-        _level(1, "decimal", "%1.%2", INDENT, INDENT, clause_style_id),
-        *[_level(i, "decimal", "%1.%2." + ".".join(f"%{n}" for n in range(3, i + 2)), INDENT * 2, INDENT)
-          for i in range(2, 9)],
-    ])
-    clause_bullets = _abstract(base + 1, [
-        _level(i, "bullet", "•" if i % 2 == 0 else "–", INDENT + BULLET_INDENT * (i + 1), BULLET_INDENT, font="Arial")
-        for i in range(9)
-    ], "hybridMultilevel")
-    bullets = _abstract(base + 2, [
-        _level(i, "bullet", "•" if i % 2 == 0 else "–", BULLET_INDENT * (i + 1), BULLET_INDENT, font="Arial")
-        for i in range(9)
-    ], "hybridMultilevel")
-    decimals = _abstract(base + 3, [
-        _level(i, "decimal" if i % 2 == 0 else "lowerLetter", f"%{i + 1}.", 454 * (i + 1), 454) for i in range(9)
-    ], "hybridMultilevel")
-    clause_decimals = _abstract(base + 4, [
-        _level(i, "lowerLetter" if i % 2 == 0 else "lowerRoman", f"(%{i + 1})",
-               INDENT + 454 * (i + 1), 454) for i in range(9)
-    ], "hybridMultilevel")
-    # abstractNum elements must all come before the first w:num.
-    first_num = numbering.find(element("w:num").tag)
-    for abstract in (outline, clause_bullets, bullets, decimals, clause_decimals):
-        if first_num is not None:
-            first_num.addprevious(abstract)
-        else:
-            numbering.append(abstract)
-    ids = NumberingIds(
-        outline=add_num(document, base),
-        clause_bullet=add_num(document, base + 1),
-        bullet=add_num(document, base + 2),
-        decimal_abstract=base + 3,
-        clause_decimal_abstract=base + 4,
-    )
-    return ids
+    def add(self, name: str, restart: bool = True) -> int:
+        """A new list over definition ``name``; returns its w:numId."""
+        self.nums.append((self.abstract_ids[name], restart))
+        return len(self.nums)
 
+    def restarting(self, name: str) -> int:
+        """A list over ``name`` that starts at 1 (the definition says whether its lists restart)."""
+        return self.add(name) if definitions()[name].get("restart") else self.ids[name]
 
-def add_num(document: Document, abstract_id: int, restart: bool = False) -> int:
-    """A new w:num over ``abstract_id``; ``restart`` makes the list start again at 1."""
-    numbering = document.part.numbering_part.element
-    num = numbering.add_num(abstract_id)
-    if restart:
-        override = element("w:lvlOverride", ilvl=0)
-        override.append(element("w:startOverride", val=1))
-        num.append(override)
-    return num.numId
-
-
-def style_numbering(style, num_id: int, ilvl: int) -> None:
-    """Attach numbering to a paragraph style."""
-    num_pr = style.element.get_or_add_pPr().get_or_add_numPr()
-    num_pr.get_or_add_ilvl().val = ilvl
-    num_pr.get_or_add_numId().val = num_id
+    def xml(self) -> str:
+        out = [DECLARATION, f"<w:numbering {NAMESPACES}>"]
+        for name, index in self.abstract_ids.items():
+            spec = definitions()[name]
+            out.append(f'<w:abstractNum w:abstractNumId="{index}"><w:multiLevelType w:val="{spec["type"]}"/>')
+            for level, lvl in enumerate(spec["levels"]):
+                font = ('<w:rPr><w:rFonts w:ascii="Arial" w:hAnsi="Arial" w:hint="default"/></w:rPr>'
+                        if lvl["format"] == "bullet" else "")
+                pstyle = f'<w:pStyle w:val="{lvl["style"]}"/>' if "style" in lvl else ""
+                out.append(f'<w:lvl w:ilvl="{level}"><w:start w:val="1"/><w:numFmt w:val="{lvl["format"]}"/>'
+                           f'{pstyle}<w:lvlText w:val="{attr(lvl["text"])}"/><w:lvlJc w:val="left"/>'
+                           f'<w:pPr><w:ind w:left="{lvl["left"]}" w:hanging="{lvl["hanging"]}"/></w:pPr>{font}</w:lvl>')
+            out.append("</w:abstractNum>")
+        for num_id, (abstract, restart) in enumerate(self.nums, start=1):
+            override = ('<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride>' if restart else "")
+            out.append(f'<w:num w:numId="{num_id}"><w:abstractNumId w:val="{abstract}"/>{override}</w:num>')
+        out.append("</w:numbering>")
+        return "".join(out)

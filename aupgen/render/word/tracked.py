@@ -2,7 +2,8 @@
 
 The redline (aupgen/update/redline.py) puts the markers into clause texts; the Word writer turns the
 marked runs into ``w:ins`` / ``w:del`` revisions that Word and LibreOffice offer to accept or
-reject. Private-use characters are used so no answer or clause text can produce them by chance.
+reject. Private-use characters are used so no answer or clause text can produce them (aupgen.expressions
+strips them from everything it escapes).
 """
 
 from __future__ import annotations
@@ -11,9 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from docx.oxml.ns import qn
-
-from aupgen.render.word.oxml import element, put
+from aupgen.render.word.xml import attr
 
 INSERT_START, INSERT_END = "\ue000", "\ue001"
 DELETE_START, DELETE_END = "\ue002", "\ue003"
@@ -36,31 +35,19 @@ class Revisions:
     date: dt.datetime
     next_id: int = 1
 
-    def mark(self, kind: str):
-        """A new ``w:ins`` or ``w:del`` element."""
-        tag = element(f"w:{kind}", id=self.next_id, author=self.author,
-                      date=self.date.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    def attributes(self) -> str:
+        """``w:id``, ``w:author`` and ``w:date`` of a new revision."""
+        ident = self.next_id
         self.next_id += 1
-        return tag
+        return f'w:id="{ident}" w:author="{attr(self.author)}" w:date="{self.date.strftime("%Y-%m-%dT%H:%M:%SZ")}"'
 
-    def wrap_run(self, paragraph, run, kind: str, holder=None) -> None:
-        """Move ``run`` into a new revision element of ``kind`` ('ins' or 'del')."""
-        mark = self.mark(kind)
+    def wrap(self, kind: str, runs: str) -> str:
+        """``runs`` (w:r elements) inside a new ``w:ins`` or ``w:del``; deleted text becomes w:delText."""
         if kind == "del":
-            for text in run._r.findall(qn("w:t")):
-                replacement = element("w:delText")
-                replacement.set(qn("xml:space"), "preserve")
-                replacement.text = text.text
-                text.addprevious(replacement)
-                run._r.remove(text)
-        run._r.addprevious(mark) if holder is None else holder.append(mark)
-        mark.append(run._r)
+            runs = runs.replace("<w:t ", "<w:delText ").replace("</w:t>", "</w:delText>")
+            runs = runs.replace("<w:instrText ", "<w:delInstrText ").replace("</w:instrText>", "</w:delInstrText>")
+        return f"<w:{kind} {self.attributes()}>{runs}</w:{kind}>"
 
-    def mark_paragraph(self, paragraph, kind: str) -> None:
-        """Mark the paragraph's own mark as inserted or deleted (so accepting removes or keeps it)."""
-        p_pr = paragraph._p.get_or_add_pPr()
-        r_pr = p_pr.find(qn("w:rPr"))
-        if r_pr is None:
-            r_pr = element("w:rPr")
-            put(p_pr, r_pr)
-        r_pr.append(self.mark(kind))
+    def paragraph_mark(self, kind: str) -> str:
+        """The w:rPr content marking a paragraph's own mark as inserted or deleted."""
+        return f"<w:{kind} {self.attributes()}/>"

@@ -1,0 +1,126 @@
+"""The parsed clause library, cached in the user's cache directory so a build starts fast.
+
+Safe by construction: the cache is JSON of plain data (no pickle, no marshal: reading a file some
+other program wrote can never run code), and only the library's own dataclasses can be rebuilt
+from it. It is keyed by a hash of every file of the library, of aupgen's version and of the shape
+of those dataclasses, so an edit to any clause file, or a new aupgen, simply misses. A missing,
+stale, unreadable or corrupt cache is ignored (and rewritten); failing to write one is not an error.
+Set AUPGEN_NO_CACHE=1 to bypass it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from aupgen import __version__
+from aupgen.library.changelog import Change, LibraryVersion
+from aupgen.library.clauses import Clause, Section
+from aupgen.library.questions import Choice, Question
+from aupgen.library.sources import Citation, Document, Point
+from aupgen.library.terms import Settings
+
+CLASSES = {cls.__name__: cls for cls in (Change, LibraryVersion, Clause, Section, Choice, Question, Citation,
+                                         Document, Point, Settings)}
+FORMAT = 1
+
+
+def cache_folder() -> Path | None:
+    """Where caches go (e.g. ~/.cache/aupgen), or None when caching is switched off."""
+    if os.environ.get("AUPGEN_NO_CACHE"):
+        return None
+    try:
+        from platformdirs import user_cache_dir
+        return Path(user_cache_dir("aupgen", appauthor=False))
+    except ImportError:  # pragma: no cover - platformdirs is a dependency; XDG as a fallback
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "aupgen"
+
+
+def library_key(root: Path, folder: Path) -> str:
+    """A hash of every file in ``folder`` (names and contents), the root, aupgen's version and the data's shape."""
+    digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0{root.resolve()}\0".encode())
+    for cls in CLASSES.values():
+        digest.update(f"{cls.__name__}:{','.join(f.name for f in dataclasses.fields(cls))};".encode())
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(folder)).encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def encode(value: Any) -> Any:
+    """Plain JSON for the library's values; every non-JSON type is tagged."""
+    if value is None or isinstance(value, (bool, int, float)) or type(value) is str:
+        return value
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, tuple):
+        return {"t": [encode(v) for v in value]}
+    if isinstance(value, list):
+        return {"l": [encode(v) for v in value]}
+    if isinstance(value, dict) or hasattr(value, "items"):
+        return {"m": [[encode(k), encode(v)] for k, v in value.items()]}
+    if isinstance(value, Path):
+        return {"p": str(value)}
+    if isinstance(value, dt.date):
+        return {"d": value.isoformat()}
+    if dataclasses.is_dataclass(value) and type(value).__name__ in CLASSES:
+        return {"c": type(value).__name__, "f": {f.name: encode(getattr(value, f.name))
+                                                 for f in dataclasses.fields(value)}}
+    raise TypeError(f"cannot cache a {type(value).__name__}")
+
+
+def decode(value: Any) -> Any:
+    if not isinstance(value, dict):
+        if isinstance(value, list):
+            raise ValueError("untagged list")
+        return value
+    if "t" in value:
+        return tuple(decode(v) for v in value["t"])
+    if "l" in value:
+        return [decode(v) for v in value["l"]]
+    if "m" in value:
+        return {decode(k): decode(v) for k, v in value["m"]}
+    if "p" in value:
+        return Path(value["p"])
+    if "d" in value:
+        return dt.date.fromisoformat(value["d"])
+    cls = CLASSES[value["c"]]  # KeyError for anything else: only the library's own classes
+    return cls(**{name: decode(v) for name, v in value["f"].items()})
+
+
+def read_cached(key: str) -> dict[str, Any] | None:
+    """The cached fields for ``key``, or None when there is no usable cache."""
+    folder = cache_folder()
+    if folder is None:
+        return None
+    try:
+        data = json.loads((folder / f"library-{key[:32]}.json").read_text(encoding="utf-8"))
+        if data.get("key") != key:
+            return None
+        return {name: decode(value) for name, value in data["fields"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # missing, unreadable or corrupt: parse the library instead
+
+
+def write_cached(key: str, fields: dict[str, Any]) -> None:
+    """Store ``fields`` for ``key`` (atomically; best effort)."""
+    folder = cache_folder()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        payload = json.dumps({"key": key, "fields": {k: encode(v) for k, v in fields.items()}},
+                             separators=(",", ":"))
+        handle, temporary = tempfile.mkstemp(prefix=".library-", dir=folder)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(payload)
+        os.replace(temporary, folder / f"library-{key[:32]}.json")
+    except (OSError, TypeError):
+        pass

@@ -1,0 +1,137 @@
+"""Issue 13's speed targets, measured against pandoc in the same run (figures to read; no pass or fail).
+
+    python bench/word_speed.py                      # the primary school example, 5 rounds
+    python bench/word_speed.py --answers examples/youth-football-club.yaml --rounds 9
+
+Prints, with their targets:
+  1. a cold `aupgen build` (a new process, as a user runs it) / pandoc converting the same policy's
+     Markdown to .docx (also a new process)                                       target <= 1.5
+  2. one pack (policy and form) rendered inside one process / pandoc's time per document
+                                                                                  target <= 0.15
+  3. `aupgen new`: seconds until the first question is on the screen (in a pseudo-terminal)
+                                                                                  target <= 0.3 s
+Where pandoc is not installed (apt-get install pandoc), figures 1 and 2 are printed without ratios.
+Ratios use CPU time (user + system), which a busy shared machine disturbs far less than wall time;
+wall times are printed beside them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pty
+import resource
+import select
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from aupgen.answers.resolve import read_answers
+from aupgen.assembly.assemble import assemble
+from aupgen.library.load import load_library
+from aupgen.render.templates import AUP_TEMPLATE, render_markdown, render_pack
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def median_seconds(run, rounds: int) -> tuple[float, float]:
+    """Median (wall, CPU) seconds of ``run``: CPU of this process and the children it waited for."""
+    walls, cpus = [], []
+    for _ in range(rounds):
+        before, children = time.process_time(), resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        run()
+        walls.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(time.process_time() - before + after.ru_utime - children.ru_utime + after.ru_stime - children.ru_stime)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) a running process has used so far, from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
+def first_question_seconds(folder: Path) -> tuple[float, float]:
+    """Start `aupgen new` in a pseudo-terminal; (wall, CPU) seconds until the first question appears."""
+    library = load_library()
+    first = library.questions[0].prompt[:20].encode()
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: aupgen new, as a user would start it
+        os.chdir(folder)
+        os.execv(sys.executable, [sys.executable, "-m", "aupgen", "new", "-o", str(folder)])
+    start = time.perf_counter()
+    seen = b""
+    try:
+        while time.perf_counter() - start < 20:
+            ready, _, _ = select.select([fd], [], [], 0.5)
+            if ready:
+                try:
+                    seen += os.read(fd, 4096)
+                except OSError:
+                    break
+                if first in seen:
+                    return time.perf_counter() - start, cpu_seconds(pid)
+        return float("nan"), float("nan")
+    finally:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        os.close(fd)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--answers", type=Path, default=ROOT / "examples" / "primary-school.yaml")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds per figure; the median is shown (default 5)")
+    args = parser.parse_args(argv)
+    answers = args.answers.resolve()
+
+    library = load_library()  # also fills the library cache, as any earlier run of aupgen would have
+    policy = assemble(read_answers(answers, library).values, library)
+    render_pack(policy, library.templates)  # warm-up: templates compiled, parser built
+    pack = median_seconds(lambda: render_pack(policy, library.templates), args.rounds * 4)
+
+    with tempfile.TemporaryDirectory(prefix="aupgen-bench-") as folder:
+        work = Path(folder)
+        markdown = work / "policy.md"
+        markdown.write_text(render_markdown(policy, library.templates, AUP_TEMPLATE, logo=False), encoding="utf-8")
+        build = median_seconds(lambda: subprocess.run(
+            [sys.executable, "-m", "aupgen", "build", str(answers), "-o", str(work / "out"), "--force"],
+            check=True, capture_output=True), args.rounds)
+        pandoc_path = shutil.which("pandoc")
+        pandoc = median_seconds(lambda: subprocess.run(
+            [pandoc_path, str(markdown), "-f", "markdown", "-o", str(work / "pandoc.docx")],
+            check=True, capture_output=True), args.rounds) if pandoc_path else (None, None)
+        (work / "new").mkdir()
+        firsts = [first_question_seconds(work / "new") for _ in range(args.rounds)]
+        first = statistics.median(w for w, _ in firsts), statistics.median(c for _, c in firsts)
+
+    load = os.getloadavg()[0]
+    print(f"aupgen Word speed ({answers.name}, median of {args.rounds} rounds, Python {sys.version.split()[0]}, "
+          f"load average {load:.1f} on {os.cpu_count()} CPUs)")
+    print("                                                  CPU ms    wall ms")
+    print(f"  cold `aupgen build` (a new process)            {build[1] * 1000:8.0f} {build[0] * 1000:9.0f}")
+    print(f"  one pack rendered in one process               {pack[1] * 1000:8.1f} {pack[0] * 1000:9.1f}")
+    if pandoc[0] is not None:
+        print(f"  pandoc, the same policy Markdown -> .docx      {pandoc[1] * 1000:8.0f} {pandoc[0] * 1000:9.0f}")
+        print(f"  1. cold build / pandoc                         {build[1] / pandoc[1]:8.2f} {build[0] / pandoc[0]:9.2f}"
+              "   (target <= 1.5)")
+        print(f"  2. in-process pack / pandoc per document       {pack[1] / pandoc[1]:8.3f} {pack[0] / pandoc[0]:9.3f}"
+              "   (target <= 0.15)")
+    else:
+        print("  pandoc is not installed (apt-get install pandoc): no ratios")
+    print(f"  3. `aupgen new` first question on screen       {first[1] * 1000:8.0f} {first[0] * 1000:9.0f}"
+          "   (target <= 300 ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
