@@ -8,6 +8,7 @@ A contact answer may hold an email address, a phone number, or both ("dsl@school
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -21,6 +22,7 @@ _DRAMA = re.compile(r"^(?:01632960\d{3}|07700900\d{3})$")
 UK_DIGITS = 11
 
 
+@lru_cache(maxsize=1024)
 def contact_problem(text: str) -> str | None:
     """What is wrong with a contact answer, as the end of a sentence, or None when it is fine."""
     emails = [m.group().strip(".") for m in _EMAIL_LIKE.finditer(text)]

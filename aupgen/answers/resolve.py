@@ -49,10 +49,17 @@ def resolve(raw: Mapping[str, Any], library: Library, today: dt.date | None = No
                 for key in raw if key not in known]
     context = base_context(library, today)
     warnings: list[str] = []
-    stale = False  # `terms` is worked out again only when a question reads it
-    for question in library.questions:
-        if stale and _reads_terms(question):
+    stale = False  # `terms` is worked out again only when a condition or default reads it
+
+    def fresh() -> None:
+        nonlocal stale
+        if stale:
             context["terms"], stale = terms_for(context, library.settings), False
+
+    for question in library.questions:
+        reads_terms = _reads_terms(question)
+        if reads_terms and question.when:
+            fresh()
         asked = question.applies(context)
         given = raw.get(question.id)
         value = question.empty_value()
@@ -67,12 +74,15 @@ def resolve(raw: Mapping[str, Any], library: Library, today: dt.date | None = No
                 problems.append(f"{where(None)}: the required answer '{question.id}' is missing; add a line "
                                 f"such as '{question.id}: …' answering “{question.prompt.strip()}”")
             else:
+                if reads_terms:
+                    fresh()
                 value = question.default_value(context)
         else:
             try:
                 value = check_value(question, given, where(question.id))
             except UserError as error:
                 problems.append(str(error))
+                fresh()
                 value = _stand_in(question, context)
         context[question.id] = value
         stale = True
@@ -83,9 +93,16 @@ def resolve(raw: Mapping[str, Any], library: Library, today: dt.date | None = No
     return Answers(values, warnings)
 
 
+_READS_TERMS: dict[int, tuple[Question, bool]] = {}
+
+
 def _reads_terms(question: Question) -> bool:
-    sources = [question.when, question.default, *(part for pair in question.defaults for part in pair)]
-    return any(isinstance(source, str) and "terms" in source for source in sources)
+    """Whether the question's condition or default reads `terms` (remembered per question)."""
+    known = _READS_TERMS.get(id(question))
+    if known is None or known[0] is not question:
+        sources = [question.when, question.default, *(part for pair in question.defaults for part in pair)]
+        known = _READS_TERMS[id(question)] = (question, any(isinstance(s, str) and "terms" in s for s in sources))
+    return known[1]
 
 
 def _stand_in(question: Question, context: dict[str, Any]) -> Any:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from aupgen.library.clauses import Clause, Section
 from aupgen.errors import UserError
-from aupgen.expressions import evaluate, render_text
+from aupgen.expressions import MarkdownText, evaluate, render_text
 from aupgen.library.load import Library
 from aupgen.assembly.policy import CitedDocument, CitedPoint, HistoryEntry, Policy, PolicyClause, PolicySection
 from aupgen.library.terms import terms_for
@@ -27,16 +27,20 @@ def clause_context(values: Mapping[str, Any], library: Library) -> dict[str, Any
 
 
 def assemble(values: Mapping[str, Any], library: Library,
-             history: tuple[HistoryEntry, ...] | None = None) -> Policy:
+             history: tuple[HistoryEntry, ...] | None = None, *,
+             render: Callable[[str, Mapping[str, Any]], MarkdownText] = render_text,
+             holds: Callable[[str, Mapping[str, Any]], bool] | None = None) -> Policy:
     """Select, fill and number the clauses that apply to these (resolved) answers.
 
     ``history`` lists earlier versions for the version-history table; by default the table
-    shows this version alone.
+    shows this version alone. ``render`` (fill a text) and ``holds`` (test a `when`) may be given
+    versions that remember their results, as `aupgen clauses check` does over thousands of builds.
     """
+    holds = holds or _holds
     context = clause_context(values, library)
     sections: list[PolicySection] = []
     for section in library.sections:
-        chosen = [c for c in library.clauses if c.section == section.id and (c.when is None or _run(c, "condition 'when'", _holds, c.when, context))]
+        chosen = [c for c in library.clauses if c.section == section.id and (c.when is None or _run(c, "condition 'when'", holds, c.when, context))]
         if not chosen:
             continue
         number = len(sections) + 1
@@ -44,14 +48,14 @@ def assemble(values: Mapping[str, Any], library: Library,
             PolicyClause(
                 id=clause.id,
                 number=f"{number}.{index}",
-                text=_run(clause, "text", render_text, clause.text, context),
+                text=_run(clause, "text", render, clause.text, context),
                 sources=clause.sources,
-                commitment=_run(clause, "commitment", render_text, clause.commitment, context) if clause.commitment else None,
+                commitment=_run(clause, "commitment", render, clause.commitment, context) if clause.commitment else None,
                 citations=library.citations[clause.id],
             )
             for index, clause in enumerate(chosen, start=1)
         )
-        intro = _run(section, "intro", render_text, section.intro, context) if section.intro else None
+        intro = _run(section, "intro", render, section.intro, context) if section.intro else None
         sections.append(PolicySection(section.id, number, section.title, intro, clauses))
 
     ranks = {clause.id: clause.rank for clause in library.clauses}

@@ -24,7 +24,9 @@ from aupgen.library.questions import Question
 
 
 def dead_options(library: Library, builder: Builder, live_ticks: dict[str, set[str]],
-                 org_types: list[str] | None = None) -> Iterator[str]:
+                 org_types: list[str] | None = None, limited: bool = False) -> Iterator[str]:
+    """A sentence for each dead option (``limited``: the sweep covered only some settings)."""
+    scope = " for the settings checked" if limited else ""
     questions_file = library.root / "clauses" / "questions.yaml"
     bases = list(_bases(library, org_types))
     for question in library.questions:
@@ -41,7 +43,7 @@ def dead_options(library: Library, builder: Builder, live_ticks: dict[str, set[s
                 live.discard(value)
             if value not in live:
                 why = ("no clause's 'when' names it" if value not in named and question.type != "bool"
-                       else "it never changes the policy")
+                       else f"it never changes the policy{scope}")
                 yield (f"{questions_file}, question '{question.id}': '{value}' is a dead option ({why}); give it a "
                        "clause whose 'when' depends on it.")
 

@@ -42,12 +42,12 @@ def check_library(root: Path | str | None = None, **sweep) -> list[str]:
 
 
 def audit_library(root: Path | str | None = None, org_types: list[str] | None = None, jobs: int | None = None,
-                  render: TemplateRenderer | None = None) -> Report:
+                  render: TemplateRenderer | None = None, people: list[list[str]] | None = None) -> Report:
     """Check the library's files, then build its whole answer space (see aupgen.checks.sweep).
 
-    ``org_types`` limits the sweep to some settings; ``jobs`` is the number of processes (default:
-    every core); ``render`` fills the document templates (aupgen.render.templates.render_markdown)
-    so that their fixed wording is checked too.
+    ``org_types`` and ``people`` (lists of `people` answers) limit the sweep to some settings;
+    ``jobs`` is the number of processes (default: every core); ``render`` fills the document
+    templates (aupgen.render.templates.render_markdown) so that their fixed wording is checked too.
     """
     root = Path(root) if root is not None else default_library_root()
     try:
@@ -66,9 +66,9 @@ def audit_library(root: Path | str | None = None, org_types: list[str] | None = 
         Sweep(library)  # the questions must at least answer with their defaults
     except (UserError, TemplateError) as error:
         return Report(problems + [f"the library's questions cannot be answered with their defaults: {error}"])
-    tally = run_sweep(library, org_types, jobs, render)
+    tally = run_sweep(library, org_types, jobs, render, people)
     problems += tally.problems()
-    problems += dead_options(library, Builder(library), tally.live, org_types)
+    problems += dead_options(library, Builder(library), tally.live, org_types, limited=bool(org_types or people))
     return Report(problems, tally.answer_sets, len(tally.policies))
 
 

@@ -18,7 +18,9 @@ Row = tuple[Any, ...]
 Pair = tuple[int, Any, int, Any]
 
 CANDIDATES = 4
-"""Rows tried for each row kept; more gives slightly fewer rows, more slowly."""
+"""Rows compared for each row kept; more gives slightly fewer rows, more slowly."""
+ATTEMPTS = 60
+"""Fills tried before a pair is taken to be one no row can make effective."""
 
 
 def all_pairs(levels: Sequence[Sequence[Any]], effective: Callable[[Row], Row] | None = None,
@@ -40,17 +42,22 @@ def all_pairs(levels: Sequence[Sequence[Any]], effective: Callable[[Row], Row] |
     rows: list[Row] = []
     hopeless: set[Pair] = set()
     while uncovered - hopeless:
-        target = min(uncovered - hopeless, key=_order)
-        best, best_new = None, set()
-        for attempt in range(CANDIDATES):
-            row = effective(_fill(levels, target, uncovered, rng))
+        wanted = uncovered - hopeless
+        target = min(wanted, key=_order)
+        best, best_new, found = None, set(), 0
+        for attempt in range(ATTEMPTS):
+            row = effective(_fill(levels, target, wanted, rng))
             new = _pairs(row) & uncovered
+            if target not in new:
+                continue  # the row does not make the target pair take effect: try another fill
+            found += 1
             if len(new) > len(best_new):
                 best, best_new = row, new
-        if best is None or (target[0], target[1], target[2], target[3]) not in best_new:
-            if not best_new:
-                hopeless.add(target)
-                continue
+            if found == CANDIDATES:
+                break
+        if best is None:
+            hopeless.add(target)  # no row makes this pair take effect (such as a follow-up that never applies)
+            continue
         rows.append(best)
         uncovered -= best_new
     return rows

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from aupgen.expressions import names_in
@@ -61,9 +62,14 @@ def _name(clause: Clause, source: str) -> str:
 
 
 def _reads(clause: Clause) -> set[str]:
-    names = names_in(clause.when) if clause.when else set()
+    names = set(_names(clause.when)) if clause.when else set()
     for rule in clause.rules + clause.commitment_rules:
         for when, _ in rule.cases:
             if when:
-                names |= names_in(when)
+                names |= _names(when)
     return names
+
+
+@lru_cache(maxsize=None)
+def _names(source: str) -> frozenset[str]:
+    return frozenset(names_in(source))

@@ -62,9 +62,9 @@ class Tally:
 
 
 def run_sweep(library: Library, org_types: list[str] | None = None, jobs: int | None = None,
-              render: TemplateRenderer | None = None) -> Tally:
+              render: TemplateRenderer | None = None, people_sets: list[list[str]] | None = None) -> Tally:
     """Check every answer set; ``jobs`` processes (default: every core), chunked by outer group."""
-    outers = outer_sets(library, org_types)
+    outers = outer_sets(library, org_types, people_sets)
     chunks = list(iter_chunks(outers, GROUPS_PER_CHUNK))
     jobs = jobs or os.cpu_count() or 1
     total = Tally()
@@ -138,9 +138,8 @@ def _check_words(built: Built, policy: Policy, tally: Tally, templates: bool) ->
     which = applicable(rules, built.context)
     clauses = {c.id: c for c in library.clauses}
     places: list[tuple[str, str]] = []
-    for clause_id, both in zip(built.ids, _STATE["builder"].texts(built)):
+    for clause_id, (text, commitment) in zip(built.ids, _STATE["builder"].texts(built)):
         clause = clauses[clause_id]
-        text, commitment = both.split("\x1f")
         places.append((f"{clause.file}, line {clause.line}, clause '{clause_id}'", text))
         if commitment:
             places.append((f"{clause.file}, line {clause.line}, the commitment of clause '{clause_id}'", commitment))
@@ -175,9 +174,10 @@ def _check_ticks(built: Built, tally: Tally) -> None:
         for value in ticked:
             if question.required and len(ticked) == 1:
                 continue
-            without = _build({**built.raw, question.id: [v for v in ticked if v != value]}, tally)
-            if without is None:
-                continue
+            try:
+                without = builder.without(built, question.id, value)
+            except (UserError, TemplateError):
+                continue  # the answers without it are refused: the tick is needed
             if not builder.same_policy(built, without):
                 live.add(value)
                 continue

@@ -14,8 +14,11 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
+from jinja2 import meta
+
+from aupgen.answers.resolve import resolve
 from aupgen.checks.pairwise import all_pairs
-from aupgen.expressions import names_in
+from aupgen.expressions import ENVIRONMENT, names_in
 from aupgen.library.load import Library
 from aupgen.library.questions import Question
 from aupgen.library.terms import terms_for
@@ -55,8 +58,9 @@ def fixed_answers(library: Library) -> Raw:
     return {q.id: SAMPLE_TEXT.get(q.id, "Sample") for q in library.questions if q.required and q.type == "text"}
 
 
-def outer_sets(library: Library, org_types: list[str] | None = None) -> list[Raw]:
-    """Every org_type (or those asked for) with every non-empty set of `people`."""
+def outer_sets(library: Library, org_types: list[str] | None = None,
+               people_sets: list[list[str]] | None = None) -> list[Raw]:
+    """Every org_type (or those asked for) with every non-empty set of `people` (or those asked for)."""
     questions = {q.id: q for q in library.questions}
     kinds = list(questions["org_type"].values) if "org_type" in questions else [None]
     if org_types:
@@ -64,6 +68,9 @@ def outer_sets(library: Library, org_types: list[str] | None = None) -> list[Raw
     people = questions.get("people")
     groups = ([list(c) for size in range(1, len(people.values) + 1)
                for c in combinations(people.values, size)] if people else [None])
+    if people_sets and people:
+        wanted = [sorted(group) for group in people_sets]
+        groups = [g for g in groups if sorted(g) in wanted]
     sets = []
     for kind in kinds:
         for group in groups:
@@ -90,7 +97,30 @@ class Sweep:
 
     def answer_sets(self, outer: Raw) -> list[Raw]:
         rows = self._array(outer)
-        return [self._raw(outer, row) for row in rows]
+        pinned = {**self.fixed, **self._pinned(outer), **outer}
+        return [self._raw(pinned, row) for row in rows]
+
+    def _pinned(self, outer: Raw) -> Raw:
+        """Text, date and number answers worked out once per outer set, from their defaults.
+
+        Only those whose default cannot depend on the swept choices: each set then gives them as
+        answers, which is the same policy and saves working the defaults out thousands of times.
+        """
+        swept = {f.question.id for f in self.factors}
+        values = resolve({**self.fixed, **outer}, self.library, today=SWEEP_DATE).values
+        pinned: Raw = {}
+        for question in self.library.questions:
+            if question.type not in ("text", "date", "integer") or question.when or question.id in self.fixed:
+                continue
+            reads: set[str] = set()
+            for when, value in [(None, question.default), *question.defaults]:
+                if when:
+                    reads |= names_in(when)
+                if isinstance(value, str) and "{" in value:
+                    reads |= _template_names(value)
+            if not reads & swept and values[question.id] not in (None, ""):
+                pinned[question.id] = values[question.id]
+        return pinned
 
     def _array(self, outer: Raw) -> list[tuple]:
         key = tuple(_hashable(outer.get(name)) if name != "terms" else _hashable(terms_for(outer, self.library.settings))
@@ -145,8 +175,15 @@ def _values(factors: list[Factor], row: tuple, skip_none: bool = False) -> dict[
     return values
 
 
+def _template_names(source: str) -> set[str]:
+    return set(meta.find_undeclared_variables(ENVIRONMENT.parse(source)))
+
+
 def _hashable(value: Any) -> Any:
-    if isinstance(value, list):
+    kind = type(value)
+    if kind is str or kind is bool or kind is int or value is None:
+        return value
+    if kind is list:
         return tuple(_hashable(v) for v in value)
     if isinstance(value, dict):
         return tuple(sorted((k, _hashable(v)) for k, v in value.items()))

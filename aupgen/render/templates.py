@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import FileSystemLoader, TemplateNotFound, TemplateSyntaxError
@@ -28,9 +29,16 @@ class RenderedPack:
     acknowledgement: bytes
 
 
+@lru_cache(maxsize=16)
+def _environment(folder: str):
+    """One sandboxed environment per templates folder, so each template is compiled once (Jinja
+    still reloads a template whose file has changed)."""
+    return ENVIRONMENT.overlay(loader=FileSystemLoader(folder))
+
+
 def render_markdown(policy: Policy, templates: Path, name: str) -> str:
     """Fill template ``name`` from ``templates`` with ``policy``; errors name the file and line."""
-    env = ENVIRONMENT.overlay(loader=FileSystemLoader(str(templates)))
+    env = _environment(str(templates))
     try:
         template = env.get_template(name)
         return template.render(policy=policy, answers=policy.answers, terms=policy.terms, labels=policy.labels)
