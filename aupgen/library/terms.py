@@ -13,7 +13,7 @@ from aupgen.yamlfile import YamlFile
 REQUIRED_WORDS = ("setting", "children", "child", "parents", "governors", "default_leader_title",
                   "default_safeguarding_lead_title", "default_approver", "escalation")
 WORKFORCES = ("paid", "mixed", "volunteer")
-CAPITALISED = ("setting", "children", "child", "parents", "adults", "leader", "dsl", "consenters",
+CAPITALISED = ("setting", "children", "child", "parents", "parent", "adults", "leader", "dsl", "consenters",
                "colleagues", "escalation")
 
 
