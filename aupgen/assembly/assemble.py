@@ -59,6 +59,7 @@ def assemble(values: Mapping[str, Any], library: Library,
     with_commitments = [c for c in included if c.commitment]
     kept = {c.id for c in sorted(with_commitments, key=lambda c: ranks[c.id])[:MAX_COMMITMENTS]}
     commitments = tuple(c.commitment for c in with_commitments if c.id in kept)
+    commitment_clauses = tuple(c.id for c in with_commitments if c.id in kept)
 
     approval_date: dt.date = values["approval_date"]
     review_months: int = values["review_months"]
@@ -80,6 +81,7 @@ def assemble(values: Mapping[str, Any], library: Library,
         next_review=add_months(approval_date, review_months),
         review_months=review_months,
         history=history,
+        commitment_clauses=commitment_clauses,
     )
 
 

@@ -39,6 +39,7 @@ def check_library(root: Path | str | None = None) -> list[str]:
     problems = list(_template_problems(library))
     problems += _condition_problems(library)
     problems += _citation_problems(library)
+    problems += _facet_problems(library)
     if not any("does not exist" in p or "unknown" in p for p in problems):
         problems += _assembly_problems(library)
     return problems
@@ -122,6 +123,19 @@ def _terms_used(source: str) -> set[str]:
 
 def _all_terms(library: Library) -> set[str]:
     return set(terms_for({}, library.settings))
+
+
+# -- facets --------------------------------------------------------------------------------------
+def _facet_problems(library: Library) -> Iterator[str]:
+    known = library.facets
+    for clause in library.clauses:
+        for field, rules in (("rules", clause.rules), ("commitment_rules", clause.commitment_rules)):
+            if field == "commitment_rules" and rules is clause.rules:
+                continue
+            for rule in rules:
+                if rule.facet not in known:
+                    yield (f"{_at(clause)}: '{field}' names the facet '{rule.facet}', which facets.yaml does not "
+                           f"declare{did_you_mean(rule.facet, known)}.")
 
 
 # -- citations -----------------------------------------------------------------------------------
