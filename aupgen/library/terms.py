@@ -74,7 +74,7 @@ def terms_for(answers: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
         employer="staff" in people or "contractors" in people,
         volunteers_only="volunteers" in people and "staff" not in people,
     )
-    terms["children_and"] = terms["children"] + ("," if " and " in terms["children"] else "")
+    terms["children_and"] = terms["children"].replace(" and ", ", ")  # "children, young people and their families"
     for name in CAPITALISED:
         terms[upper_first(name)] = upper_first(terms.get(name, ""))
     return terms
