@@ -9,7 +9,8 @@ from pathlib import Path
 from aupgen.library.coverage import coverage, coverage_markdown, coverage_text
 from aupgen.errors import UserError
 from aupgen.library.load import load_library
-from aupgen.checks.library_check import check_library
+from aupgen.checks.library_check import audit_library
+from aupgen.render.templates import render_markdown
 from aupgen.outputs import write_atomically
 
 
@@ -20,6 +21,9 @@ def register(subparsers) -> None:
 
     check = actions.add_parser("check", help="list every problem in the library (exit 2 if there are any)")
     check.add_argument("--library", type=Path, metavar="DIR", help="the library folder (default: the shipped one)")
+    check.add_argument("--org-type", action="append", metavar="TYPE", dest="org_types",
+                       help="sweep only this kind of setting (repeat for more; default: every one)")
+    check.add_argument("--jobs", type=int, metavar="N", help="processes to build with (default: one per core)")
     check.set_defaults(run=run_check)
 
     cover = actions.add_parser("coverage", help="show which clauses implement each guidance point")
@@ -30,16 +34,20 @@ def register(subparsers) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    problems = check_library(args.library)
-    if not problems:
+    report = audit_library(args.library, org_types=args.org_types, jobs=args.jobs, render=render_markdown)
+    swept = (f"checked {report.answer_sets:,} answer sets ({report.policies:,} distinct "
+             f"polic{'y' if report.policies == 1 else 'ies'})")
+    if not report.problems:
         library = load_library(args.library)
         print(f"The clause library at {library.root} passes: {len(library.clauses)} clauses in "
               f"{len(library.sections)} sections, {len(library.points)} guidance points, "
-              f"{len(library.questions)} questions.")
+              f"{len(library.questions)} questions; {swept}.")
         return 0
-    for problem in problems:
+    for problem in report.problems:
         print(problem, file=sys.stderr)
-    print(f"aupgen: {len(problems)} problem{'s' if len(problems) != 1 else ''} in the clause library.", file=sys.stderr)
+    count = len(report.problems)
+    print(f"aupgen: {count} problem{'s' if count != 1 else ''} in the clause library"
+          f"{f' ({swept})' if report.answer_sets else ''}.", file=sys.stderr)
     return UserError.exit_code
 
 

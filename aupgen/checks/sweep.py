@@ -1,0 +1,164 @@
+"""The answer sets `aupgen clauses check` builds: every org_type × every non-empty `people` set ×
+a covering array with every pair of values of the other questions.
+
+A choice or yes/no question is one factor; a multi-choice question gives one on/off factor per
+choice. Text, date and number questions take the same sample answer everywhere (they change
+names and dates, never which rules apply). Follow-up questions count only where they are asked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Any
+
+from aupgen.checks.pairwise import all_pairs
+from aupgen.expressions import names_in
+from aupgen.library.load import Library
+from aupgen.library.questions import Question
+from aupgen.library.terms import terms_for
+
+SWEEP_DATE = dt.date(2026, 9, 1)  # any fixed date: the sweep must give the same answer every run
+SAMPLE_TEXT = {"org_name": "Sample Organisation", "safeguarding_lead_name": "Sam Sample",
+               "safeguarding_lead_contact": "safeguarding@sample.example.org"}
+OUTER = ("org_type", "people")
+"""Swept in full; the covering array is over the other questions."""
+
+Raw = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Factor:
+    question: Question
+    choice: str | None  # the choice a multi-choice factor turns on or off
+    levels: tuple[Any, ...]
+
+
+def factors(library: Library) -> list[Factor]:
+    found = []
+    for question in library.questions:
+        if question.id in OUTER:
+            continue
+        if question.type == "multi":
+            found += [Factor(question, value, (True, False)) for value in question.values]
+        elif question.type == "choice":
+            found.append(Factor(question, None, tuple(question.values)))
+        elif question.type == "bool":
+            found.append(Factor(question, None, (True, False)))
+    return found
+
+
+def fixed_answers(library: Library) -> Raw:
+    """The sample answers every set shares: the required text questions."""
+    return {q.id: SAMPLE_TEXT.get(q.id, "Sample") for q in library.questions if q.required and q.type == "text"}
+
+
+def outer_sets(library: Library, org_types: list[str] | None = None) -> list[Raw]:
+    """Every org_type (or those asked for) with every non-empty set of `people`."""
+    questions = {q.id: q for q in library.questions}
+    kinds = list(questions["org_type"].values) if "org_type" in questions else [None]
+    if org_types:
+        kinds = [k for k in kinds if k in org_types]
+    people = questions.get("people")
+    groups = ([list(c) for size in range(1, len(people.values) + 1)
+               for c in combinations(people.values, size)] if people else [None])
+    sets = []
+    for kind in kinds:
+        for group in groups:
+            raw: Raw = {}
+            if kind is not None:
+                raw["org_type"] = kind
+            if group is not None:
+                raw["people"] = group
+            sets.append(raw)
+    return sets
+
+
+class Sweep:
+    """Builds the answer sets; covering arrays are shared by outer sets their questions cannot tell apart."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.factors = factors(library)
+        self.fixed = fixed_answers(library)
+        conditional = [q for q in library.questions if q.when]
+        read = set().union(*(names_in(q.when) for q in conditional)) if conditional else set()
+        self.outer_read = [name for name in OUTER if name in read] + (["terms"] if "terms" in read else [])
+        self._arrays: dict[Any, list[tuple]] = {}
+
+    def answer_sets(self, outer: Raw) -> list[Raw]:
+        rows = self._array(outer)
+        return [self._raw(outer, row) for row in rows]
+
+    def _array(self, outer: Raw) -> list[tuple]:
+        key = tuple(_hashable(outer.get(name)) if name != "terms" else _hashable(terms_for(outer, self.library.settings))
+                    for name in self.outer_read)
+        if key not in self._arrays:
+            self._arrays[key] = all_pairs([f.levels for f in self.factors], lambda row: self._effective(outer, row))
+        return self._arrays[key]
+
+    def _effective(self, outer: Raw, row: tuple) -> tuple:
+        """The row with None for every factor whose question is not asked, given the answers before it."""
+        context: dict[str, Any] = {q.id: q.empty_value() for q in self.library.questions}
+        context.update(outer, today=SWEEP_DATE)
+        context["terms"] = terms_for(context, self.library.settings)
+        values = _values(self.factors, row)
+        out = list(row)
+        asked: dict[str, bool] = {}
+        for factor_index, factor in enumerate(self.factors):
+            question = factor.question
+            if question.id not in asked:
+                asked[question.id] = question.applies(context)
+                if asked[question.id]:
+                    value = values[question.id]
+                    if question.type == "multi" and question.required and not value:
+                        value = question.values[:1]
+                        out[factor_index] = True
+                    context[question.id] = value
+            if not asked[question.id]:
+                out[factor_index] = None
+        return tuple(out)
+
+    def _raw(self, outer: Raw, row: tuple) -> Raw:
+        raw = {**self.fixed, **outer}
+        for question_id, value in _values(self.factors, row, skip_none=True).items():
+            raw[question_id] = value
+        return raw
+
+
+def _values(factors: list[Factor], row: tuple, skip_none: bool = False) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for factor, level in zip(factors, row):
+        question = factor.question
+        if factor.choice is None:
+            if not (skip_none and level is None):
+                values[question.id] = level
+        else:
+            ticked = values.setdefault(question.id, [])
+            if level:
+                ticked.append(factor.choice)
+    if skip_none:
+        asked = {f.question.id for f, level in zip(factors, row) if level is not None}
+        values = {k: v for k, v in values.items() if k in asked}
+    return values
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
+    return value
+
+
+def describe(raw: Raw, names: set[str] | None = None) -> str:
+    """A compact answer set: ``org_type=youth_group, people=[volunteers], photography=…``."""
+    shown = [(k, v) for k, v in raw.items() if k not in SAMPLE_TEXT and (names is None or k in names or k in OUTER)]
+    return ", ".join(f"{k}=[{', '.join(v)}]" if isinstance(v, list) else f"{k}={v}" for k, v in shown)
+
+
+def iter_chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
