@@ -126,7 +126,7 @@ def _condition_problems(library: Library) -> Iterator[str]:
             if word not in _all_terms(library):
                 yield f"{_at(clause)}: 'when' reads terms.{word}, which settings.yaml does not define."
     for question in library.questions:
-        conditions = [question.when] + [c for c, _ in question.defaults if c]
+        conditions = [question.when] + [c for c, _ in question.defaults if c] + [c.when for c in question.choices]
         for condition in filter(None, conditions):
             for name in sorted(names_in(condition) - known - {"today"}):
                 yield f"questions.yaml, question '{question.id}': a condition names '{name}', which is not a question."

@@ -90,8 +90,9 @@ class Sweep:
         self.library = library
         self.factors = factors(library)
         self.fixed = fixed_answers(library)
-        conditional = [q for q in library.questions if q.when]
-        read = set().union(*(names_in(q.when) for q in conditional)) if conditional else set()
+        conditions = [q.when for q in library.questions if q.when]
+        conditions += [c.when for q in library.questions for c in q.choices if c.when]
+        read = set().union(*(names_in(c) for c in conditions)) if conditions else set()
         self.outer_read = [name for name in OUTER if name in read] + (["terms"] if "terms" in read else [])
         self._arrays: dict[Any, list[tuple]] = {}
 
@@ -137,17 +138,27 @@ class Sweep:
         values = _values(self.factors, row)
         out = list(row)
         asked: dict[str, bool] = {}
+        offered: dict[str, set[str]] = {}
         for factor_index, factor in enumerate(self.factors):
             question = factor.question
             if question.id not in asked:
                 asked[question.id] = question.applies(context)
                 if asked[question.id]:
+                    context["terms"] = terms_for(context, self.library.settings)
+                    offered[question.id] = {c.value for c in question.offered(context)}
                     value = values[question.id]
-                    if question.type == "multi" and question.required and not value:
-                        value = question.values[:1]
-                        out[factor_index] = True
+                    if question.type == "multi":
+                        value = [v for v in value if v in offered[question.id]]
+                        if question.required and not value:
+                            value = [v for v in question.values if v in offered[question.id]][:1]
+                            for index, other in enumerate(self.factors):
+                                if other.question is question and other.choice in value:
+                                    out[index] = True
+                    elif question.type == "choice" and value not in offered[question.id] and offered[question.id]:
+                        value = next(v for v in question.values if v in offered[question.id])
+                        out[factor_index] = value
                     context[question.id] = value
-            if not asked[question.id]:
+            if not asked[question.id] or (factor.choice is not None and factor.choice not in offered[question.id]):
                 out[factor_index] = None
         return tuple(out)
 

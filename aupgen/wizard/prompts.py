@@ -166,7 +166,7 @@ class Wizard:
         self._say("")
         for line in textwrap.wrap(help_line, _width() - 2):
             self._say(_dim(f"  {line}", self.out))
-        value = ask_question(question, suggested, default)
+        value = ask_question(question, suggested, default, context)
         self.entries[question.id] = Entry(value, follows_default=default is not None and value == default)
         if question.type == "multi" and len(value) > 1:  # questionary shows only "done (N selections)"
             for line in textwrap.wrap(answer_label(question, value), _width() - 4):
@@ -193,16 +193,19 @@ class Wizard:
         self.out.flush()
 
 
-def ask_question(question: Question, suggested: Any, default: Any) -> Any:
-    """Ask one question with the prompt for its type; returns the answer checked as `build` would."""
+def ask_question(question: Question, suggested: Any, default: Any, context: dict[str, Any] | None = None) -> Any:
+    """Ask one question with the prompt for its type; returns the answer checked as `build` would.
+
+    With ``context`` (the answers so far), only the choices offered with them are shown."""
     kind = question.type
+    offered = question.offered(context) if context is not None else question.choices
     if kind == "choice":
-        choices = [questionary.Choice(c.label, c.value) for c in question.choices]
+        choices = [questionary.Choice(c.label, c.value) for c in offered]
         start = suggested if suggested in question.values else None
         return questionary.select(question.prompt, choices=choices, default=start).unsafe_ask()
     if kind == "multi":
         ticked = suggested if isinstance(suggested, list) else []
-        choices = [questionary.Choice(c.label, c.value, checked=c.value in ticked) for c in question.choices]
+        choices = [questionary.Choice(c.label, c.value, checked=c.value in ticked) for c in offered]
         chosen = questionary.checkbox(question.prompt, choices=choices, instruction=TICK_HELP,
                                       validate=lambda picked: _verdict(question, picked)).unsafe_ask()
         return check_value(question, chosen, question.id)
@@ -285,5 +288,5 @@ def ask_in_terminal(questions: list[Question], values: dict[str, Any]) -> dict[s
         if question.help:
             print(f"  {question.help}")
         default = question.default_value(context)
-        answers[question.id] = context[question.id] = ask_question(question, default, default)
+        answers[question.id] = context[question.id] = ask_question(question, default, default, context)
     return answers
