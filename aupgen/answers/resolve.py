@@ -74,6 +74,14 @@ def resolve(raw: Mapping[str, Any], library: Library, today: dt.date | None = No
             except UserError as error:
                 problems.append(str(error))
                 value = _stand_in(question, context)
+        if asked and question.type == "multi" and isinstance(value, list):
+            dropped = question.inapplicable(value, context)
+            if dropped and given is not None:
+                depends = join_words(sorted({f"'{name}'" for c in question.choices if c.value in dropped
+                                             for name in names_in(c.when) if name in known})) or "earlier answers"
+                warnings.append(f"{where(question.id)}: {join_words(quote(v) for v in dropped)} ignored, because "
+                                f"{'it does' if len(dropped) == 1 else 'they do'} not apply with your answer to {depends}.")
+            value = [v for v in value if v not in dropped]
         context[question.id] = value
         stale = True
     if problems:

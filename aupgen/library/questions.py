@@ -21,6 +21,8 @@ DEFAULT_MAX_LENGTH = 200
 class Choice:
     value: str
     label: str
+    when: str | None = None
+    """Offered only when this holds (a sanction for employees, when `people` has staff)."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,14 @@ class Question:
             return bool(evaluate(self.when, context))
         except Exception as exc:  # UndefinedError, SecurityError, TypeError…: the library's fault
             raise self._failed(f"its condition 'when: {self.when}'", exc) from exc
+
+    def inapplicable(self, values: list[Any], context: dict[str, Any]) -> list[Any]:
+        """The ticked ``values`` whose choice has a `when` that does not hold for these answers."""
+        conditions = {c.value: c.when for c in self.choices if c.when}
+        try:
+            return [v for v in values if v in conditions and not evaluate(conditions[v], context)]
+        except Exception as exc:  # the library's fault, as for a question's own `when`
+            raise self._failed("the 'when' of one of its choices", exc) from exc
 
     def empty_value(self) -> Any:
         """What an unasked question reads as in conditions and texts."""
@@ -139,7 +149,8 @@ def _parse_question(file: YamlFile, index: int, item: object) -> Question:
     for c_index, choice in enumerate(item.get("choices") or []):
         if not isinstance(choice, dict) or not isinstance(choice.get("value"), str):
             raise UserError(f"{at('choices', c_index)}: each choice needs a text 'value' and 'label'.")
-        choices.append(Choice(choice["value"], str(choice.get("label", choice["value"]))))
+        _check_jinja(at, ("choices", c_index, "when"), choice.get("when"), condition=True)
+        choices.append(Choice(choice["value"], str(choice.get("label", choice["value"])), choice.get("when")))
     if item["type"] in ("choice", "multi") and not choices:
         raise UserError(f"{at('type')}: a {item['type']} question needs choices.")
     if item.get("validate") not in (None, *VALIDATORS):
