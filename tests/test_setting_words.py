@@ -192,3 +192,13 @@ def test_each_new_answer_changes_the_policy(library, changed, base):
         assert _all_text(with_it) != _all_text(without), (org_type, changed)
     if "setting_word" in changed:
         assert "the unit's" in _all_text(with_it)
+
+
+def test_a_sanction_for_people_not_covered_is_ignored_with_a_warning(library):
+    answers = resolve({**BASE, "org_name": "Test", "org_type": "youth_group", "people": ["volunteers"],
+                       "sanctions": ["dismissal", "informal_warning"]}, library)
+    assert answers.values["sanctions"] == ["informal_warning"]
+    assert any("'dismissal' ignored" in w and "'people'" in w for w in answers.warnings)
+    # defaults are filtered silently: contractors alone get no employee sanctions
+    answers = resolve({**BASE, "org_name": "Test", "people": ["contractors"]}, library)
+    assert "dismissal" not in answers.values["sanctions"] and not answers.warnings

@@ -77,10 +77,6 @@ def resolve(raw: Mapping[str, Any], library: Library, today: dt.date | None = No
                 if reads_terms:
                     fresh()
                 value = question.default_value(context)
-                if question.type == "multi" and any(c.when for c in question.choices):
-                    fresh()
-                    offered = {c.value for c in question.offered(context)}
-                    value = [v for v in value if v in offered]
         else:
             try:
                 value = check_value(question, given, where(question.id))
@@ -88,8 +84,16 @@ def resolve(raw: Mapping[str, Any], library: Library, today: dt.date | None = No
                 problems.append(str(error))
                 fresh()
                 value = _stand_in(question, context)
-            else:
-                value = _offered(question, value, context, where, warnings, problems, fresh)
+        if asked and question.type == "multi" and isinstance(value, list):
+            if any(c.when for c in question.choices):
+                fresh()
+            dropped = question.inapplicable(value, context)
+            if dropped and given is not None:
+                depends = join_words(sorted({f"'{name}'" for c in question.choices if c.value in dropped
+                                             for name in names_in(c.when) if name in known})) or "earlier answers"
+                warnings.append(f"{where(question.id)}: {join_words(quote(v) for v in dropped)} ignored, because "
+                                f"{'it does' if len(dropped) == 1 else 'they do'} not apply with your answer to {depends}.")
+            value = [v for v in value if v not in dropped]
         context[question.id] = value
         stale = True
     if problems:
@@ -109,29 +113,6 @@ def _reads_terms(question: Question) -> bool:
         sources = [question.when, question.default, *(part for pair in question.defaults for part in pair)]
         known = _READS_TERMS[id(question)] = (question, any(isinstance(s, str) and "terms" in s for s in sources))
     return known[1]
-
-
-def _offered(question: Question, value: Any, context: dict[str, Any], where, warnings: list[str],
-             problems: list[str], fresh: Callable[[], None]) -> Any:
-    """Drop (with a warning) a ticked choice that is not offered with these answers; refuse a single one."""
-    if question.type not in ("choice", "multi") or all(c.when is None for c in question.choices):
-        return value
-    fresh()
-    offered = {c.value for c in question.offered(context)}
-    hidden = {c.value: c for c in question.choices if c.value not in offered}
-    picked = value if isinstance(value, list) else [value]
-    for item in picked:
-        if item in hidden:
-            depends = join_words(sorted(f"'{n}'" for n in names_in(hidden[item].when) if n in context)) or "earlier answers"
-            if question.type == "multi":
-                warnings.append(f"{where(question.id)}: '{item}' ignored, because it does not apply with your "
-                                f"answer to {depends}.")
-            else:
-                problems.append(f"{where(question.id)}: '{item}' does not apply with your answer to {depends}; "
-                                f"expected one of {', '.join(sorted(offered))}.")
-    if question.type == "multi":
-        return [v for v in value if v in offered]
-    return value
 
 
 def _stand_in(question: Question, context: dict[str, Any]) -> Any:

@@ -73,6 +73,14 @@ class Question:
         except Exception as exc:  # UndefinedError, SecurityError, TypeError…: the library's fault
             raise self._failed(f"its condition 'when: {self.when}'", exc) from exc
 
+    def inapplicable(self, values: list[Any], context: dict[str, Any]) -> list[Any]:
+        """The ticked ``values`` whose choice has a `when` that does not hold for these answers."""
+        conditions = {c.value: c.when for c in self.choices if c.when}
+        try:
+            return [v for v in values if v in conditions and not evaluate(conditions[v], context)]
+        except Exception as exc:  # the library's fault, as for a question's own `when`
+            raise self._failed("the 'when' of one of its choices", exc) from exc
+
     def empty_value(self) -> Any:
         """What an unasked question reads as in conditions and texts."""
         return [] if self.type == "multi" else None
