@@ -182,3 +182,17 @@ def test_library_loads_in_policy_order(library):
     orders = [s.order for s in library.sections]
     assert orders == sorted(orders)
     assert load_library(library.root).clauses == library.clauses
+
+
+def test_choice_when_names_unknown_question(copy):
+    def change(data):
+        sanctions = next(q for q in data["questions"] if q["id"] == "sanctions")
+        sanctions["choices"][1]["when"] = "'staff' in peple"
+    edit(copy / "clauses" / "questions.yaml", change)
+    only(check_library(copy, **QUICK), "questions.yaml", "'sanctions'", "'peple'", "not a question")
+
+
+def test_word_table_condition_names_unknown_question(copy):
+    path = copy / "clauses" / "words.yaml"
+    path.write_text(path.read_text().replace('"org_type == \'early_years\'"', '"org_typ == \'early_years\'"'))
+    only(check_library(copy, **QUICK), "words.yaml", "'org_typ'", "did you mean 'org_type'")

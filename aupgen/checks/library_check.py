@@ -60,7 +60,7 @@ def audit_library(root: Path | str | None = None, org_types: list[str] | None = 
     problems += _citation_problems(library)
     problems += _facet_problems(library)
     problems += _word_table_problems(library, words)
-    if any("does not exist" in p or "unknown" in p or "does not declare" in p for p in problems):
+    if any(word in p for p in problems for word in ("does not exist", "unknown", "does not declare", "not a question")):
         return Report(problems)
     try:
         Sweep(library)  # the questions must at least answer with their defaults

@@ -135,7 +135,12 @@ def _check_policy(built: Built, tally: Tally, templates: bool) -> None:
 def _check_words(built: Built, policy: Policy, tally: Tally, templates: bool) -> None:
     library: Library = _STATE["library"]
     rules = _STATE["words"]
-    which = applicable(rules, built.context)
+    try:
+        which = applicable(rules, built.context)
+    except TemplateError as error:
+        tally.note(("words", str(error)), f"{library.root / 'clauses' / 'words.yaml'}: a 'when' failed for answers "
+                                          f"{describe(built.raw)} ({error}).")
+        return
     clauses = {c.id: c for c in library.clauses}
     places: list[tuple[str, str]] = []
     for clause_id, (text, commitment) in zip(built.ids, _STATE["builder"].texts(built)):
