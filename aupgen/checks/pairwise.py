@@ -19,16 +19,17 @@ Pair = tuple[int, Any, int, Any]
 
 CANDIDATES = 4
 """Rows compared for each row kept; more gives slightly fewer rows, more slowly."""
-ATTEMPTS = 60
+ATTEMPTS = 24
 """Fills tried before a pair is taken to be one no row can make effective."""
 
 
 def all_pairs(levels: Sequence[Sequence[Any]], effective: Callable[[Row], Row] | None = None,
-              seed: int = 2011) -> list[Row]:
+              seed: int = 2011, never: set[int] = frozenset()) -> list[Row]:
     """Rows (one value per factor) such that every pair of values of two factors appears in one row.
 
     ``effective(row)`` returns the row as it takes effect, with None for a factor that does not
-    apply; the pairs that count are those of the effective rows.
+    apply; the pairs that count are those of the effective rows. Factors in ``never`` are known
+    not to apply in any row, so no pair of theirs is sought.
     """
     effective = effective or (lambda row: row)
     rng = random.Random(seed)
@@ -37,7 +38,7 @@ def all_pairs(levels: Sequence[Sequence[Any]], effective: Callable[[Row], Row] |
         return [()]
     if n == 1:
         return [effective((value,)) for value in levels[0]]
-    uncovered: set[Pair] = {(i, a, j, b) for i, j in combinations(range(n), 2)
+    uncovered: set[Pair] = {(i, a, j, b) for i, j in combinations(range(n), 2) if i not in never and j not in never
                             for a in levels[i] for b in levels[j]}
     rows: list[Row] = []
     hopeless: set[Pair] = set()

@@ -18,7 +18,7 @@ from jinja2 import meta
 
 from aupgen.answers.resolve import resolve
 from aupgen.checks.pairwise import all_pairs
-from aupgen.expressions import ENVIRONMENT, names_in
+from aupgen.expressions import ENVIRONMENT, evaluate, names_in
 from aupgen.library.load import Library
 from aupgen.library.questions import Question
 from aupgen.library.terms import terms_for
@@ -92,8 +92,11 @@ class Sweep:
         self.fixed = fixed_answers(library)
         conditions = [q.when for q in library.questions if q.when]
         conditions += [c.when for q in library.questions for c in q.choices if c.when]
-        read = set().union(*(names_in(c) for c in conditions)) if conditions else set()
-        self.outer_read = [name for name in OUTER if name in read] + (["terms"] if "terms" in read else [])
+        outer_names = set(OUTER) | {"terms", "today"}
+        self.outer_conditions = [c for c in conditions if names_in(c) <= outer_names]
+        """Conditions over the swept-in-full answers alone: outer sets they agree on share an array."""
+        mixed = set().union(*(names_in(c) for c in conditions if c not in self.outer_conditions)) if conditions else set()
+        self.outer_read = [name for name in OUTER if name in mixed] + (["terms"] if "terms" in mixed else [])
         self._arrays: dict[Any, list[tuple]] = {}
 
     def answer_sets(self, outer: Raw) -> list[Raw]:
@@ -124,17 +127,36 @@ class Sweep:
         return pinned
 
     def _array(self, outer: Raw) -> list[tuple]:
-        key = tuple(_hashable(outer.get(name)) if name != "terms" else _hashable(terms_for(outer, self.library.settings))
-                    for name in self.outer_read)
+        context = self._outer_context(outer)
+        key = (tuple(bool(evaluate(c, context)) for c in self.outer_conditions),
+               tuple(_hashable(context.get(name)) for name in self.outer_read))
         if key not in self._arrays:
-            self._arrays[key] = all_pairs([f.levels for f in self.factors], lambda row: self._effective(outer, row))
+            self._arrays[key] = all_pairs([f.levels for f in self.factors], lambda row: self._effective(outer, row),
+                                          never=self._never(context))
         return self._arrays[key]
 
-    def _effective(self, outer: Raw, row: tuple) -> tuple:
-        """The row with None for every factor whose question is not asked, given the answers before it."""
+    def _never(self, context: dict[str, Any]) -> set[int]:
+        """Factors that cannot apply for this outer set: their own condition, over it alone, fails."""
+        never = set()
+        for index, factor in enumerate(self.factors):
+            question = factor.question
+            whens = [question.when]
+            if factor.choice is not None:
+                whens.append(next(c.when for c in question.choices if c.value == factor.choice))
+            if any(w in self.outer_conditions and not evaluate(w, context) for w in whens if w):
+                never.add(index)
+        return never
+
+    def _outer_context(self, outer: Raw) -> dict[str, Any]:
+        """What conditions see before the covered questions are answered (the setting's words settled)."""
         context: dict[str, Any] = {q.id: q.empty_value() for q in self.library.questions}
         context.update(outer, today=SWEEP_DATE)
         context["terms"] = terms_for(context, self.library.settings)
+        return context
+
+    def _effective(self, outer: Raw, row: tuple) -> tuple:
+        """The row with None for every factor whose question is not asked, given the answers before it."""
+        context = self._outer_context(outer)
         values = _values(self.factors, row)
         out = list(row)
         asked: dict[str, bool] = {}
@@ -144,7 +166,6 @@ class Sweep:
             if question.id not in asked:
                 asked[question.id] = question.applies(context)
                 if asked[question.id]:
-                    context["terms"] = terms_for(context, self.library.settings)
                     offered[question.id] = {c.value for c in question.offered(context)}
                     value = values[question.id]
                     if question.type == "multi":
