@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aupgen.answers.values import check_value
+from aupgen.answers.values import FIRST_YEAR, LAST_YEAR, check_value
 from aupgen.errors import UserError, UserErrors, did_you_mean, quote
 from aupgen.expressions import join_words, names_in
 from aupgen.library.load import Library
@@ -16,7 +16,7 @@ from aupgen.library.questions import Question
 from aupgen.library.terms import terms_for
 from aupgen.yamlfile import read_mapping
 
-__all__ = ["Answers", "base_context", "check_value", "read_answers", "resolve"]
+__all__ = ["FIRST_YEAR", "LAST_YEAR", "Answers", "base_context", "check_value", "read_answers", "resolve"]
 
 
 @dataclass
