@@ -41,7 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as error:
         if debug:
             raise
-        print(f"aupgen: error: {error}", file=sys.stderr)
+        for problem in getattr(error, "problems", None) or [str(error)]:
+            print(f"aupgen: error: {problem}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print(interrupted_message(WRITTEN), file=sys.stderr)

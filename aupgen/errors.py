@@ -27,6 +27,15 @@ class UserError(Exception):
         super().__init__(one_line(message))
 
 
+class UserErrors(UserError):
+    """Several things the user can fix, found together: one sentence each, shown one to a line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = [one_line(problem) for problem in problems]
+        super().__init__(self.problems[0] if len(self.problems) == 1 else
+                         f"{len(self.problems)} problems: " + " ".join(self.problems))
+
+
 def one_line(text: str) -> str:
     """Join ``text`` onto one line and make any control character visible."""
     text = _SPACE.sub(" ", text.strip())

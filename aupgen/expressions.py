@@ -73,6 +73,19 @@ def upper_first(text: object) -> str:
     return text[:1].upper() + text[1:]
 
 
+def possessive(text: object) -> str:
+    """The possessive of a noun phrase, by its last letter.
+
+    A phrase ending in "s" takes an apostrophe alone (``pupils`` -> ``pupils'``, ``Director of
+    Services`` -> ``Director of Services'``, ``James`` -> ``James'``); any other takes "'s"
+    (``children`` -> ``children's``, ``Headteacher`` -> ``Headteacher's``).
+    """
+    text = str(text).rstrip()
+    if not text:
+        return text
+    return f"{text}'" if text[-1] in "sS" else f"{text}'s"
+
+
 def _make_environment() -> BudgetedSandbox:
     env = BudgetedSandbox(
         undefined=StrictUndefined,
@@ -82,7 +95,8 @@ def _make_environment() -> BudgetedSandbox:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(long_date=long_date, join_words=join_words, upper_first=upper_first)
+    env.filters.update(long_date=long_date, join_words=join_words, upper_first=upper_first,
+                       possessive=possessive)
     budget_filters(env)
     return env
 
@@ -264,7 +278,7 @@ def _constants(node: nodes.Node) -> list[object]:
 
 __all__ = [
     "BudgetExceeded", "ENVIRONMENT", "MarkdownText", "TemplateError", "check_condition", "check_syntax", "render_counted", "compile_condition", "compile_text",
-    "compared_constants", "escape_markdown", "evaluate", "join_words", "long_date", "names_in",
+    "compared_constants", "escape_markdown", "evaluate", "join_words", "long_date", "names_in", "possessive",
     "render_text", "upper_first",
 ]
 

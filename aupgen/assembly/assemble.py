@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from aupgen.library.clauses import Clause, Section
 from aupgen.errors import UserError
-from aupgen.expressions import DOCUMENT_CHARS, DOCUMENT_SECONDS, BudgetExceeded, budget, evaluate, render_text
+from aupgen.expressions import DOCUMENT_CHARS, DOCUMENT_SECONDS, BudgetExceeded, MarkdownText, budget, evaluate, render_text
 from aupgen.library.load import Library
 from aupgen.assembly.policy import CitedDocument, CitedPoint, HistoryEntry, Policy, PolicyClause, PolicySection
 from aupgen.library.terms import terms_for
@@ -27,12 +27,16 @@ def clause_context(values: Mapping[str, Any], library: Library) -> dict[str, Any
 
 
 def assemble(values: Mapping[str, Any], library: Library,
-             history: tuple[HistoryEntry, ...] | None = None) -> Policy:
+             history: tuple[HistoryEntry, ...] | None = None, *,
+             render: Callable[[str, Mapping[str, Any]], MarkdownText] = render_text,
+             holds: Callable[[str, Mapping[str, Any]], bool] | None = None) -> Policy:
     """Select, fill and number the clauses that apply to these (resolved) answers.
 
     ``history`` lists earlier versions for the version-history table; by default the table
-    shows this version alone.
+    shows this version alone. ``render`` (fill a text) and ``holds`` (test a `when`) may be given
+    versions that remember their results, as `aupgen clauses check` does over thousands of builds.
     """
+    holds = holds or _holds
     context = clause_context(values, library)
     sections: list[PolicySection] = []
     by_section: dict[str, list[Clause]] = {}
@@ -41,15 +45,16 @@ def assemble(values: Mapping[str, Any], library: Library,
     with budget("the policy's clauses", DOCUMENT_SECONDS, DOCUMENT_CHARS):
         for section in library.sections:
             chosen = [c for c in by_section.get(section.id, ())
-                      if c.when is None or _run(c, "condition 'when'", _holds, c.when, context)]
+                      if c.when is None or _run(c, "condition 'when'", holds, c.when, context)]
             if chosen:
-                sections.append(_section(section, chosen, len(sections) + 1, context, library))
+                sections.append(_section(section, chosen, len(sections) + 1, context, library, render))
 
     ranks = {clause.id: clause.rank for clause in library.clauses}
     included = [c for s in sections for c in s.clauses]
     with_commitments = [c for c in included if c.commitment]
     kept = {c.id for c in sorted(with_commitments, key=lambda c: ranks[c.id])[:MAX_COMMITMENTS]}
     commitments = tuple(c.commitment for c in with_commitments if c.id in kept)
+    commitment_clauses = tuple(c.id for c in with_commitments if c.id in kept)
 
     approval_date: dt.date = values["approval_date"]
     review_months: int = values["review_months"]
@@ -71,23 +76,24 @@ def assemble(values: Mapping[str, Any], library: Library,
         next_review=add_months(approval_date, review_months),
         review_months=review_months,
         history=history,
+        commitment_clauses=commitment_clauses,
     )
 
 
 def _section(section: Section, chosen: list[Clause], number: int, context: dict[str, Any],
-             library: Library) -> PolicySection:
+             library: Library, render: Callable[[str, Mapping[str, Any]], MarkdownText] = render_text) -> PolicySection:
     clauses = tuple(
         PolicyClause(
             id=clause.id,
             number=f"{number}.{index}",
-            text=_run(clause, "text", render_text, clause.text, context),
+            text=_run(clause, "text", render, clause.text, context),
             sources=clause.sources,
-            commitment=_run(clause, "commitment", render_text, clause.commitment, context) if clause.commitment else None,
+            commitment=_run(clause, "commitment", render, clause.commitment, context) if clause.commitment else None,
             citations=library.citations[clause.id],
         )
         for index, clause in enumerate(chosen, start=1)
     )
-    intro = _run(section, "intro", render_text, section.intro, context) if section.intro else None
+    intro = _run(section, "intro", render, section.intro, context) if section.intro else None
     return PolicySection(section.id, number, section.title, intro, clauses)
 
 

@@ -67,6 +67,8 @@ class Policy:
     next_review: dt.date
     review_months: int
     history: tuple[HistoryEntry, ...]
+    commitment_clauses: tuple[str, ...] = ()
+    """The ids of the clauses whose commitments are on the form, in the order of `commitments`."""
 
     @property
     def replaces(self) -> int | None:

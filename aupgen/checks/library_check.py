@@ -2,46 +2,74 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import itertools
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from jinja2 import TemplateError, TemplateSyntaxError, nodes
 
-from aupgen.answers.resolve import resolve
-from aupgen.assembly.assemble import MAX_COMMITMENTS, assemble, clause_context
-from aupgen.library.clauses import Clause, load_topic
+from aupgen.checks.build import Builder
+from aupgen.checks.dead_options import dead_options
+from aupgen.checks.run_sweep import TemplateRenderer, run_sweep
+from aupgen.checks.sweep import Sweep
 from aupgen.errors import UserError, did_you_mean
 from aupgen.expressions import ENVIRONMENT, compared_constants, names_in
+from aupgen.library.clauses import Clause, load_topic
+from aupgen.library.facets import load_facets
 from aupgen.library.load import SPECIAL_FILES, Library, default_library_root, load_library
-from aupgen.assembly.policy import Policy
 from aupgen.library.questions import Question, load_questions
 from aupgen.library.sources import load_sources
 from aupgen.library.terms import load_settings, terms_for
+from aupgen.library.words import load_words, parse_words
 from aupgen.yamlfile import read_mapping
 
-MIN_COMMITMENTS = 8
-SWEEP_DATE = dt.date(2026, 9, 1)  # any fixed date: the sweep must give the same answer every run
 CONTEXT_NAMES = {"terms", "labels"}
-SAMPLE_TEXT = {"org_name": "Sample Organisation", "safeguarding_lead_name": "Sam Sample",
-               "safeguarding_lead_contact": "safeguarding@sample.example.org"}
+OPTIONAL_FILES = {"facets.yaml", "words.yaml"}
 
 
-def check_library(root: Path | str | None = None) -> list[str]:
+@dataclass
+class Report:
+    """The problems found, and how much of the answer space was built to find them."""
+
+    problems: list[str]
+    answer_sets: int = 0
+    policies: int = 0
+
+
+def check_library(root: Path | str | None = None, **sweep) -> list[str]:
     """Every problem in the library at ``root``, one sentence each; an empty list means it passes."""
+    return audit_library(root, **sweep).problems
+
+
+def audit_library(root: Path | str | None = None, org_types: list[str] | None = None, jobs: int | None = None,
+                  render: TemplateRenderer | None = None, people: list[list[str]] | None = None) -> Report:
+    """Check the library's files, then build its whole answer space (see aupgen.checks.sweep).
+
+    ``org_types`` and ``people`` (lists of `people` answers) limit the sweep to some settings;
+    ``jobs`` is the number of processes (default: every core); ``render`` fills the document
+    templates (aupgen.render.templates.render_markdown) so that their fixed wording is checked too.
+    """
     root = Path(root) if root is not None else default_library_root()
     try:
         library = load_library(root)
+        words = load_words(library.root / "clauses" / "words.yaml")
     except UserError as error:
-        return _parse_problems(root) or [str(error)]
+        return Report(_parse_problems(root) or [str(error)])
     problems = list(_template_problems(library))
     problems += _condition_problems(library)
     problems += _citation_problems(library)
-    if not any("does not exist" in p or "unknown" in p for p in problems):
-        problems += _assembly_problems(library)
-    return problems
+    problems += _facet_problems(library)
+    problems += _word_table_problems(library, words)
+    if any(word in p for p in problems for word in ("does not exist", "unknown", "does not declare", "not a question")):
+        return Report(problems)
+    try:
+        Sweep(library)  # the questions must at least answer with their defaults
+    except (UserError, TemplateError) as error:
+        return Report(problems + [f"the library's questions cannot be answered with their defaults: {error}"])
+    tally = run_sweep(library, org_types, jobs, render, people)
+    problems += tally.problems()
+    problems += dead_options(library, Builder(library), tally.live, org_types, limited=bool(org_types or people))
+    return Report(problems, tally.answer_sets, len(tally.policies))
 
 
 # -- parsing ---------------------------------------------------------------------------------
@@ -52,7 +80,9 @@ def _parse_problems(root: Path) -> list[str]:
         return [f"{root} is not a clause library; expected a folder holding clauses/ and templates/."]
     problems: list[str] = []
     for name, loader in (("questions.yaml", load_questions), ("settings.yaml", load_settings),
-                         ("sources.yaml", load_sources)):
+                         ("sources.yaml", load_sources), ("facets.yaml", load_facets), ("words.yaml", parse_words)):
+        if name in OPTIONAL_FILES and not (folder / name).is_file():
+            continue
         try:
             loader(read_mapping(folder / name))
         except UserError as error:
@@ -96,7 +126,7 @@ def _condition_problems(library: Library) -> Iterator[str]:
             if word not in _all_terms(library):
                 yield f"{_at(clause)}: 'when' reads terms.{word}, which settings.yaml does not define."
     for question in library.questions:
-        conditions = [question.when] + [c for c, _ in question.defaults if c]
+        conditions = [question.when] + [c for c, _ in question.defaults if c] + [c.when for c in question.choices]
         for condition in filter(None, conditions):
             for name in sorted(names_in(condition) - known - {"today"}):
                 yield f"questions.yaml, question '{question.id}': a condition names '{name}', which is not a question."
@@ -124,6 +154,27 @@ def _all_terms(library: Library) -> set[str]:
     return set(terms_for({}, library.settings))
 
 
+# -- facets --------------------------------------------------------------------------------------
+def _facet_problems(library: Library) -> Iterator[str]:
+    known = library.facets
+    for clause in library.clauses:
+        for field, rules in (("rules", clause.rules), ("commitment_rules", clause.commitment_rules)):
+            if field == "commitment_rules" and rules is clause.rules:
+                continue
+            for rule in rules:
+                if rule.facet not in known:
+                    yield (f"{_at(clause)}: '{field}' names the facet '{rule.facet}', which facets.yaml does not "
+                           f"declare{did_you_mean(rule.facet, known)}.")
+
+
+def _word_table_problems(library: Library, words) -> Iterator[str]:
+    path = library.root / "clauses" / "words.yaml"
+    known = set(library.questions and [q.id for q in library.questions]) | CONTEXT_NAMES | {"true", "false"}
+    for rule in words:
+        for name in sorted(names_in(rule.when) - known):
+            yield f"{path}, line {rule.line}: 'when' names '{name}', which is not a question{did_you_mean(name, known)}."
+
+
 # -- citations -----------------------------------------------------------------------------------
 def _citation_problems(library: Library) -> Iterator[str]:
     points = library.points
@@ -145,165 +196,6 @@ def _citation_problems(library: Library) -> Iterator[str]:
         elif point.id not in cited:
             yield (f"{sources}, point '{point.id}' ({point.ref}): no clause implements it; "
                    "write one, or mark it out_of_scope with a reason.")
-
-
-# -- assembled policies ----------------------------------------------------------------------------
-def _assembly_problems(library: Library) -> list[str]:
-    """Sweep the answers space: dead options, empty sections, repeats, too few commitments."""
-    problems: list[str] = []
-    try:
-        bases = list(_bases(library))
-    except (UserError, TemplateError) as error:
-        return [f"the library's questions cannot be answered with their defaults: {error}"]
-    first: dict[object, str] = {}
-    repeats: dict[object, int] = {}
-
-    def note(problem: str, key: object = None) -> None:
-        """Keep the first message of each kind; count the answer sets that repeat it."""
-        key = key if key is not None else problem
-        if key in first:
-            repeats[key] = repeats.get(key, 0) + 1
-        else:
-            first[key] = problem
-
-    cache: dict[Any, tuple] = {}
-
-    def outcome(raw: dict[str, Any]) -> tuple | None:
-        key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in raw.items()))
-        if key not in cache:
-            try:
-                values = resolve(raw, library, today=SWEEP_DATE).values
-                policy = assemble(values, library)
-            except UserError as error:
-                note(str(error))
-                cache[key] = None
-            except TemplateError as error:
-                note(f"a clause failed to fill in for answers {_describe(raw)}: {error}.")
-                cache[key] = None
-            else:
-                for key, problem in _policy_problems(policy, library, raw):
-                    note(problem, key)
-                cache[key] = _fingerprint(policy)
-        return cache[key]
-
-    for question in library.questions:
-        if question.type not in ("choice", "multi", "bool"):
-            continue
-        live: set[Any] = set()
-        values = question.values if question.type != "bool" else [True, False]
-        for base, context in bases:
-            if not question.applies(context):
-                continue
-            if question.type == "multi":
-                current = list(base.get(question.id) or [])
-                for value in values:
-                    with_value = outcome({**base, question.id: sorted(set(current) | {value})})
-                    without = [v for v in current if v != value]
-                    if not without and question.required:  # at least one must stay ticked
-                        without = [v for v in values if v != value][:1]
-                    if with_value != outcome({**base, question.id: without}):
-                        live.add(value)
-            else:
-                results = {value: outcome({**base, question.id: value}) for value in values}
-                for value in values:
-                    if all(results[value] != results[other] for other in values if other != value):
-                        live.add(value)
-        named = _named_values(library, question)
-        for value in values:
-            if question.type != "bool" and value not in named:
-                live.discard(value)
-            if value not in live:
-                why = "no clause's 'when' names it" if value not in named and question.type != "bool" \
-                    else "it never changes the policy"
-                note(f"{library.root / 'clauses' / 'questions.yaml'}, question '{question.id}': '{value}' is a "
-                     f"dead option ({why}); give it a clause whose 'when' depends on it.")
-    for key, problem in first.items():
-        more = repeats.get(key, 0)
-        problems.append(problem if not more else f"{problem[:-1]} (and in {more} more answer set{'s' if more > 1 else ''}).")
-    return problems
-
-
-def _named_values(library: Library, question: Question) -> set[Any]:
-    """The values of ``question`` that some clause's `when` names (settings name each org_type)."""
-    conditions = [clause.when for clause in library.clauses if clause.when]
-    if question.type == "choice" and any(question.id in _negated_names(c) for c in conditions):
-        return set(question.values)  # "x != 'a'" speaks for every other value of a single choice
-    named = {value for condition in conditions
-             for name, value in compared_constants(condition) if name == question.id}
-    if question.id == "org_type":
-        named |= set(library.settings.org_types)
-    return named
-
-
-def _negated_names(source: str) -> set[str]:
-    """Names compared with != or 'not in' in an expression."""
-    tree = ENVIRONMENT.parse("{{ " + source + " }}")
-    found: set[str] = set()
-    for compare in tree.find_all(nodes.Compare):
-        if any(op.op in ("ne", "notin") for op in compare.ops):
-            operands = [compare.expr] + [op.expr for op in compare.ops]
-            found |= {o.name for o in operands if isinstance(o, nodes.Name)}
-    return found
-
-
-def _policy_problems(policy: Policy, library: Library, raw: dict[str, Any]) -> Iterator[tuple[object, str]]:
-    """(kind, message) for each problem in one assembled policy."""
-    present = {s.id for s in policy.sections}
-    for section in library.sections:
-        if section.id not in present:
-            yield ("empty", section.id), f"{section.file}: section '{section.id}' is empty for answers {_describe(raw)}."
-    if len(policy.commitments) < MIN_COMMITMENTS:
-        yield "commitments", (f"the acknowledgement form has only {len(policy.commitments)} commitments for answers "
-                              f"{_describe(raw)}; give more clauses a 'commitment' (8 to {MAX_COMMITMENTS} are shown).")
-    texts: dict[str, str] = {}
-    for clause in policy.clauses:
-        key = " ".join(clause.text.lower().split())
-        if key in texts:
-            yield ("repeat", clause.id), f"clause '{clause.id}' repeats clause '{texts[key]}' word for word."
-        texts[key] = clause.id
-    by_id = {c.id: c for c in library.clauses}
-    values = policy.answers
-    for clause in policy.clauses:
-        for question_id, allowed in (by_id[clause.id].decides or {}).items():
-            answer = values.get(question_id)
-            allowed = allowed if isinstance(allowed, list) else [allowed]
-            holds = (all(v in (answer or []) for v in allowed) if isinstance(answer, list)
-                     else answer in allowed)
-            if not holds:
-                rivals = [c.id for c in policy.clauses if c.id != clause.id
-                          and question_id in (by_id[c.id].decides or {})]
-                beside = f", beside {', '.join(rivals)}" if rivals else ""
-                yield ("decides", clause.id, question_id), (f"{_at(by_id[clause.id])}: states the rule for {question_id} = "
-                       f"{' or '.join(map(str, allowed))}, but is included when {question_id} is {answer}{beside} "
-                       "(a contradiction: tighten its 'when').")
-
-
-def _fingerprint(policy: Policy) -> tuple:
-    return (tuple((s.id, tuple(c.text for c in s.clauses)) for s in policy.sections), policy.commitments)
-
-
-def _bases(library: Library) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
-    """Answer sets to vary one question at a time from: every org_type, with its defaults."""
-    org_type = next((q for q in library.questions if q.id == "org_type"), None)
-    kinds = org_type.values if org_type else [None]
-    people = next((q for q in library.questions if q.id == "people"), None)
-    for kind, staffed in itertools.product(kinds, (True, False)):
-        raw: dict[str, Any] = {}
-        for question in library.questions:
-            if question.required and question.type == "text":
-                raw[question.id] = SAMPLE_TEXT.get(question.id, "Sample")
-        if kind is not None:
-            raw["org_type"] = kind
-        if people is not None:
-            wanted = ["staff", "volunteers", "governors"] if staffed else ["volunteers"]
-            raw["people"] = [p for p in wanted if p in people.values] or people.values[:1]
-        values = resolve(raw, library, today=SWEEP_DATE).values  # raises if the defaults do not resolve
-        yield raw, clause_context(values, library)
-
-
-def _describe(raw: dict[str, Any]) -> str:
-    shown = {k: v for k, v in raw.items() if k not in SAMPLE_TEXT}
-    return "{" + ", ".join(f"{k}: {v}" for k, v in shown.items()) + "}"
 
 
 def _at(clause: Clause) -> str:

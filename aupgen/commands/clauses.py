@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from aupgen.errors import UserError
+from aupgen.errors import UserError, did_you_mean
 
 
 def register(subparsers) -> None:
@@ -16,6 +16,11 @@ def register(subparsers) -> None:
 
     check = actions.add_parser("check", help="list every problem in the library (exit 2 if there are any)")
     check.add_argument("--library", type=Path, metavar="DIR", help="the library folder (default: the shipped one)")
+    check.add_argument("--org-type", action="append", metavar="TYPE", dest="org_types",
+                       help="sweep only this kind of setting (repeat for more; default: every one)")
+    check.add_argument("--people", action="append", metavar="LIST", dest="people",
+                       help="sweep only this set of adults, e.g. staff,volunteers (repeat for more)")
+    check.add_argument("--jobs", type=int, metavar="N", help="processes to build with (default: one per core)")
     check.set_defaults(run=run_check)
 
     cover = actions.add_parser("coverage", help="show which clauses implement each guidance point")
@@ -26,20 +31,46 @@ def register(subparsers) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from aupgen.checks.library_check import check_library
+    from aupgen.checks.library_check import audit_library
     from aupgen.library.load import load_library
+    from aupgen.render.templates import render_markdown
 
-    problems = check_library(args.library)
-    if not problems:
+    people = [[p.strip() for p in group.split(",") if p.strip()] for group in args.people or []]
+    if args.org_types or people:
+        _check_options(args.library, args.org_types or [], people)
+    report = audit_library(args.library, org_types=args.org_types, jobs=args.jobs, render=render_markdown,
+                           people=people or None)
+    swept = (f"checked {report.answer_sets:,} answer sets ({report.policies:,} distinct "
+             f"polic{'y' if report.policies == 1 else 'ies'})")
+    if not report.problems:
         library = load_library(args.library)
         print(f"The clause library at {library.root} passes: {len(library.clauses)} clauses in "
               f"{len(library.sections)} sections, {len(library.points)} guidance points, "
-              f"{len(library.questions)} questions.")
+              f"{len(library.questions)} questions; {swept}.")
         return 0
-    for problem in problems:
+    for problem in report.problems:
         print(problem, file=sys.stderr)
-    print(f"aupgen: {len(problems)} problem{'s' if len(problems) != 1 else ''} in the clause library.", file=sys.stderr)
+    count = len(report.problems)
+    print(f"aupgen: {count} problem{'s' if count != 1 else ''} in the clause library"
+          f"{f' ({swept})' if report.answer_sets else ''}.", file=sys.stderr)
     return UserError.exit_code
+
+
+def _check_options(root: Path | None, org_types: list[str], people: list[list[str]]) -> None:
+    """Refuse an --org-type or --people the library does not know (a broken library is left to the check)."""
+    from aupgen.library.load import load_library
+
+    try:
+        library = load_library(root)
+    except UserError:
+        return
+    for option, asked, question_id in (("--org-type", org_types, "org_type"),
+                                       ("--people", [p for group in people for p in group], "people")):
+        choices = library.question(question_id).values
+        for value in asked:
+            if value not in choices:
+                raise UserError(f"{option}: '{value}' is not one of the library's {question_id} choices"
+                                f"{did_you_mean(value, choices)}; expected {', '.join(choices)}.")
 
 
 def run_coverage(args: argparse.Namespace) -> int:

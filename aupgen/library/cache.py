@@ -22,13 +22,14 @@ from typing import Any
 from aupgen import __version__
 from aupgen.library.changelog import Change, LibraryVersion
 from aupgen.library.clauses import Clause, Section
+from aupgen.library.facets import Facet, Rule
 from aupgen.library.questions import Choice, Question
 from aupgen.library.sources import Citation, Document, Point
 from aupgen.library.terms import Settings
 
 CLASSES = {cls.__name__: cls for cls in (Change, LibraryVersion, Clause, Section, Choice, Question, Citation,
-                                         Document, Point, Settings)}
-FORMAT = 1
+                                         Document, Point, Settings, Facet, Rule)}
+FORMAT = 2  # 2: issue 9's facets, clause rules and choice conditions
 
 
 def cache_folder() -> Path | None:

@@ -10,9 +10,10 @@ from jinja2 import TemplateSyntaxError
 
 from aupgen.errors import UserError
 from aupgen.expressions import check_condition, check_syntax
+from aupgen.library.facets import Rule, parse_rules
 from aupgen.yamlfile import YamlFile
 
-CLAUSE_FIELDS = {"id", "when", "text", "commitment", "rank", "sources", "decides"}
+CLAUSE_FIELDS = {"id", "when", "text", "commitment", "rank", "sources", "decides", "rules", "commitment_rules"}
 SECTION_FIELDS = {"id", "title", "order", "intro"}
 DEFAULT_RANK = 50
 
@@ -40,6 +41,10 @@ class Clause:
     file: Path
     line: int | None = None
     decides: dict[str, object] | None = None
+    rules: tuple[Rule, ...] = ()
+    """The rules the clause's text sets on facets (clauses/facets.yaml)."""
+    commitment_rules: tuple[Rule, ...] = ()
+    """The rules its form commitment promises (the same as `rules` unless written out)."""
 
     @property
     def revision(self) -> str:
@@ -114,8 +119,15 @@ def _parse_clause(file: YamlFile, section: str, index: int, item: object) -> Cla
     if decides is not None and not isinstance(decides, dict):
         raise UserError(f"{at('decides')}: {label}: 'decides' must map question ids to the choice(s) "
                         "its text assumes.")
+    rules = parse_rules(file, ("clauses", index, "rules"), item["rules"], label) if "rules" in item else ()
+    if "commitment_rules" in item:
+        if commitment is None:
+            raise UserError(f"{at('commitment_rules')}: {label} has 'commitment_rules' but no 'commitment'.")
+        commitment_rules = parse_rules(file, ("clauses", index, "commitment_rules"), item["commitment_rules"], label)
+    else:
+        commitment_rules = rules if commitment is not None else ()
     return Clause(name, section, item["text"], when, tuple(sources), commitment, rank,
-                  file.path, file.line_of("clauses", index), decides)
+                  file.path, file.line_of("clauses", index), decides, rules, commitment_rules)
 
 
 def _check_template(file: YamlFile, keys: tuple, source: object, label: str) -> None:

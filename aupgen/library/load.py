@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
 
 from aupgen.library.changelog import UNVERSIONED, LibraryVersion, load_changelog
 from aupgen.library.clauses import Clause, Section, load_topic
+from aupgen.library.facets import Facet, load_facets
 from aupgen.library.limits import check_counts, check_inside, check_template_sizes
 from aupgen.errors import UserError
 from aupgen.library.questions import Question, load_questions
@@ -15,7 +17,7 @@ from aupgen.library.sources import Citation, Document, Point, load_sources
 from aupgen.library.terms import Settings, load_settings
 from aupgen.yamlfile import read_mapping
 
-SPECIAL_FILES = {"questions.yaml", "settings.yaml", "sources.yaml", "changelog.yaml"}
+SPECIAL_FILES = {"questions.yaml", "settings.yaml", "sources.yaml", "changelog.yaml", "facets.yaml", "words.yaml"}
 SHIPPED = Path(__file__).resolve().parent.parent / "_library"
 """Where the shipped library sits inside the installed package (see pyproject.toml)."""
 
@@ -29,6 +31,8 @@ class Library:
     sections: tuple[Section, ...]
     clauses: tuple[Clause, ...]
     changelog: tuple[LibraryVersion, ...] = ()
+    facets: Mapping[str, Facet] = field(default_factory=dict)
+    """The facets clauses may set rules on (clauses/facets.yaml; none when the file is absent)."""
 
     @property
     def version(self) -> str:
@@ -108,7 +112,9 @@ def _parse_library(root: Path, folder: Path) -> Library:
     order = {s.id: i for i, s in enumerate(sections)}
     clauses.sort(key=lambda c: order[c.section])  # stable: file order within a section
     changelog = load_changelog(folder / "changelog.yaml")
-    return Library(root, tuple(questions), settings, tuple(documents), tuple(sections), tuple(clauses), changelog)
+    facets = load_facets(read_mapping(folder / "facets.yaml", "facet list")) if (folder / "facets.yaml").is_file() else {}
+    return Library(root, tuple(questions), settings, tuple(documents), tuple(sections), tuple(clauses), changelog,
+                   facets)
 
 
 def _refuse_duplicates(sections: list[Section], clauses: list[Clause]) -> None:

@@ -21,6 +21,8 @@ DEFAULT_MAX_LENGTH = 200
 class Choice:
     value: str
     label: str
+    when: str | None = None
+    """Offer the choice only when this condition over earlier answers holds (as a question's `when`)."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,15 @@ class Question:
                 return choice.label
         return str(value)
 
+    def offered(self, context: dict[str, Any]) -> tuple[Choice, ...]:
+        """The choices offered, given the answers so far (a choice's own `when` may hide it)."""
+        if all(choice.when is None for choice in self.choices):
+            return self.choices
+        try:
+            return tuple(c for c in self.choices if c.when is None or evaluate(c.when, context))
+        except Exception as exc:  # the library's fault, as for a question's `when`
+            raise self._failed("a choice's condition 'when'", exc) from exc
+
     def applies(self, context: dict[str, Any]) -> bool:
         """Whether the question is asked, given the answers so far (in ``context``)."""
         if self.when is None:
@@ -63,6 +74,14 @@ class Question:
             return bool(evaluate(self.when, context))
         except Exception as exc:  # UndefinedError, SecurityError, TypeError…: the library's fault
             raise self._failed(f"its condition 'when: {self.when}'", exc) from exc
+
+    def inapplicable(self, values: list[Any], context: dict[str, Any]) -> list[Any]:
+        """The ticked ``values`` whose choice has a `when` that does not hold for these answers."""
+        conditions = {c.value: c.when for c in self.choices if c.when}
+        try:
+            return [v for v in values if v in conditions and not evaluate(conditions[v], context)]
+        except Exception as exc:  # the library's fault, as for a question's own `when`
+            raise self._failed("the 'when' of one of its choices", exc) from exc
 
     def empty_value(self) -> Any:
         """What an unasked question reads as in conditions and texts."""
@@ -141,7 +160,12 @@ def _parse_question(file: YamlFile, index: int, item: object) -> Question:
     for c_index, choice in enumerate(item.get("choices") or []):
         if not isinstance(choice, dict) or not isinstance(choice.get("value"), str):
             raise UserError(f"{at('choices', c_index)}: each choice needs a text 'value' and 'label'.")
-        choices.append(Choice(choice["value"], str(choice.get("label", choice["value"]))))
+        unknown = set(choice) - {"value", "label", "when"}
+        if unknown:
+            raise UserError(f"{at('choices', c_index)}: unknown choice field '{sorted(unknown)[0]}'; "
+                            "expected value, label and when.")
+        _check_jinja(at, ("choices", c_index, "when"), choice.get("when"), condition=True)
+        choices.append(Choice(choice["value"], str(choice.get("label", choice["value"])), choice.get("when")))
     if item["type"] in ("choice", "multi") and not choices:
         raise UserError(f"{at('type')}: a {item['type']} question needs choices.")
     if item.get("validate") not in (None, *VALIDATORS):

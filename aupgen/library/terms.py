@@ -11,15 +11,19 @@ from aupgen.expressions import join_words, upper_first
 from aupgen.yamlfile import YamlFile
 
 REQUIRED_WORDS = ("setting", "children", "child", "parents", "governors", "default_leader_title",
-                  "default_safeguarding_lead_title", "default_approver")
+                  "default_safeguarding_lead_title", "default_approver", "escalation")
+WORKFORCES = ("paid", "mixed", "volunteer")
+CAPITALISED = ("setting", "children", "child", "parents", "parent", "adults", "leader", "dsl", "consenters",
+               "colleagues", "escalation")
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Words per org_type, and how each kind of adult in `people` is named."""
+    """Words per org_type, how each kind of adult in `people` is named, and the workforce's words."""
 
-    org_types: Mapping[str, Mapping[str, str]]
+    org_types: Mapping[str, Mapping[str, Any]]
     people: Mapping[str, str]
+    workforce: Mapping[str, Mapping[str, str]]
 
 
 def load_settings(file: YamlFile) -> Settings:
@@ -35,7 +39,18 @@ def load_settings(file: YamlFile) -> Settings:
     people = data.get("people") or {}
     if not isinstance(people, dict):
         raise UserError(f"{file.where('people')}: expected a mapping from each kind of adult to its name.")
-    return Settings(org_types=data["org_types"], people=people)
+    workforce = data.get("workforce") or {kind: {} for kind in WORKFORCES}
+    if not isinstance(workforce, dict) or any(not isinstance(workforce.get(k), dict) for k in WORKFORCES):
+        raise UserError(f"{file.where('workforce')}: expected the words for each of {', '.join(WORKFORCES)}.")
+    return Settings(org_types=data["org_types"], people=people, workforce=workforce)
+
+
+def workforce_of(people: list[str]) -> str:
+    """`paid` (employees only), `mixed` (employees and volunteers) or `volunteer` (nobody paid)."""
+    paid = "staff" in people or "contractors" in people
+    if paid:
+        return "mixed" if "volunteers" in people else "paid"
+    return "volunteer"
 
 
 def terms_for(answers: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
@@ -44,14 +59,27 @@ def terms_for(answers: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
     words = dict(settings.org_types.get(org_type) or settings.org_types.get("other") or {})
     people = list(answers.get("people") or [])
     names = [words.get(kind) or settings.people.get(kind, kind) for kind in people]
+    workforce = workforce_of(people)
     terms: dict[str, Any] = dict(words)
+    terms.update(settings.workforce.get(workforce, {}))
     terms.update(
+        default_setting_word=words["setting"],
+        setting=_answered(answers, "setting_word") or words["setting"],
+        escalation=_answered(answers, "leader_concerns_to") or words["escalation"],
+        consenters=words.get("consenters") or words["parents"],
         adults=join_words(names) if names else "adults",
         leader=answers.get("leader_title") or words.get("default_leader_title", "leader"),
         dsl=answers.get("safeguarding_lead_title") or words.get("default_safeguarding_lead_title", ""),
+        workforce=workforce,
         employer="staff" in people or "contractors" in people,
         volunteers_only="volunteers" in people and "staff" not in people,
     )
-    for name in ("setting", "children", "child", "parents", "adults", "leader", "dsl"):
-        terms[upper_first(name)] = upper_first(terms[name])
+    terms["children_and"] = terms["children"].replace(" and ", ", ")  # "children, young people and their families"
+    for name in CAPITALISED:
+        terms[upper_first(name)] = upper_first(terms.get(name, ""))
     return terms
+
+
+def _answered(answers: Mapping[str, Any], key: str) -> str:
+    value = answers.get(key)
+    return " ".join(str(value).split()) if value else ""

@@ -168,7 +168,8 @@ class Wizard:
         self._say("")
         for line in textwrap.wrap(help_line, _width() - 2):
             self._say(_dim(f"  {line}", self.out))
-        value = ask_question(question, suggested, default)
+        hidden = question.inapplicable(question.values, context) if question.type == "multi" else []
+        value = ask_question(question, suggested, default, hidden)
         self.entries[question.id] = Entry(value, follows_default=default is not None and value == default)
         if question.type == "multi" and len(value) > 1:  # questionary shows only "done (N selections)"
             for line in textwrap.wrap(answer_label(question, value), _width() - 4):
@@ -195,8 +196,11 @@ class Wizard:
         self.out.flush()
 
 
-def ask_question(question: Question, suggested: Any, default: Any) -> Any:
-    """Ask one question with the prompt for its type; returns the answer checked as `build` would."""
+def ask_question(question: Question, suggested: Any, default: Any, hidden: list[Any] = ()) -> Any:
+    """Ask one question with the prompt for its type; returns the answer checked as `build` would.
+
+    ``hidden`` choices (whose own `when` fails for the answers so far) are not offered.
+    """
     kind = question.type
     if kind == "choice":
         choices = [questionary.Choice(c.label, c.value) for c in question.choices]
@@ -204,7 +208,8 @@ def ask_question(question: Question, suggested: Any, default: Any) -> Any:
         return questionary.select(question.prompt, choices=choices, default=start).unsafe_ask()
     if kind == "multi":
         ticked = suggested if isinstance(suggested, list) else []
-        choices = [questionary.Choice(c.label, c.value, checked=c.value in ticked) for c in question.choices]
+        choices = [questionary.Choice(c.label, c.value, checked=c.value in ticked) for c in question.choices
+                   if c.value not in hidden]
         chosen = questionary.checkbox(question.prompt, choices=choices, instruction=TICK_HELP,
                                       validate=lambda picked: _verdict(question, picked)).unsafe_ask()
         return check_value(question, chosen, question.id)
@@ -287,5 +292,6 @@ def ask_in_terminal(questions: list[Question], values: dict[str, Any]) -> dict[s
         if question.help:
             print(f"  {question.help}")
         default = question.default_value(context)
-        answers[question.id] = context[question.id] = ask_question(question, default, default)
+        hidden = question.inapplicable(question.values, context) if question.type == "multi" else []
+        answers[question.id] = context[question.id] = ask_question(question, default, default, hidden)
     return answers

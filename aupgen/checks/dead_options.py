@@ -1,0 +1,109 @@
+"""Dead options: a choice that never changes the policy, or that no clause's `when` names.
+
+A single choice (or yes/no) is live when, from some base answer set (each org_type, with and
+without paid staff, other answers at their defaults), choosing it gives a policy that no other
+value of the question gives. A multi-choice value is live when ticking it changed the policy in
+some answer set of the sweep (aupgen.checks.run_sweep finds those).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from jinja2 import TemplateError, nodes
+
+from aupgen.assembly.assemble import clause_context
+from aupgen.checks.build import Builder
+from aupgen.checks.sweep import SWEEP_DATE, fixed_answers
+from aupgen.answers.resolve import resolve
+from aupgen.errors import UserError
+from aupgen.expressions import ENVIRONMENT, compared_constants
+from aupgen.library.load import Library
+from aupgen.library.questions import Question
+
+
+def dead_options(library: Library, builder: Builder, live_ticks: dict[str, set[str]],
+                 org_types: list[str] | None = None, limited: bool = False) -> Iterator[str]:
+    """A sentence for each dead option (``limited``: the sweep covered only some settings)."""
+    scope = " for the settings checked" if limited else ""
+    questions_file = library.root / "clauses" / "questions.yaml"
+    bases = list(_bases(library, org_types))
+    for question in library.questions:
+        if question.type not in ("choice", "multi", "bool") or question.id in ("org_type", "people"):
+            continue
+        values = question.values if question.type != "bool" else [True, False]
+        if question.type == "multi":
+            live = set(live_ticks.get(question.id, set()))
+        else:
+            live = _live_choices(builder, question, values, bases)
+        named = _named_values(library, question)
+        for value in values:
+            if question.type != "bool" and value not in named:
+                live.discard(value)
+            if value not in live:
+                why = ("no clause's 'when' names it" if value not in named and question.type != "bool"
+                       else f"it never changes the policy{scope}")
+                yield (f"{questions_file}, question '{question.id}': '{value}' is a dead option ({why}); give it a "
+                       "clause whose 'when' depends on it.")
+
+
+def _live_choices(builder: Builder, question: Question, values: list, bases: list) -> set:
+    live: set[Any] = set()
+    for raw, context in bases:
+        if not question.applies(context):
+            continue
+        results = {}
+        for value in values:
+            try:
+                results[value] = builder.build({**raw, question.id: value})
+            except (UserError, TemplateError):
+                results[value] = None
+        for value in values:
+            mine = results[value]
+            if mine is not None and all(results[other] is None or not builder.same_policy(mine, results[other])
+                                        for other in values if other != value):
+                live.add(value)
+    return live
+
+
+def _bases(library: Library, org_types: list[str] | None) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    questions = {q.id: q for q in library.questions}
+    kinds = questions["org_type"].values if "org_type" in questions else [None]
+    people = questions.get("people")
+    for kind in kinds:
+        if org_types and kind not in org_types:
+            continue
+        for staffed in (True, False):
+            raw = fixed_answers(library)
+            if kind is not None:
+                raw["org_type"] = kind
+            if people is not None:
+                wanted = ["staff", "volunteers", "governors"] if staffed else ["volunteers"]
+                raw["people"] = [p for p in wanted if p in people.values] or people.values[:1]
+            try:
+                values = resolve(raw, library, today=SWEEP_DATE).values
+            except (UserError, TemplateError):
+                continue  # the sweep reports answer sets that do not resolve
+            yield raw, clause_context(values, library)
+
+
+def _named_values(library: Library, question: Question) -> set[Any]:
+    """The values of ``question`` that some clause's `when` names (settings name each org_type)."""
+    conditions = [clause.when for clause in library.clauses if clause.when]
+    if question.type == "choice" and any(question.id in _negated_names(c) for c in conditions):
+        return set(question.values)  # "x != 'a'" speaks for every other value of a single choice
+    named = {value for condition in conditions
+             for name, value in compared_constants(condition) if name == question.id}
+    return named
+
+
+def _negated_names(source: str) -> set[str]:
+    """Names compared with != or 'not in' in an expression."""
+    tree = ENVIRONMENT.parse("{{ " + source + " }}")
+    found: set[str] = set()
+    for compare in tree.find_all(nodes.Compare):
+        if any(op.op in ("ne", "notin") for op in compare.ops):
+            operands = [compare.expr] + [op.expr for op in compare.ops]
+            found |= {o.name for o in operands if isinstance(o, nodes.Name)}
+    return found

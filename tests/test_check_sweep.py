@@ -1,0 +1,267 @@
+"""`aupgen clauses check` sweeps the answer space and fails, with the right sentence and exit code
+2, on each kind of defect: a contradictory clause, a commitment contradicting the policy, a word
+from the wrong setting, a ticked sanction that changes nothing, an empty section, a Breaches
+section with no outcome, a possessive slip, an unknown facet.
+
+Each broken library is a copy of the shipped one with one thing changed, checked through the real
+command line over one setting and one set of adults (``--org-type``, ``--people``) to keep it quick.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from itertools import combinations
+from pathlib import Path
+
+import pytest
+import yaml
+
+from aupgen.checks.pairwise import all_pairs
+from aupgen.checks.sweep import Sweep, outer_sets
+from aupgen.cli import main
+from aupgen.expressions import possessive
+
+
+@pytest.fixture
+def copy(tmp_path, library) -> Path:
+    root = tmp_path / "library"
+    shutil.copytree(library.root / "clauses", root / "clauses")
+    shutil.copytree(library.root / "templates", root / "templates")
+    return root
+
+
+def check(capsys, root: Path, org_type: str = "youth_group", people: str = "volunteers") -> tuple[int, str]:
+    capsys.readouterr()
+    code = main(["clauses", "check", "--library", str(root), "--org-type", org_type, "--people", people,
+                 "--jobs", "1"])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    return code, captured.err + captured.out
+
+
+def problem(output: str, *words: str) -> str:
+    """The one line of ``output`` that holds every one of ``words``."""
+    lines = [line for line in output.splitlines() if all(w in line for w in words)]
+    assert lines, f"no line holds {words}:\n{output[:3000]}"
+    return lines[0]
+
+
+def topic(root: Path, section: str) -> Path:
+    return next(p for p in (root / "clauses").glob("*.yaml")
+                if (yaml.safe_load(p.read_text()) or {}).get("section", {}).get("id") == section)
+
+
+def add_clause(path: Path, clause: dict) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["clauses"].append(clause)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def change_clause(path: Path, clause_id: str, **fields) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    clause = next(c for c in data["clauses"] if c["id"] == clause_id)
+    for key, value in fields.items():
+        if value is None:
+            clause.pop(key, None)
+        else:
+            clause[key] = value
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def line_of_clause(path: Path, clause_id: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if line.strip() == f"- id: {clause_id}")
+
+
+ANSWERS = re.compile(r"for answers org_type=youth_group, people=\[volunteers\]")
+
+
+def test_a_contradictory_clause(capsys, copy):
+    gaming = topic(copy, "gaming")
+    add_clause(gaming, {"id": "gaming.online-together", "text": "Adults may play online games with the children they know.",
+                        "sources": ["esafety.gaming.do1"], "rules": {"gaming.online_with_children": "allow"}})
+    code, out = check(capsys, copy)
+    assert code == 2
+    line = problem(out, "a contradiction on 'gaming.online_with_children'")
+    assert "clause 'gaming.online-together'" in line and "allows" in line and "forbids" in line
+    assert f"{gaming.name}, line {line_of_clause(gaming, 'gaming.online-together')}" in line
+    assert ANSWERS.search(line), line
+    assert line.endswith(".")
+
+
+def test_a_commitment_contradicting_the_policy(capsys, copy):
+    gaming = topic(copy, "gaming")
+    add_clause(gaming, {"id": "gaming.promise", "text": "Adults think before they play.", "sources": ["esafety.gaming.do1"],
+                        "commitment": "I may play online games with the children I work with.", "rank": 1,
+                        "commitment_rules": {"gaming.online_with_children": "allow"}})
+    code, out = check(capsys, copy)
+    assert code == 2
+    line = problem(out, "a commitment on the form contradicts the policy", "gaming.online_with_children")
+    assert "the form commitment of clause 'gaming.promise'" in line and "allows" in line
+    assert "clause 'gaming.not-with-children'" in line and "forbids" in line
+
+
+def test_a_rule_that_holds_only_for_some_answers(capsys, copy):
+    """A rule given as {when, value} cases sets the rule only where its `when` holds."""
+    gaming = topic(copy, "gaming")
+    add_clause(gaming, {"id": "gaming.staffed-only", "text": "Paid staff may play online games with children.",
+                        "sources": ["esafety.gaming.do1"],
+                        "rules": {"gaming.online_with_children": [{"when": "'staff' in people", "value": "allow"}]}})
+    code, out = check(capsys, copy, people="volunteers")
+    assert "gaming.staffed-only" not in out
+    code, out = check(capsys, copy, people="staff")
+    assert code == 2
+    problem(out, "a contradiction on 'gaming.online_with_children'", "gaming.staffed-only")
+
+
+def test_an_unknown_facet(capsys, copy):
+    gaming = topic(copy, "gaming")
+    change_clause(gaming, "gaming.not-with-children", rules={"gaming.online_with_childen": "forbid"})
+    code, out = check(capsys, copy)
+    assert code == 2
+    line = problem(out, "'gaming.online_with_childen'", "facets.yaml does not declare")
+    assert "did you mean 'gaming.online_with_children'?" in line
+
+
+def test_a_rule_that_is_not_a_rule(capsys, copy):
+    gaming = topic(copy, "gaming")
+    change_clause(gaming, "gaming.not-with-children", rules={"gaming.online_with_children": "never"})
+    code, out = check(capsys, copy)
+    assert code == 2
+    problem(out, gaming.name, "'never' is not a rule", "allow, approval, forbid")
+
+
+def test_a_word_from_another_setting(capsys, copy):
+    gaming = topic(copy, "gaming")
+    change_clause(gaming, "gaming.not-with-children",
+                  text="Adults must not play online games with {{ terms.children }}, even in the staff room.")
+    code, out = check(capsys, copy)
+    assert code == 2
+    line = problem(out, "clause 'gaming.not-with-children'", "'staff room'")
+    assert "only schools and colleges have staff rooms" in line
+    assert "org_type=youth_group, people=[volunteers]" in line
+    code, out = check(capsys, copy, org_type="secondary_school", people="staff")
+    assert "'staff room'" not in out
+
+
+def test_an_employment_word_for_volunteers(capsys, copy):
+    gaming = topic(copy, "gaming")
+    change_clause(gaming, "gaming.not-with-children",
+                  text="Adults must not play online games with {{ terms.children }}; colleagues will notice.")
+    code, out = check(capsys, copy)
+    problem(out, "clause 'gaming.not-with-children'", "'colleagues'", "people=[volunteers]")
+
+
+def test_a_dropped_sanction(capsys, copy):
+    """A ticked sanction the Breaches section leaves out is reported, with the question and the clause."""
+    breaches = topic(copy, "breaches")
+    data = yaml.safe_load(breaches.read_text())
+    outcomes = next(c for c in data["clauses"] if c["id"] == "breaches.outcomes")
+    outcomes["text"] = "\n".join(line for line in outcomes["text"].splitlines()
+                                  if "taking back any equipment" not in line)
+    assert "taking back any equipment" not in outcomes["text"]
+    breaches.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    code, out = check(capsys, copy)
+    assert code == 2
+    line = problem(out, "question 'sanctions'", "ticking 'confiscation_of_equipment' changes nothing")
+    assert "'breaches.outcomes'" in line and "sanctions=[" in line and "questions.yaml, line" in line
+
+
+def test_an_empty_section(capsys, copy):
+    gaming = topic(copy, "gaming")
+    data = yaml.safe_load(gaming.read_text())
+    for clause in data["clauses"]:
+        clause["when"] = "org_type == 'college'"
+    gaming.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    code, out = check(capsys, copy)
+    assert code == 2
+    line = problem(out, "section 'gaming' (Online gaming) is empty")
+    assert gaming.name in line and "org_type=youth_group" in line
+
+
+def test_a_breaches_section_stating_no_outcome(capsys, copy):
+    breaches = topic(copy, "breaches")
+    data = yaml.safe_load(breaches.read_text())
+    for clause in data["clauses"]:
+        if "sanctions" in (clause.get("when") or ""):
+            clause["when"] = "false"
+    breaches.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    code, out = check(capsys, copy)
+    assert code == 2
+    problem(out, "the Breaches section states no outcome of a breach")
+
+
+def test_a_possessive_slip_and_its_filter(capsys, copy):
+    gaming = topic(copy, "gaming")
+    change_clause(gaming, "gaming.not-with-children",
+                  text="Adults must not play online games with {{ terms.children }} or read {{ terms.children }}'s chats.")
+    code, out = check(capsys, copy, org_type="primary_school", people="staff")
+    assert code == 2
+    line = problem(out, "'pupils's'", "'s after a word ending in s", "clause 'gaming.not-with-children'")
+    assert "org_type=primary_school" in line
+    change_clause(gaming, "gaming.not-with-children",
+                  text="Adults must not play online games with {{ terms.children }} or read {{ terms.children | possessive }} chats.")
+    code, out = check(capsys, copy, org_type="primary_school", people="staff")
+    assert "pupils's" not in out and "gaming.not-with-children" not in out
+
+
+def test_grammar_slips(capsys, copy):
+    gaming = topic(copy, "gaming")
+    change_clause(gaming, "gaming.not-with-children",
+                  text="Adults must not play the the games.\n\n- Is it safe?- Is it kind?\n\nSee {{ '{{' }} here.")
+    code, out = check(capsys, copy)
+    problem(out, "'the the'", "a word written twice")
+    problem(out, "two questions run into one bullet")
+    problem(out, "Jinja left in the text")
+
+
+def test_shipped_words_table_catches_the_issue_examples(library):
+    """The table in clauses/words.yaml names the words the issue found in the wrong places."""
+    from aupgen.checks.words import applicable, hits
+    from aupgen.library.words import load_words
+    rules = load_words(library.root / "clauses" / "words.yaml")
+    scout = {"org_type": "youth_group", "people": ["volunteers"], "terms": {"setting": "group", "workforce": "volunteer"}}
+    found = {m.lower() for _, m, _ in hits("Leave it in the staff room and tell a colleague at work; "
+                                           "a club's senior leaders decide.", rules, applicable(rules, scout))}
+    assert {"staff room", "colleague", "at work", "club's", "senior leaders"} <= found
+    school = {"org_type": "primary_school", "people": ["staff"], "terms": {"setting": "school", "workforce": "paid"}}
+    assert not list(hits("Leave it in the staff room and tell a colleague.", rules, applicable(rules, school)))
+
+
+@pytest.mark.parametrize("phrase, expected", [
+    ("pupils", "pupils'"), ("Director of Services", "Director of Services'"), ("children", "children's"),
+    ("Headteacher", "Headteacher's"), ("young people", "young people's"), ("", "")])
+def test_possessive(phrase, expected):
+    assert possessive(phrase) == expected
+
+
+def test_every_pair_is_covered():
+    levels = [(1, 2, 3), ("a", "b"), (True, False), (True, False), (7, 8, 9), (True, False)]
+    rows = all_pairs(levels)
+    wanted = {(i, a, j, b) for i, j in combinations(range(len(levels)), 2) for a in levels[i] for b in levels[j]}
+    got = {(i, r[i], j, r[j]) for r in rows for i, j in combinations(range(len(levels)), 2)}
+    assert wanted <= got
+    assert len(rows) < 3 * 3 * 2 * 2  # far fewer than every combination
+
+
+def test_pairs_count_only_where_a_follow_up_applies():
+    """Factor 1 applies only when factor 0 is 'yes': its pairs are covered in rows where it does."""
+    levels = [("yes", "no"), ("x", "y"), (True, False)]
+    rows = all_pairs(levels, lambda row: row if row[0] == "yes" else (row[0], None, row[2]))
+    assert all(r[1] is None for r in rows if r[0] == "no")
+    assert {(r[1], r[2]) for r in rows if r[0] == "yes"} == {("x", True), ("x", False), ("y", True), ("y", False)}
+
+
+def test_the_sweep_covers_every_setting_and_set_of_adults(library):
+    outers = outer_sets(library)
+    kinds = library.question("org_type").values
+    assert len(outers) == len(kinds) * (2 ** len(library.question("people").values) - 1)
+    sweep = Sweep(library)
+    everyone = max(outers, key=lambda outer: len(outer["people"]))  # every choice is offered
+    sets = sweep.answer_sets(everyone)
+    for factor in sweep.factors:  # every choice of every other question appears
+        seen = {tuple(s.get(factor.question.id) or []) if factor.choice else s.get(factor.question.id) for s in sets}
+        if factor.choice:
+            assert any(factor.choice in s for s in seen) and any(factor.choice not in s for s in seen)
+        else:
+            assert set(factor.levels) <= seen

@@ -1,0 +1,204 @@
+"""Every setting's policy speaks its own language and never contradicts itself (issue 9).
+
+Policies for a volunteer-only Scout group, a day nursery, a children's home and a hospital
+education service are built as Word documents, read back with python-docx, and searched for the
+words and contradictions a leader of that setting would object to. Each new question is shown
+to change the policy.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from docx import Document
+
+from aupgen.answers.resolve import resolve
+from aupgen.assembly.assemble import assemble
+from aupgen.pack.build import build
+from conftest import ROOT
+
+SCOUTS = yaml.safe_load((ROOT / "examples" / "scout-group.yaml").read_text(encoding="utf-8"))
+NURSERY = yaml.safe_load((ROOT / "examples" / "day-nursery.yaml").read_text(encoding="utf-8"))
+BASE = {"safeguarding_lead_name": "Alex Reed", "safeguarding_lead_contact": "safeguarding@example.org"}
+HOME = {**BASE, "org_name": "Beech House", "org_type": "residential_care", "people": ["staff", "contractors"],
+        "personal_devices": "permitted_with_approval", "photography": "personal_devices_with_approval",
+        "professional_profiles": "permitted_with_approval",
+        "sanctions": ["informal_warning", "formal_disciplinary", "dismissal", "referral_lado", "referral_police",
+                      "referral_professional_body"]}
+HOSPITAL = {**BASE, "org_name": "City Hospital Education Service", "org_type": "hospital_education",
+            "people": ["staff", "volunteers"], "leader_title": "Director of Services",
+            "contact_channels": ["organisation_email", "organisation_platform"],
+            "sanctions": ["informal_warning", "formal_disciplinary", "dismissal", "referral_lado", "referral_police"]}
+
+# Words and phrases that are wrong in every policy: grammar left behind by substitution.
+EVERYWHERE = [r"\w+s's\b", r"\byoung young\b", r"\byounger young\b", r"\bformer young\b", r"\?- ", r"\.\.",
+              r" ,", r"\bthe the\b", r"\bgroup's groups\b"]
+NOT_A_SCHOOL = [r"\bstaff room\b", r"\bclassroom", r"\blessons?\b", r"\bsenior leaders\b"]
+NO_EMPLOYEES = [r"\bcolleagues?\b", r"\bat work\b", r"\bdisciplinary\b", r"adult's file", r"as staff do", r"\bemployees?\b",
+                r"gross misconduct", r"\bafter work\b", r"paid or unpaid", r"Teaching Regulation Agency"]
+WRONG = {
+    "scouts": NOT_A_SCHOOL + NO_EMPLOYEES + [r"\bthe club\b", r"\bclub's\b"],
+    "nursery": NOT_A_SCHOOL + [r"nude image", r"minimum age", r"older children", r"a child to send", r"text a child",
+                               r"bullied online by a child", r"invite or accept children", r"Teaching Regulation Agency",
+                               r"\bthe setting\b", r"their families any"],
+    "home": NOT_A_SCHOOL + [r"parents and carers", r"a home phone", r"home matters", r"usual hours",
+                            r"Teaching Regulation Agency"],
+    "hospital": [r"\bstaff room\b", r"\bclassroom", r"\blessons?\b", r"\btrips?\b", r"service matters"],
+}
+
+
+def _text(path: Path) -> str:
+    """Every paragraph and table cell of a Word document, one per line."""
+    document = Document(str(path))
+    lines = [p.text for p in document.paragraphs]
+    lines += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join(line for line in lines if line.strip())
+
+
+@pytest.fixture(scope="module")
+def packs(tmp_path_factory) -> dict[str, tuple[str, str]]:
+    """name -> (policy text without its appendix, form text), built and read back from Word."""
+    read: dict[str, tuple[str, str]] = {}
+    for name, answers in {"scouts": SCOUTS, "nursery": NURSERY, "home": HOME, "hospital": HOSPITAL}.items():
+        folder = tmp_path_factory.mktemp(name)
+        answers_file = folder / "answers.yaml"
+        answers_file.write_text(yaml.safe_dump(answers), encoding="utf-8")
+        build(answers_file, folder / "pack")
+        policy = next((folder / "pack").glob("*-aup-v*.docx"))
+        form = next((folder / "pack").glob("*-acknowledgement-v*.docx"))
+        read[name] = (_text(policy).split("Appendix A: Where each clause comes from")[0], _text(form))
+    return read
+
+
+@pytest.mark.parametrize("name", sorted(WRONG))
+def test_no_word_from_another_setting(packs, name):
+    policy, form = packs[name]
+    found = [(pattern, match.group(0), text[max(0, match.start() - 50):match.end() + 30])
+             for text in (policy, form) for pattern in EVERYWHERE + WRONG[name]
+             for match in re.finditer(pattern, text, flags=re.IGNORECASE if pattern in WRONG[name] else 0)]
+    assert not found, f"{name}: {found}"
+
+
+def test_scout_group_reads_as_a_volunteer_group(packs):
+    policy, form = packs["scouts"]
+    assert policy.count("the group") > 40 and "fellow volunteers" in policy and "while volunteering" in policy
+    assert "goes to the District Lead Volunteer" in policy  # leader_concerns_to
+    assert "at least two adults from the group are members" in policy
+    assert "No adult sends a private, one-to-one message to a young person" in policy
+    assert "online membership system" in policy
+    assert "a written record of it kept with the group's safeguarding records;" in policy
+    assert "using my own phone only in the group's group chats" in form
+    assert "never from my personal phone" not in form  # the chats are on adults' own phones
+
+
+def test_nursery_speaks_of_families_not_children_online(packs):
+    policy, form = packs["nursery"]
+    assert "online learning journal" in policy and "stay on its premises" in policy
+    assert "I will not invite or accept the parents and carers of children at the nursery" in form
+    assert "Children at the nursery do not use open search engines" in policy
+    assert "nurse to the Nursing and Midwifery Council" not in policy  # no professional-body sanction ticked
+    assert "What should we do if a parent posts a photograph from a nursery event" in policy
+
+
+def test_childrens_home_consent_comes_from_the_placing_authority(packs):
+    policy, _ = packs["home"]
+    assert "Written consent is given by the young person's social worker on behalf of the placing authority" in policy
+    assert "The call has been agreed in advance with the young person's social worker on behalf of the placing authority" in policy
+    assert "corporate parent" in policy
+    assert "Outside their shifts" in policy
+
+
+def test_hospital_service_names_wards_and_patients(packs):
+    policy, _ = packs["hospital"]
+    assert "on the wards, in teaching sessions or at events" in policy
+    assert "the Director of Services' approval" in policy
+    assert "never photograph or film on wards or in clinical areas" in policy
+
+
+def test_training_questions_are_separate_bullets(tmp_path):
+    """Each practical question is its own paragraph ("…minimum age?- Is it…" was one)."""
+    answers_file = tmp_path / "answers.yaml"
+    answers_file.write_text(yaml.safe_dump(HOSPITAL), encoding="utf-8")
+    build(answers_file, tmp_path / "pack")
+    paragraphs = [p.text for p in Document(str(next((tmp_path / "pack").glob("*-aup-v*.docx")))).paragraphs]
+    questions = [p for p in paragraphs if p.endswith("?")]
+    assert len(questions) >= 7 and all(p.count("?") == 1 for p in questions), questions
+
+
+def _policy(library, **answers):
+    values = resolve({**BASE, "org_name": "Test", **answers}, library).values
+    return assemble(values, library)
+
+
+def _all_text(policy) -> str:
+    return "\n".join([c.text for s in policy.sections for c in s.clauses] + list(policy.commitments))
+
+
+def _ids(policy) -> set[str]:
+    return {c.id for s in policy.sections for c in s.clauses}
+
+
+def test_contradictions_in_the_issue_do_not_come_back(library):
+    # photographs on an approved personal device, phones otherwise put away: both say so
+    policy = _policy(library, org_type="primary_school", personal_devices="not_permitted",
+                     photography="personal_devices_with_approval")
+    text = _all_text(policy)
+    assert "unless I have approval to photograph an event on my own device" in text
+    assert "other than photographs and video taken with the Headteacher's approval" in text
+    # personal phones with approval: the form does not promise "never from my personal phone"
+    policy = _policy(library, org_type="sports_club", personal_devices="permitted_with_approval",
+                     contact_channels=["organisation_phone"])
+    assert "from my personal phone only with the Club Chair's approval" in _all_text(policy)
+    # no channels: no video calls, no personal-phone contact with families
+    text = _all_text(_policy(library, org_type="sports_club", personal_devices="permitted_with_approval",
+                             contact_channels=[]))
+    assert "does not hold video calls" in text and "The purpose never includes contacting" in text
+    assert "Video calls with children" not in text
+    # an approved professional profile is one of the channels
+    text = _all_text(_policy(library, professional_profiles="permitted_with_approval"))
+    assert "or through a professional profile approved" in text
+    # planned games on the setting's consoles are not "gaming for themselves"
+    text = _all_text(_policy(library, org_type="youth_group"))
+    assert "are not gaming for themselves" in text and "Playing for themselves on the" in text
+
+
+def test_every_ticked_sanction_is_stated_and_the_section_always_has_an_outcome(library):
+    policy = _policy(library, org_type="youth_group", people=["volunteers"],
+                     sanctions=["informal_warning", "withdrawal_of_access", "suspension_of_volunteering"])
+    outcomes = next(c.text for s in policy.sections for c in s.clauses if c.id == "breaches.outcomes")
+    assert outcomes.count("\n- ") == 3 and outcomes.rstrip().endswith(".") and outcomes.count(";") == 2
+    policy = _policy(library, org_type="youth_group", people=["volunteers"], sanctions=["referral_police"])
+    assert "breaches.no-listed-outcome" in _ids(policy)
+
+
+NEW_CHOICES = [
+    ({"setting_word": "unit"}, {}),
+    ({"leader_concerns_to": "the County Commissioner"}, {}),
+    ({"contact_channels": ["messaging_group"]}, {"contact_channels": ["organisation_phone"]}),
+    ({"contact_channels": ["membership_system"]}, {"contact_channels": ["organisation_phone"]}),
+    ({"photo_uses": ["learning_journal"]}, {"photo_uses": ["displays"]}),
+    ({"work_devices_at_home": "kept_on_site"}, {"work_devices_at_home": "none_provided"}),
+]
+
+
+@pytest.mark.parametrize("changed,base", NEW_CHOICES)
+def test_each_new_answer_changes_the_policy(library, changed, base):
+    for org_type in ("youth_group", "early_years"):
+        with_it = _policy(library, org_type=org_type, **{**base, **changed})
+        without = _policy(library, org_type=org_type, **base)
+        assert _all_text(with_it) != _all_text(without), (org_type, changed)
+    if "setting_word" in changed:
+        assert "the unit's" in _all_text(with_it)
+
+
+def test_a_sanction_for_people_not_covered_is_ignored_with_a_warning(library):
+    answers = resolve({**BASE, "org_name": "Test", "org_type": "youth_group", "people": ["volunteers"],
+                       "sanctions": ["dismissal", "informal_warning"]}, library)
+    assert answers.values["sanctions"] == ["informal_warning"]
+    assert any("'dismissal' ignored" in w and "'people'" in w for w in answers.warnings)
+    # defaults are filtered silently: contractors alone get no employee sanctions
+    answers = resolve({**BASE, "org_name": "Test", "people": ["contractors"]}, library)
+    assert "dismissal" not in answers.values["sanctions"] and not answers.warnings
