@@ -90,6 +90,7 @@ def test_simple_texts_render_exactly_as_jinja_does(library):
     texts = [c.text for c in library.clauses] + [c.commitment for c in library.clauses if c.commitment]
     fast = [t for t in texts if "{" in t and text_program(t) is not None]
     assert len(fast) > 0.9 * len([t for t in texts if "{" in t])
+    assert any("| possessive" in t for t in fast)  # issue 9's filter is worked out on the fast path too
     import random
     import sys
     from aupgen.answers.resolve import resolve
@@ -114,7 +115,10 @@ def test_simple_texts_render_exactly_as_jinja_does(library):
                    "{{ n }}\n  {% if flag %}q{% endif %}", "{% if flag %}\n{% endif %}\n  {% if n %}{% endif %}",
                    "{% else %}", "{% if flag %}unclosed", "{% if missing %}a{% endif %}",
                    "{% if flag %}a{% else %}b{% else %}c{% endif %}", "{% endif %}",
-                   "{{ terms.__class__ }}", "{% if terms.__class__ %}x{% endif %}", "{{ flag.__class__.__mro__ }}"):
+                   "{{ terms.__class__ }}", "{% if terms.__class__ %}x{% endif %}", "{{ flag.__class__.__mro__ }}",
+                   "{{ terms.x | possessive }}", "{% if flag %}{{ terms.x | possessive }}{% endif %}",
+                   "{{ terms.x|upper_first }}", "{{ n | possessive }}", "{{ missing | possessive }}",
+                   "{{ terms.nope | possessive }}", "{{ terms.x | join_words }}", "{{ terms.x | possessive | upper_first }}"):
         try:
             expected = render_jinja(source, odd)
         except Exception as exc:
@@ -138,7 +142,9 @@ def test_simple_conditions_evaluate_exactly_as_jinja_does(library):
     from build_speed import random_answers
 
     conditions = ([c.when for c in library.clauses if c.when] + [q.when for q in library.questions if q.when]
-                  + [w for q in library.questions for w, _ in q.defaults if w])
+                  + [w for q in library.questions for w, _ in q.defaults if w]
+                  + [c.when for q in library.questions for c in q.choices if c.when]  # issue 9's choice conditions
+                  + [w for c in library.clauses for r in c.rules + c.commitment_rules for w, _ in r.cases if w])
     assert all(_simple_condition(c) is not None for c in conditions)
     rng = random.Random(7)
     for _ in range(40):
