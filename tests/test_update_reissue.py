@@ -36,7 +36,7 @@ def test_new_with_answers_on_a_built_setting_reissues_through_update(tmp_path, l
     history = [[cell.text for cell in row.cells] for row in document.tables[1].rows]
     assert [row[0] for row in history[1:]] == ["1", "2"]  # the history kept
     assert history[2][1] == "1 September 2026"  # approved today, not last year's date
-    assert history[2][2] == "Reissued with clause library 2026.1; no clause changed"  # only the owner's name changed
+    assert history[2][2] == f"Reissued with clause library {library.version}; no clause changed"  # only the owner's name changed
     assert any("Mr Sam Ode" in t for t in texts(out / f"{SLUG}-aup-v2.docx"))
     redline = out / f"{SLUG}-aup-v2-changes.docx"
     assert accepted(redline) == texts(out / f"{SLUG}-aup-v2.docx")
