@@ -48,13 +48,16 @@ def new_questions(library: Library, record: BuildRecord, raw: dict[str, Any]) ->
     return [q for q in library.questions if q.id not in known]
 
 
-def update(answers_file: Path | str, folder: Path | str = ".", library_root: Path | str | None = None,
+def update(answers_file: Path | str, folder: Path | str = ".", library_root: Library | Path | str | None = None,
            ask: AskNew | None = None, force: bool = False, approval_date: dt.date | None = None,
            today: dt.date | None = None) -> UpdateResult:
-    """Compare, ask what is new (or stop), and write the next version if anything changed."""
+    """Compare, ask what is new (or stop), and write the next version if anything changed.
+
+    ``library_root`` may be a library already loaded (an estate's worker loads it once).
+    """
     today = today or dt.date.today()
     answers_file, folder = Path(answers_file), Path(folder)
-    library = load_library(library_root)
+    library = library_root if isinstance(library_root, Library) else load_library(library_root)
     raw_file = read_mapping(answers_file, "answers file")
     raw = dict(raw_file.data)
     org_name = read_answers(answers_file, library, today).values["org_name"]
