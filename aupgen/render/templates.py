@@ -28,12 +28,16 @@ class RenderedPack:
     acknowledgement: bytes
 
 
-def render_markdown(policy: Policy, templates: Path, name: str) -> str:
-    """Fill template ``name`` from ``templates`` with ``policy``; errors name the file and line."""
+def render_markdown(policy: Policy, templates: Path, name: str, person: object | None = None) -> str:
+    """Fill template ``name`` from ``templates`` with ``policy``; errors name the file and line.
+
+    ``person`` (with ``name``, ``role``, ``email`` and ``page``) fills in one adult's acknowledgement form.
+    """
     env = ENVIRONMENT.overlay(loader=FileSystemLoader(str(templates)))
     try:
         template = env.get_template(name)
-        return template.render(policy=policy, answers=policy.answers, terms=policy.terms, labels=policy.labels)
+        return template.render(policy=policy, answers=policy.answers, terms=policy.terms, labels=policy.labels,
+                               person=person)
     except TemplateNotFound as exc:
         raise UserError(f"{templates / name} does not exist; a library's templates/ folder needs {name}.") from exc
     except TemplateSyntaxError as exc:
@@ -86,15 +90,21 @@ def render_redline(policy: Policy, templates: Path, created: dt.datetime | None 
 def render_pack(policy: Policy, templates: Path, created: dt.datetime | None = None) -> RenderedPack:
     """Render the policy and its acknowledgement form as Word documents."""
     sheet = load_style_sheet(templates / "styles.yaml")
-    common = _common_info(policy, created)
-    policy_info = _policy_info(policy, created)
+    return RenderedPack(
+        policy=markdown_to_docx(render_markdown(policy, templates, AUP_TEMPLATE), _policy_info(policy, created), sheet),
+        acknowledgement=acknowledgement_docx(policy, templates, created=created),
+    )
+
+
+def acknowledgement_docx(policy: Policy, templates: Path, markdown: str | None = None,
+                         created: dt.datetime | None = None) -> bytes:
+    """The acknowledgement form as Word: the template's, or ``markdown`` (e.g. a page per adult of a roster)."""
+    if markdown is None:
+        markdown = render_markdown(policy, templates, ACKNOWLEDGEMENT_TEMPLATE)
     form_info = DocumentInfo(
         title=f"{policy.org_name}: {policy.title} – acknowledgement form",
         subject=f"Staff acknowledgement of the {policy.title} (version {policy.version})",
         comments=f"Written with aupgen {__version__}.",
-        **common,
+        **_common_info(policy, created),
     )
-    return RenderedPack(
-        policy=markdown_to_docx(render_markdown(policy, templates, AUP_TEMPLATE), policy_info, sheet),
-        acknowledgement=markdown_to_docx(render_markdown(policy, templates, ACKNOWLEDGEMENT_TEMPLATE), form_info, sheet),
-    )
+    return markdown_to_docx(markdown, form_info, load_style_sheet(templates / "styles.yaml"))
