@@ -178,6 +178,39 @@ def test_settings_are_gathered_from_files_and_folders_once_each(tmp_path):
 def test_an_empty_folder_or_a_missing_file_is_one_sentence(tmp_path, capsys):
     (tmp_path / "empty").mkdir()
     assert main(["build", str(tmp_path / "empty"), "-o", str(tmp_path / "packs")]) == 2
-    assert "holds no answers files (*.yaml)" in capsys.readouterr().err
+    assert "is a folder holding no answers files (*.yaml)" in capsys.readouterr().err
     assert main(["build", str(tmp_path / "missing.yaml"), str(tmp_path / "empty")]) == 2
     assert "missing.yaml does not exist" in capsys.readouterr().err
+
+
+def test_on_a_terminal_a_progress_bar_counts_the_settings(tmp_path):
+    """A real pseudo-terminal: the bar shows 'Building 4 settings' counting up to 4/4, then the table."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from conftest import EXAMPLES
+
+    answers = tmp_path / "answers"
+    answers.mkdir()
+    for example in EXAMPLES:
+        (answers / example.name).write_bytes(example.read_bytes())
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "aupgen", "build", str(answers), "-o", str(tmp_path / "packs")],
+                               stdin=follower, stdout=follower, stderr=follower, env=os.environ | {"COLUMNS": "120"})
+    os.close(follower)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed: the process has ended
+            break
+        if not chunk:
+            break
+        output += chunk
+    assert process.wait(timeout=300) == 0
+    text = output.decode("utf-8", "replace")
+    assert f"Building {len(EXAMPLES)} settings" in text and f"{len(EXAMPLES)}/{len(EXAMPLES)}" in text
+    assert "\x1b[" in text  # drawn and redrawn in place, not printed line by line
+    assert "] built " not in text and "Riverside Academy" in text

@@ -57,7 +57,8 @@ class Job:
                                             f"(run aupgen {self.action} {answers} --debug for details)."))
 
     def _folder(self, setting: Setting) -> str:
-        return str(self.output / setting.slug) if setting.slug else ""
+        """The setting's pack folder, for a failed setting only if it exists (an earlier pack is there)."""
+        return str(self.output / setting.slug) if setting.slug and (self.output / setting.slug).is_dir() else ""
 
     def _pack_folder(self, setting: Setting) -> Path:
         if not setting.slug:

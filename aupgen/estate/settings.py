@@ -35,8 +35,8 @@ def answers_files(paths: Sequence[Path]) -> list[Path]:
             found = sorted(p for p in path.iterdir() if p.suffix.lower() in ANSWERS_SUFFIXES and p.is_file()
                            and not p.name.startswith("."))
             if not found:
-                raise UserError(f"{path} holds no answers files (*.yaml); name a folder of answers files "
-                                "or the files themselves.")
+                raise UserError(f"{path} is a folder holding no answers files (*.yaml); name an answers file, "
+                                "or a folder of them.")
             files.extend(found)
         elif path.exists():
             files.append(path)
