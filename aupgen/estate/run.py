@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 
+from aupgen.errors import UserError
 from aupgen.estate.jobs import Job, library_for
 from aupgen.estate.outcome import FAILED, Outcome
 from aupgen.estate.progress import Progress, Silent
@@ -41,7 +42,8 @@ def run_estate(settings: Sequence[Setting], job: Job, workers: int | None = None
                 progress.advance(outcomes[-1])
         return outcomes
     results: dict[int, Outcome] = {}
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+    try:
         futures: dict[Future, int] = {pool.submit(job, setting): index for index, setting in enumerate(settings)}
         # the display's thread starts only now, after the workers were forked
         with progress.running(len(settings)):
@@ -49,7 +51,18 @@ def run_estate(settings: Sequence[Setting], job: Job, workers: int | None = None
                 index = futures[future]
                 results[index] = _outcome(future, settings[index])
                 progress.advance(results[index])
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise Interrupted(f"interrupted after {len(results)} of {len(settings)} settings; the packs of those "
+                          "are complete, and no other pack was written in part (run the command again).") from None
+    pool.shutdown()
     return [results[index] for index in range(len(settings))]
+
+
+class Interrupted(UserError):
+    """Ctrl-C during an estate run: some settings are done (each pack whole), the rest not started or dropped."""
+
+    exit_code = 130
 
 
 def _outcome(future: Future, setting: Setting) -> Outcome:
