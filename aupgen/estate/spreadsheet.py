@@ -27,8 +27,12 @@ def xlsx_bytes(title: str, columns: Sequence[str], rows: Sequence[Sequence[objec
             if cell.data_type == "f":  # text from a user's file that starts with '=' stays text
                 cell.data_type = "s"
     for cell in sheet[1]:
-        cell.font = Font(bold=True)
+        cell.font = Font(name="Calibri", size=11, bold=True)  # the workbook's own font, in bold
     sheet.freeze_panes = "A2"
+    sheet.print_title_rows = "1:1"  # printed: the header on every page, all columns across one landscape page
+    sheet.page_setup.orientation = "landscape"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
     for index, name in enumerate(columns, start=1):
         letter = get_column_letter(index)
