@@ -141,6 +141,9 @@ def test_an_estate_update_lists_new_questions_once_then_updates_and_reports_chan
     assert "needed by 28: " in out and str(answers / "setting-01.yaml") in out
     rows = read_summary(packs)
     assert [row["status"] for row in rows].count("needs answers") == 28
+    waiting = [row for row in rows if row["status"] == "needs answers"]
+    assert all(row["version"] == "1" and row["library version"] == "2026.1" for row in waiting)  # still at v1
+    assert all(row["problem"].endswith("answer the new question memory_sticks in this file.") for row in waiting)
     assert not list(packs.glob("*/*-v2.docx"))  # nothing written for a setting that needs answers
 
     for path in sorted(answers.glob("setting-*.yaml")):
@@ -214,3 +217,12 @@ def test_on_a_terminal_a_progress_bar_counts_the_settings(tmp_path):
     assert f"Building {len(EXAMPLES)} settings" in text and f"{len(EXAMPLES)}/{len(EXAMPLES)}" in text
     assert "\x1b[" in text  # drawn and redrawn in place, not printed line by line
     assert "] built " not in text and "Riverside Academy" in text
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_the_spreadsheet(tmp_path):
+    from aupgen.estate.spreadsheet import xlsx_bytes
+
+    (tmp_path / "x.xlsx").write_bytes(xlsx_bytes("Sheet", ["name", "n"], [["=HYPERLINK(\"http://x\")", 3]]))
+    sheet = openpyxl.load_workbook(tmp_path / "x.xlsx").active
+    assert sheet["A2"].value == "=HYPERLINK(\"http://x\")" and sheet["A2"].data_type == "s"
+    assert sheet["B2"].value == 3

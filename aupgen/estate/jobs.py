@@ -16,7 +16,9 @@ from aupgen.estate.outcome import BUILT, FAILED, NEEDS_ANSWERS, NewQuestion, Out
 from aupgen.estate.settings import Setting
 from aupgen.estate.update_adapter import run_update
 from aupgen.library.load import Library, load_library
+from aupgen.outputs import slugify
 from aupgen.pack.build import build_pack
+from aupgen.pack.record import latest_record
 
 _LIBRARIES: dict[str, Library] = {}
 
@@ -80,7 +82,9 @@ class Job:
         if result.status == NEEDS_ANSWERS:
             questions = tuple(NewQuestion(q.id, q.prompt) for q in result.new_questions)
             names = ", ".join(q.id for q in questions)
-            return Outcome(str(setting.answers), NEEDS_ANSWERS, org_name, str(folder), None, result.library_version,
+            record = latest_record(folder, slugify(org_name))  # the setting stays at its last build for now
+            return Outcome(str(setting.answers), NEEDS_ANSWERS, org_name, str(folder),
+                           record.policy_version if record else None, record.library_version if record else "",
                            problem=f"{setting.answers}: answer the new question{'s' if len(questions) > 1 else ''} "
                                    f"{names} in this file.",
                            new_questions=questions)
