@@ -1,7 +1,7 @@
 """The work done for one setting, in a worker process: build or update its pack, never raise.
 
-Each process loads the clause library once (:func:`library_for`); the parent loads it before the
-workers start, so on systems that fork they inherit it already loaded.
+Each process loads the clause library once (:func:`library_for`) and keeps it for every setting
+it works on; the parent loads it first, so a library with a problem stops the run before any work.
 """
 
 from __future__ import annotations

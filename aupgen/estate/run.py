@@ -32,6 +32,7 @@ def run_estate(settings: Sequence[Setting], job: Job, workers: int | None = None
                progress: Progress | None = None) -> list[Outcome]:
     """``job`` for each setting; outcomes in the settings' order. ``progress`` hears each as it ends."""
     library_for(job.library_root)  # a library the user must fix stops the run here, once, before any work
+    # (each worker process then loads it once, for all the settings it works on)
     workers = min(workers or default_workers(), max(1, len(settings)))
     progress = progress or Silent()
     if workers == 1:
@@ -45,7 +46,6 @@ def run_estate(settings: Sequence[Setting], job: Job, workers: int | None = None
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
     try:
         futures: dict[Future, int] = {pool.submit(job, setting): index for index, setting in enumerate(settings)}
-        # the display's thread starts only now, after the workers were forked
         with progress.running(len(settings)):
             for future in as_completed(futures):
                 index = futures[future]
@@ -75,6 +75,10 @@ def _outcome(future: Future, setting: Setting) -> Outcome:
 
 
 def _context():
-    """Fork where the system can: workers start at once, with the library the parent loaded."""
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else None)
+    """Workers forked from a small server process that has imported aupgen (not from this process,
+    whose threads a fork could copy mid-lock); plain spawning where a system has no fork server."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["aupgen.estate.jobs"])
+    return context
