@@ -157,6 +157,7 @@ BAD_ROSTERS = [
     ("unicode.csv", "name,role\nJosé,Teacher\n".encode("utf-16"), ["unicode.csv is saved as UTF-16 text"]),
     ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), ["old.xls is an old Excel (.xls) workbook"]),
     ("broken.xlsx", b"PK\x03\x04 not really", ["broken.xlsx is not a readable .xlsx workbook"]),
+    ("staff.ods", b"PK\x03\x04 zipped", ["staff.ods is an OpenDocument spreadsheet, not CSV text"]),
     ("header-only.csv", b"name,role\n", ["header-only.csv has a header row but no adults"]),
     ("bad-email.csv", b"name,role,email\nA,B,not-an-address\n", ["bad-email.csv, row 2: 'not-an-address' is not an email"]),
 ]

@@ -150,7 +150,8 @@ def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
 def _decode(path: Path, data: bytes) -> str:
     """UTF-8, with or without a byte-order mark; say clearly what else the file is."""
     if data.startswith(b"PK\x03\x04"):
-        raise UserError(f"{path} is a spreadsheet (.xlsx), not CSV text; name it with .xlsx, or save it as CSV UTF-8.")
+        kind = "an OpenDocument spreadsheet" if path.suffix.lower() == ".ods" else "a spreadsheet or other zipped file"
+        raise UserError(f"{path} is {kind}, not CSV text; save the roster as .xlsx or as CSV UTF-8.")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise UserError(f"{path} is an old Excel (.xls) workbook; in Excel save it as 'CSV UTF-8' or as .xlsx.")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _every_other_byte_zero(data[:200]):
