@@ -109,6 +109,8 @@ def test_forms_never_replace_a_register_without_force(forms, capsys):
 def test_an_xlsx_roster_with_other_column_order_and_case(tmp_path):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
+    sheet.append(["Staff list, autumn term 2026"])
+    sheet.append([])
     sheet.append(["ROLE", " E-mail ", "Full Name"])
     sheet.append(["Coach", None, "Sam Lee"])
     sheet.append([None, None, None])

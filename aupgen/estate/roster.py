@@ -1,7 +1,7 @@
 """Staff rosters: a CSV or .xlsx list of the adults who sign the acknowledgement form.
 
-Columns ``name`` and ``role`` (and optionally ``email``), in any order and case, in the first
-non-empty row. A CSV may be UTF-8 (with or without Excel's byte-order mark) and separated by
+Columns ``name`` and ``role`` (and optionally ``email``), in any order and case, in a header row
+near the top (a title line may come first). A CSV may be UTF-8 (with or without Excel's byte-order mark) and separated by
 commas, semicolons or tabs; anything else is refused with a sentence saying what was found.
 """
 
@@ -23,6 +23,8 @@ REQUIRED = ("name", "role")
 MAX_BYTES = 5_000_000
 MAX_PEOPLE = 5_000
 MAX_LENGTH = 120
+HEADER_SEARCH = 5
+"""How many rows at the top may come before the header row (a title, a date, a blank)."""
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
 
 
@@ -58,12 +60,13 @@ def _people(path: Path, rows: list[tuple[int, list[str]]]) -> list[Person]:
     if not rows:
         raise UserError(f"{path} is empty; expected a header row with the columns name and role, "
                         "then one row per adult.")
-    header_row, header = rows[0]
+    start = _header_index(rows)
+    header_row, header = rows[start]
     positions = _columns(path, header_row, header)
     problems: list[str] = []
     people: list[Person] = []
     seen: dict[tuple[str, str, str], int] = {}
-    for number, cells in rows[1:]:
+    for number, cells in rows[start + 1:]:
         values = {key: cells[index] if index < len(cells) else "" for key, index in positions.items()}
         person = Person(values["name"], values["role"], values.get("email", ""), number)
         problem = _problem(path, person)
@@ -86,9 +89,23 @@ def _people(path: Path, rows: list[tuple[int, list[str]]]) -> list[Person]:
     return people
 
 
+def _header_index(rows: list[tuple[int, list[str]]]) -> int:
+    """The header row: the first of the first few rows naming every required column (a title may come
+    before it, as in many spreadsheets), else the first row, whose error then says what it holds."""
+    for index, (_, cells) in enumerate(rows[:HEADER_SEARCH]):
+        names = {_column_name(cell) for cell in cells}
+        if all(names & set(COLUMNS[key]) for key in REQUIRED):
+            return index
+    return 0
+
+
+def _column_name(cell: str) -> str:
+    return " ".join(cell.casefold().replace("_", " ").split())
+
+
 def _columns(path: Path, row: int, header: list[str]) -> dict[str, int]:
     """Where each known column is, matched case-insensitively; a missing required one is an error."""
-    names = [" ".join(cell.casefold().replace("_", " ").split()) for cell in header]
+    names = [_column_name(cell) for cell in header]
     positions: dict[str, int] = {}
     for key, spellings in COLUMNS.items():
         found = [index for index, name in enumerate(names) if name in spellings]
