@@ -30,7 +30,8 @@ def run_estate_command(action: str, args: argparse.Namespace) -> int:
         raise UserError(f"--jobs {args.jobs}: give a whole number of at least 1.")
     settings = plan_settings(args.answers)
     prepare_folder(args.output)
-    job = Job(action, args.output, args.library, args.force, getattr(args, "approval_date", None))
+    job = Job(action, args.output, args.library, args.force, getattr(args, "approval_date", None),
+              debug=getattr(args, "debug", False))
     outcomes = run_estate(settings, job, args.jobs, progress_for(f"{action.capitalize()}ing"))
     written = write_summary(args.output, outcomes)
     _print_summary(outcomes)

@@ -41,6 +41,7 @@ class Job:
     force: bool = False
     approval_date: dt.date | None = None
     today: dt.date | None = None
+    debug: bool = False          # let a bug in aupgen raise, with its traceback, instead of reporting it
 
     def __call__(self, setting: Setting) -> Outcome:
         answers = str(setting.answers)
@@ -54,9 +55,11 @@ class Job:
         except UserError as error:
             return Outcome(answers, FAILED, folder=self._folder(setting), problem=str(error))
         except Exception as error:  # a bug in aupgen: reported for this setting, the others go on
+            if self.debug:
+                raise
             return Outcome(answers, FAILED, folder=self._folder(setting),
-                           problem=one_line(f"internal error: {type(error).__name__}: {error} "
-                                            f"(run aupgen {self.action} {answers} --debug for details)."))
+                           problem=one_line(f"{answers}: internal error: {type(error).__name__}: {error} (run "
+                                            f"aupgen --debug {self.action} {answers} for details, and please report it)."))
 
     def _folder(self, setting: Setting) -> str:
         """The setting's pack folder, for a failed setting only if it exists (an earlier pack is there)."""
