@@ -75,7 +75,7 @@ def test_an_estate_builds_every_good_setting_and_names_both_broken_files(estate,
     assert all(row["staff must sign"] == "yes" and Path(row["pack folder"]).is_dir() for row in good)
     # plain lines when not a terminal: one per setting, then the table and where the summary is
     assert output.count("] built ") == 28 and "[30/30]" in output
-    assert "28 built" in output and "2 failed" in output
+    assert "28 built, 2 failed. Summary: " in output
     assert "Setting 07" in output and f"Summary: {packs / 'summary.csv'}" in output
 
 

@@ -10,6 +10,7 @@ from aupgen.errors import UserError
 from aupgen.estate.outcome import NEEDS_ANSWERS, Outcome
 
 WIDTH_WHEN_NOT_A_TERMINAL = 160
+DOING = {"build": "Building", "update": "Updating"}
 
 
 def add_estate_options(parser: argparse.ArgumentParser) -> None:
@@ -32,7 +33,7 @@ def run_estate_command(action: str, args: argparse.Namespace) -> int:
     prepare_folder(args.output)
     job = Job(action, args.output, args.library, args.force, getattr(args, "approval_date", None),
               debug=getattr(args, "debug", False))
-    outcomes = run_estate(settings, job, args.jobs, progress_for(f"{action.capitalize()}ing"))
+    outcomes = run_estate(settings, job, args.jobs, progress_for(DOING[action]))
     written = write_summary(args.output, outcomes)
     _print_summary(outcomes)
     _print_new_questions(outcomes)

@@ -7,7 +7,7 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-from aupgen.estate.outcome import Outcome
+from aupgen.estate.outcome import STATUSES, Outcome
 from aupgen.estate.spreadsheet import xlsx_bytes
 from aupgen.outputs import write_all_atomically
 
@@ -66,8 +66,6 @@ def _text(value: object) -> str:
 
 
 def counts(outcomes: Sequence[Outcome]) -> str:
-    """``28 built, 2 failed``."""
-    tally: dict[str, int] = {}
-    for outcome in outcomes:
-        tally[outcome.status] = tally.get(outcome.status, 0) + 1
-    return ", ".join(f"{n} {status}" for status, n in tally.items())
+    """``28 built, 2 failed``, in the order of :data:`STATUSES`."""
+    tally = {status: sum(o.status == status for o in outcomes) for status in STATUSES}
+    return ", ".join(f"{n} {status}" for status, n in tally.items() if n)
