@@ -28,16 +28,17 @@ class RenderedPack:
     acknowledgement: bytes
 
 
-def render_markdown(policy: Policy, templates: Path, name: str, person: object | None = None) -> str:
+def render_markdown(policy: Policy, templates: Path, name: str, **extra) -> str:
     """Fill template ``name`` from ``templates`` with ``policy``; errors name the file and line.
 
-    ``person`` (with ``name``, ``role``, ``email`` and ``page``) fills in one adult's acknowledgement form.
+    ``extra`` names go to the template too, e.g. ``person`` (``name``, ``role``, ``email``, ``page``)
+    to fill in one adult's acknowledgement form; ``person`` is none unless given.
     """
     env = ENVIRONMENT.overlay(loader=FileSystemLoader(str(templates)))
     try:
         template = env.get_template(name)
         return template.render(policy=policy, answers=policy.answers, terms=policy.terms, labels=policy.labels,
-                               person=person)
+                               **({"person": None} | extra))
     except TemplateNotFound as exc:
         raise UserError(f"{templates / name} does not exist; a library's templates/ folder needs {name}.") from exc
     except TemplateSyntaxError as exc:
