@@ -1,5 +1,5 @@
 """Allow ``python -m aupgen``."""
 
-from aupgen.cli import main
+from aupgen.console import main
 
 raise SystemExit(main())

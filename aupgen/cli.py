@@ -12,7 +12,8 @@ from aupgen.commands import clauses as clauses_command
 from aupgen.commands import forms as forms_command
 from aupgen.commands import update as update_command
 from aupgen.commands import new as new_command
-from aupgen.errors import UserError
+from aupgen.errors import UserError, one_line
+from aupgen.outputs import WRITTEN
 
 COMMANDS = [new_command, build_command, update_command, forms_command, clauses_command]
 
@@ -33,6 +34,7 @@ def make_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
+    WRITTEN.clear()
     parser = make_parser()
     try:
         args = parser.parse_args(argv)
@@ -43,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"aupgen: error: {error}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
-        print("aupgen: interrupted; nothing was written.", file=sys.stderr)
+        print(interrupted_message(WRITTEN), file=sys.stderr)
         return 130
     except Exception as error:  # a bug in aupgen, not the user's fault
         if debug:
@@ -51,3 +53,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"aupgen: internal error: {type(error).__name__}: {error} "
               "(run again with --debug for details, and please report it).", file=sys.stderr)
         return 1
+
+
+def interrupted_message(written: Sequence[object]) -> str:
+    """What Ctrl-C leaves, truthfully: nothing, or the files already put in place (each complete)."""
+    if not written:
+        return "aupgen: interrupted; nothing was written."
+    names = [str(p) for p in written]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return one_line(f"aupgen: interrupted after writing {listed} (each complete); nothing else was written.")

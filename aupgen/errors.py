@@ -33,6 +33,17 @@ def one_line(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+def for_terminal(text: str) -> str:
+    """``text`` with its lines kept, but any other control character (an escape sequence from a
+    user's file could recolour or retitle a terminal) shown as ``\\u001b`` rather than sent."""
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text.replace("\r\n", "\n"))
+
+
+def warning_line(text: str) -> str:
+    """A warning as printed: ``aupgen: warning: …`` on one line, control characters made visible."""
+    return f"aupgen: warning: {one_line(text)}"
+
+
 def quote(value: object, limit: int = QUOTE_LIMIT) -> str:
     """Show a value from a user's file in a message: ``'St Mary's'``, cut short if it is long.
 

@@ -2,7 +2,9 @@
 
 Nothing here can reach Python objects or the file system: templates and conditions run in
 Jinja's immutable sandbox, and anything printed with ``{{ }}`` is escaped for Markdown unless it
-is :class:`MarkdownText` (clause text the library wrote on purpose).
+is :class:`MarkdownText` (clause text the library wrote on purpose). Each text and condition is
+worked out within a budget of time and output (aupgen/sandbox.py), so a careless or hostile
+library ends in a sentence naming the clause rather than a build that never finishes.
 """
 
 from __future__ import annotations
@@ -13,8 +15,21 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, nodes
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, Undefined, nodes
+from jinja2.parser import Parser
+
+from aupgen.sandbox import BudgetedSandbox, BudgetExceeded, budget, budget_filters, count_output
+
+TEXT_SECONDS = 2.0
+"""Longest a clause's text, a condition or a default may take to work out (a real one takes under a millisecond)."""
+TEXT_CHARS = 100_000
+"""Longest text a clause, intro or default may come to (a real clause is under 2,000 characters)."""
+DOCUMENT_SECONDS = 60.0
+"""Longest a whole document may take to fill in (a 5,000-clause policy takes about a second)."""
+DOCUMENT_CHARS = 10_000_000
+"""Longest a document's Markdown may be (a 5,000-clause policy is about 1,100,000 characters)."""
+CACHE_SIZE = 50_000
+"""Compiled texts and conditions kept: every one of the largest library allowed (aupgen/library/limits.py)."""
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&])")
 
@@ -56,8 +71,8 @@ def upper_first(text: object) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _make_environment() -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(
+def _make_environment() -> BudgetedSandbox:
+    env = BudgetedSandbox(
         undefined=StrictUndefined,
         finalize=escape_markdown,
         autoescape=False,
@@ -66,44 +81,133 @@ def _make_environment() -> ImmutableSandboxedEnvironment:
         lstrip_blocks=True,
     )
     env.filters.update(long_date=long_date, join_words=join_words, upper_first=upper_first)
+    budget_filters(env)
     return env
 
 
 ENVIRONMENT = _make_environment()
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=CACHE_SIZE)
 def compile_condition(source: str) -> Callable[..., Any]:
     """Compile a `when` expression; raises jinja2.TemplateSyntaxError if it does not parse."""
     return ENVIRONMENT.compile_expression(source, undefined_to_none=False)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=CACHE_SIZE)
 def compile_text(source: str):
     """Compile a text template (clause text, a default); raises TemplateSyntaxError."""
     return ENVIRONMENT.from_string(source)
 
 
+@lru_cache(maxsize=CACHE_SIZE)
+def check_condition(source: str) -> None:
+    """Parse a `when` expression as compile_condition does, without compiling it; raises TemplateSyntaxError."""
+    parser = Parser(ENVIRONMENT, source, state="variable")
+    parser.parse_expression()
+    if not parser.stream.eos:
+        raise TemplateSyntaxError("chunk after expression", parser.stream.current.lineno, None, None)
+
+
+def check_syntax(source: str) -> None:
+    """Parse a text template without compiling it (cheaper, for checking a library as it loads);
+    raises TemplateSyntaxError."""
+    if "{" in source and _simple_parts(source) is None:  # a simple text is valid by construction
+        ENVIRONMENT.parse(source)
+
+
 def evaluate(source: str, context: Mapping[str, Any]) -> Any:
-    """Evaluate a `when` expression against ``context``."""
-    return compile_condition(source)(**context)
+    """Evaluate a `when` expression against ``context``, within the budget of a text."""
+    with budget("its condition", TEXT_SECONDS, TEXT_CHARS):
+        return compile_condition(source)(**context)
 
 
 def render_text(source: str, context: Mapping[str, Any]) -> MarkdownText:
     """Render a Markdown+Jinja text with ``context``; the result is Markdown.
 
     The context is shared with the template rather than copied (it is read-only in the sandbox),
-    which keeps assembling a policy of a hundred clauses fast.
+    which keeps assembling a policy of a hundred clauses fast. The text is worked out within
+    :data:`TEXT_SECONDS` and :data:`TEXT_CHARS`; over either, BudgetExceeded says which.
     """
-    if "{" not in source:
+    if "{" not in source and "\r" not in source:  # Jinja would turn \r\n into \n: let it
         return MarkdownText(source.strip())
+    simple = _substitute(source, context)
+    if simple is not None:
+        return MarkdownText(simple.strip())
     template = compile_text(source)
     shared = template.new_context(dict(context) if not isinstance(context, dict) else context, shared=True)
-    try:
-        text = ENVIRONMENT.concat(template.root_render_func(shared))  # type: ignore[attr-defined]
-    except Exception:
-        return MarkdownText(template.render(**context).strip())  # re-raise through Jinja's own error handling
+    with budget("its text", TEXT_SECONDS, TEXT_CHARS):
+        try:
+            text = ENVIRONMENT.concat(_counted(template.root_render_func(shared)))  # type: ignore[attr-defined]
+        except BudgetExceeded:
+            raise
+        except Exception:  # again through Jinja's own error handling (which also gives it the globals)
+            text = ENVIRONMENT.concat(_counted(template.generate(**context)))  # type: ignore[attr-defined]
     return MarkdownText(text.strip())
+
+
+_PLACEHOLDER = re.compile(r"\{\{ *([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*) *\}\}")
+_JINJA_MARKS = ("{{", "{%", "{#")
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _simple_parts(source: str) -> tuple[tuple[str, tuple[str, ...]], ...] | None:
+    """Split a text whose only Jinja is ``{{ name }}`` / ``{{ name.attr }}`` into (text, path) parts.
+
+    None for any other text (blocks, comments, filters, calls, whitespace control, ``\\r``): those
+    go to Jinja. Most clause texts are of the simple kind, and compiling one with Jinja takes
+    about a millisecond, which a library of thousands of clauses notices.
+    """
+    if "\r" in source:
+        return None
+    parts, position = [], 0
+    for match in _PLACEHOLDER.finditer(source):
+        literal = source[position:match.start()]
+        if any(mark in literal for mark in _JINJA_MARKS) or literal.endswith("{"):
+            return None
+        parts.append((literal, tuple(match.group(1).split("."))))
+        position = match.end()
+    tail = source[position:]
+    if any(mark in tail for mark in _JINJA_MARKS):
+        return None
+    parts.append((tail, ()))
+    return tuple(parts)
+
+
+def _substitute(source: str, context: Mapping[str, Any]) -> str | None:
+    """Render a simple text (see :func:`_simple_parts`) as Jinja would; None to let Jinja do it
+    (also whenever a name is missing, so that Jinja's own error is the one reported)."""
+    parts = _simple_parts(source)
+    if parts is None:
+        return None
+    out = []
+    for literal, path in parts:
+        out.append(literal)
+        if not path:
+            continue
+        if path[0] not in context:
+            return None
+        value = context[path[0]]
+        for attribute in path[1:]:
+            value = ENVIRONMENT.getattr(value, attribute)
+            if isinstance(value, Undefined):
+                return None
+        out.append(str(ENVIRONMENT.finalize(value)))
+    text = "".join(out)
+    count_output(text)
+    return text
+
+
+def render_counted(template, variables: Mapping[str, Any], what: str) -> str:
+    """Render a whole template (a document) within :data:`DOCUMENT_SECONDS` and :data:`DOCUMENT_CHARS`."""
+    with budget(what, DOCUMENT_SECONDS, DOCUMENT_CHARS):
+        return ENVIRONMENT.concat(_counted(template.generate(**variables)))  # type: ignore[attr-defined]
+
+
+def _counted(pieces):
+    for piece in pieces:
+        count_output(piece)
+        yield piece
 
 
 def names_in(source: str) -> set[str]:
@@ -134,7 +238,7 @@ def _constants(node: nodes.Node) -> list[object]:
 
 
 __all__ = [
-    "ENVIRONMENT", "MarkdownText", "TemplateError", "compile_condition", "compile_text",
+    "BudgetExceeded", "ENVIRONMENT", "MarkdownText", "TemplateError", "check_condition", "check_syntax", "render_counted", "compile_condition", "compile_text",
     "compared_constants", "escape_markdown", "evaluate", "join_words", "long_date", "names_in",
     "render_text", "upper_first",
 ]

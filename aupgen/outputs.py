@@ -9,39 +9,23 @@ of the same file removes such leftovers once the process that made them is gone.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
-import re
+import shutil
+import signal
 import stat
 import tempfile
 import time
-import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
 from aupgen.errors import UserError
+from aupgen.filenames import slugify  # noqa: F401  (where callers have always found it)
 
 PART_SUFFIX = ".part"
 STALE_AFTER_SECONDS = 24 * 3600
 """Where a process cannot be asked whether it is alive (not POSIX), a leftover this old is stale."""
-
-
-_LETTERS = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE",
-                          "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "TH", "ð": "d", "Ð": "D"})
-"""Letters NFKD does not take apart into a plain letter and an accent."""
-
-
-def slugify(name: str, fallback: str = "organisation") -> str:
-    """``St Mary's C of E Primary`` -> ``st-marys-c-of-e-primary``: safe in any file name.
-
-    Only ``a-z``, ``0-9`` and single hyphens survive, so no slug can hold a path separator,
-    ``..``, a drive letter or a leading dot.
-    """
-    name = name.replace("'", "").replace("’", "").translate(_LETTERS)
-    decomposed = unicodedata.normalize("NFKD", name)  # é -> e + accent; a dash or 学 -> a word break
-    ascii_text = "".join(c if c.isascii() else "" if unicodedata.combining(c) else " " for c in decomposed)
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:60].strip("-") or fallback
 
 
 def prepare_folder(folder: Path) -> None:
@@ -85,30 +69,131 @@ def write_atomically(path: Path, data: bytes) -> None:
     write_all_atomically({Path(path): data})
 
 
-def write_all_atomically(files: Mapping[Path, bytes]) -> None:
-    """Write several files as one step, as far as a file system allows.
+def write_all_atomically(files: Mapping[Path, bytes], overwrite: bool = True) -> None:
+    """Write several files as one step: all of them, or (on any failure) none of them.
 
     Every file is written in full to its temporary file first; only then are they renamed into
-    place, one after another. A run stopped while writing leaves all the previous files; only a
-    stop in the instant between two renames can leave a mix of old and new (each one whole).
+    place, one after another, in the order given, with Ctrl-C held back until the last rename is
+    done. If a rename fails, or the run is interrupted, the files already renamed are taken back: a
+    new name is removed and a replaced file is restored from a hard link kept until the end. A file
+    that is a symbolic link is written through to its target, so the link stays a link. Only
+    SIGKILL or a power cut in the instant between two renames can leave a mix (each file whole).
+
+    With ``overwrite=False`` no file is replaced, not even one that another run created while this
+    one was writing (two builds of the same setting at once): everything is taken back and a
+    UserError says what happened.
     """
+    targets = {Path(p): _through_links(Path(p)) for p in files}
     pending: dict[Path, str] = {}
+    kept: dict[Path, str] = {}      # final name -> hard link to the file it replaced
+    done: list[Path] = []
     path = Path(".")
     try:
-        for path, data in ((Path(p), d) for p, d in files.items()):
+        for name, data in files.items():
+            path = targets[Path(name)]
             remove_stale_parts(path)
             pending[path] = _write_temporary(path, data)
-        for path, temporary in list(pending.items()):
-            os.replace(temporary, path)
-            del pending[path]
-    except OSError as exc:
-        raise UserError(f"{path}: could not be written ({_reason(exc)}); any earlier file of that name "
-                        "is unchanged.") from exc
+        with _interrupts_held():
+            for path, temporary in list(pending.items()):
+                if overwrite:
+                    if path.exists():
+                        kept[path] = _keep_previous(path)
+                    os.replace(temporary, path)
+                else:
+                    _place_new(temporary, path)
+                del pending[path]
+                done.append(path)
+    except FileExistsError as exc:
+        _take_back(done, kept)
+        raise UserError(f"{path} appeared while this run was writing (another aupgen run at the same time?), "
+                        "so nothing was written; run again, or use --force to replace it.") from exc
+    except BaseException as exc:
+        _take_back(done, kept)
+        if isinstance(exc, OSError):
+            raise UserError(f"{path}: could not be written ({_reason(exc)}); nothing was written and "
+                            "every earlier file is unchanged.") from exc
+        raise
     finally:
         for temporary in pending.values():
             _remove(Path(temporary))
-    for folder in {Path(p).parent for p in files}:
+        for previous in kept.values():
+            _remove(Path(previous))
+    WRITTEN.extend(done)
+    for folder in {p.parent for p in targets.values()}:
         _sync_folder(folder)
+
+
+WRITTEN: list[Path] = []
+"""Every file this process has put in place, so an interrupted command can say truthfully what it wrote."""
+
+
+def _place_new(temporary: str, path: Path) -> None:
+    """Rename ``temporary`` to ``path`` only if nothing is there: FileExistsError otherwise (atomically,
+    by a hard link, where the file system has them)."""
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links here (FAT, some network shares): check, then rename
+        if os.path.lexists(path):
+            raise FileExistsError(path) from None
+        os.replace(temporary, path)
+        return
+    _remove(Path(temporary))
+
+
+_NOT_HELD = object()
+
+
+@contextlib.contextmanager
+def _interrupts_held():
+    """Hold back Ctrl-C (SIGINT) while the block runs, then act on it; only the main thread can."""
+    caught: list[int] = []
+    try:
+        previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    except ValueError:  # not the main thread
+        previous = _NOT_HELD
+    if previous is _NOT_HELD:
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
+
+
+def _through_links(path: Path) -> Path:
+    """The file a symbolic link points to (so writing replaces the target, not the link)."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def _keep_previous(path: Path) -> str:
+    """A hard link to the file about to be replaced, so it can be put back."""
+    for attempt in range(100):
+        link = path.with_name(f"{_part_prefix(path)}{os.getpid()}.previous{attempt}{PART_SUFFIX}")
+        try:
+            os.link(path, link)
+            return str(link)
+        except FileExistsError:
+            continue
+        except OSError:  # a file system without hard links: keep a copy instead
+            shutil.copy2(path, link)
+            return str(link)
+    raise FileExistsError(path)
+
+
+def _take_back(done: list[Path], kept: dict[Path, str]) -> None:
+    """Undo the renames already made: restore replaced files, remove new ones."""
+    for path in reversed(done):
+        try:
+            if path in kept:
+                os.replace(kept.pop(path), path)
+            else:
+                path.unlink()
+        except OSError:
+            pass
 
 
 def _write_temporary(path: Path, data: bytes) -> str:

@@ -1,7 +1,8 @@
 """Read YAML files safely, and say where in them something is wrong.
 
-Data is built only by PyYAML's safe loader (``yaml.safe_load``, or the same SafeConstructor over
-libyaml's faster parser, ``CSafeLoader``, where it is installed): a ``!!python/...`` tag is refused.
+Data is built only by PyYAML's SafeConstructor (over libyaml's faster parser where it is
+installed), with numbers read as YAML 1.2 reads them (aupgen/yamlschema.py): a ``!!python/...``
+tag is refused.
 Before anything is built, one pass over the parser's events refuses what safe_load would accept but
 we must not: a key given twice (the first answer would be lost silently), an alias bomb, and
 nesting deep enough to exhaust the stack. When the fast parser finds a problem, the file is read
@@ -19,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from aupgen.errors import UserError, quote, where
+from aupgen.yamlschema import FastLoader, SafeLoader
 
 MAX_BYTES = 2_000_000
 """No answers file or library file is anywhere near this size; a bigger one is a mistake."""
@@ -29,7 +31,7 @@ MAX_NODES = 200_000
 MAX_DEPTH = 50
 """Deepest nesting of lists and mappings; our files use three or four levels."""
 
-_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+_FAST_LOADER = FastLoader
 
 
 @dataclass
@@ -40,11 +42,16 @@ class YamlFile:
     text: str
     data: object
     _root: yaml.Node | None = field(default=None, repr=False)
+    notes: list[str] = field(default_factory=list)
+    """Sentences about values read differently from how an older YAML reader would (``012`` as 12)."""
 
     def node_at(self, *keys: str | int) -> tuple[yaml.Node | None, int | None]:
         """The node of the value at ``keys`` (None if absent) and the 1-based line of its key."""
         if self._root is None:
-            self._root = yaml.compose(self.text, Loader=_FAST_LOADER or yaml.SafeLoader)
+            try:
+                self._root = yaml.compose(self.text, Loader=_FAST_LOADER or SafeLoader)
+            except yaml.YAMLError:  # libyaml refuses what the pure-Python parser read (JSON surrogate escapes)
+                self._root = yaml.compose(self.text, Loader=SafeLoader)
         node: yaml.Node | None = self._root
         line = None
         for key in keys:
@@ -90,13 +97,18 @@ def read_yaml(path: Path | str, what: str = "file") -> YamlFile:
         raise UserError(f"{path} is empty; expected a YAML {what}.")
     fast = _load_fast(path, text)
     if fast is not None:
-        data, root = fast
+        data, root, notes = fast
         if data is None:
             raise UserError(f"{path} holds no data, only comments; expected a YAML {what}.")
-        return YamlFile(path, text, data, root)
+        return _finish(YamlFile(path, text, data, root), notes)
     try:
-        _check_structure(path, yaml.parse(text, Loader=yaml.SafeLoader))
-        data = yaml.safe_load(text)
+        _check_structure(path, yaml.parse(text, Loader=SafeLoader))
+        loader = SafeLoader(text)
+        try:
+            data = loader.get_single_data()
+            notes = loader.notes
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         raise UserError(_syntax_message(path, exc, text)) from exc
     except yaml.reader.ReaderError as exc:
@@ -105,14 +117,43 @@ def read_yaml(path: Path | str, what: str = "file") -> YamlFile:
                         "which a YAML file cannot hold; delete it and type the text again.") from exc
     except yaml.YAMLError as exc:
         raise UserError(f"{path}: not valid YAML ({exc}).") from exc
-    except (ValueError, OverflowError, TypeError) as exc:
+    except (ValueError, OverflowError, TypeError, KeyError, AttributeError, IndexError) as exc:
         raise UserError(_value_message(path, text, exc)) from exc
     if data is None:
         raise UserError(f"{path} holds no data, only comments; expected a YAML {what}.")
-    return YamlFile(path, text, data)
+    return _finish(YamlFile(path, text, data), notes)
 
 
-def _load_fast(path: Path, text: str) -> tuple[object, yaml.Node | None] | None:
+def _finish(file: YamlFile, notes: list[tuple[int, str]]) -> YamlFile:
+    """Join JSON-style surrogate pairs into the characters they stand for; keep the loader's notes."""
+    file.notes = [f"{where(file.path, line)}: {note}." for line, note in notes]
+    if "\\u" in file.text or "\\U" in file.text:
+        file.data = _join_surrogates(file, file.data, ())
+    return file
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _join_surrogates(file: YamlFile, value: object, keys: tuple) -> object:
+    """``"\\ud83d\\ude00"`` (as JSON writes an emoji) -> 😀; half a pair is refused, naming its place."""
+    if isinstance(value, str):
+        if not _SURROGATE.search(value):
+            return value
+        joined = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        if "\ufffd" in joined and "\ufffd" not in value:
+            raise UserError(f"{file.where(*keys)}: holds half of a character written as a JSON escape "
+                            "(\\ud800 to \\udfff without its other half); type the character itself instead.")
+        return joined
+    if isinstance(value, list):
+        return [_join_surrogates(file, item, keys + (index,)) for index, item in enumerate(value)]
+    if isinstance(value, dict):
+        return {_join_surrogates(file, key, keys): _join_surrogates(file, item, keys + (key,))
+                for key, item in value.items()}
+    return value
+
+
+def _load_fast(path: Path, text: str) -> tuple[object, yaml.Node | None, list[tuple[int, str]]] | None:
     """Parse and build with libyaml; None if it is missing or finds any problem (the slow path reports it)."""
     if _FAST_LOADER is None:
         return None
@@ -122,13 +163,14 @@ def _load_fast(path: Path, text: str) -> tuple[object, yaml.Node | None] | None:
         try:
             root = loader.get_single_node()
             data = loader.construct_document(root) if root is not None else None
+            notes = loader.notes
         finally:
             loader.dispose()
     except UserError:
         raise
     except Exception:  # a syntax error, a bad date…: read again with the pure-Python parser
         return None
-    return data, root
+    return data, root, notes
 
 
 def read_mapping(path: Path | str, what: str = "file") -> YamlFile:
@@ -287,8 +329,8 @@ def _syntax_message(path: Path, exc: yaml.MarkedYAMLError, text: str = "") -> st
 
 def _value_message(path: Path, text: str, exc: Exception) -> str:
     """A value safe_load could not build (a date like 2026-13-45, an enormous number): say where."""
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
-    builder = yaml.SafeLoader("")
+    root = yaml.compose(text, Loader=SafeLoader)
+    builder = SafeLoader("")
     pending = [root]
     while pending:
         node = pending.pop()
@@ -297,8 +339,9 @@ def _value_message(path: Path, text: str, exc: Exception) -> str:
                 builder.construct_object(node)
             except Exception:
                 kind = "date" if node.tag.endswith(":timestamp") else "number" if node.tag.endswith(
-                    (":int", ":float")) else "value"
+                    (":int", ":float")) else "yes or no value" if node.tag.endswith(":bool") else "value"
                 hint = ("; write dates as YYYY-MM-DD with a real month and day" if kind == "date"
+                        else "; write true or false" if kind == "yes or no value"
                         else "; put it in quotes if it is meant as text")
                 return f"{where(path, node.start_mark.line + 1)}: {quote(node.value)} is not a valid {kind}{hint}."
         elif isinstance(node, yaml.SequenceNode):

@@ -181,7 +181,7 @@ def test_a_real_build_killed_at_random_moments_never_leaves_a_partial_document(t
     finished = subprocess.run(build_command(this_year, out), capture_output=True, text=True, timeout=300)
     assert finished.returncode == 0, finished.stderr
     assert all(is_complete_new(name, data) for name, data in pack_files(out).items())
-    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [], "the finished run left temporary files"
+    assert [p.name for p in out.iterdir() if p.name.endswith(".part")] == [], "the finished run left temporary files"
 
 
 def test_a_leftover_of_a_live_process_is_kept(tmp_path):

@@ -212,12 +212,12 @@ def test_wording_fits_the_setting(built):
 def test_cli_build_refuses_to_overwrite(tmp_path, capsys):
     example = str(EXAMPLES[0])
     assert main(["build", example, "-o", str(tmp_path)]) == 0
-    written = {p.name: p.read_bytes() for p in tmp_path.glob("*.docx")}
+    written = {p.name: p.read_bytes() for p in tmp_path.glob("*.docx") if not p.name.startswith(".")}
     assert len(written) == 2
     assert main(["build", example, "-o", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "already exist" in err and "--force" in err and "Traceback" not in err
-    assert {p.name: p.read_bytes() for p in tmp_path.glob("*.docx")} == written
+    assert {p.name: p.read_bytes() for p in tmp_path.glob("*.docx") if not p.name.startswith(".")} == written
     assert main(["build", example, "-o", str(tmp_path), "--force"]) == 0
 
 

@@ -121,7 +121,8 @@ def test_update_to_v2(setting):
     report = (out / "test-primary-school-aup-v2-changes.md").read_text()
     assert "Phones must now also be out of sight" in report
     assert "Covered by the passcode rule" in report
-    assert "esafety.summary.do2" in report and "Personal devices" in report
+    assert "Summary, do 2 (E-Safety practice guidance)" in report and "Personal devices" in report
+    assert "`" not in report and "esafety." not in report  # plain words: no clause or source ids
     assert "May adults use memory sticks?" in report
     assert "Staff must sign again" in report  # devices.phones is a key commitment
 

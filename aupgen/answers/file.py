@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shlex
 from collections.abc import Mapping
 from pathlib import Path
@@ -12,7 +13,7 @@ import yaml
 
 from aupgen import __version__
 from aupgen.answers.resolve import base_context, check_value
-from aupgen.errors import UserError, did_you_mean
+from aupgen.errors import UserError, did_you_mean, quote
 from aupgen.library.load import Library
 from aupgen.outputs import write_atomically
 from aupgen.library.terms import terms_for
@@ -106,7 +107,7 @@ def read_partial_answers(path: Path | str, library: Library) -> tuple[dict[str, 
     for key, value in file.data.items():
         question = known.get(str(key))
         if question is None:
-            warnings.append(f"{file.where(str(key))}: skipped, because '{key}' is not a question aupgen knows"
+            warnings.append(f"{file.where(str(key))}: skipped, because {quote(key)} is not a question aupgen knows"
                             f"{did_you_mean(key, known)}.")
             continue
         if value is None:
@@ -121,3 +122,117 @@ def read_partial_answers(path: Path | str, library: Library) -> tuple[dict[str, 
 def command_path(path: Path) -> str:
     """``path`` as it would be typed in a shell command."""
     return shlex.quote(str(path))
+
+
+def edited_answers(text: str, replace: Mapping[str, Any], add: Mapping[str, Any], note: str = "") -> str:
+    """``text`` with the answers in ``replace`` changed where they stand and ``add`` appended.
+
+    The file is parsed with ruamel.yaml's round-trip parser, which knows where each key's value
+    sits however it is written (``policy_version: 1``, ``"policy_version": 1``,
+    ``policy_version : 1``); only that value's characters are replaced, so every comment, quote
+    and blank line the user wrote stays as it was. Answers not yet in the file (and ``add``) go at
+    the end, under ``note`` as a comment. Values are only located with ruamel; what aupgen reads
+    is still checked by the safe loader (aupgen.yamlfile).
+    """
+    lines = text.splitlines(keepends=True)
+    located = _value_places(text)
+    missing: dict[str, Any] = {}
+    for key, value in replace.items():
+        place = located.get(key)
+        spliced = _splice(lines, place, value) if place else None
+        if spliced is None:
+            missing[key] = value
+        else:
+            lines = spliced
+    missing.update(add)
+    result = "".join(lines)
+    if missing:
+        comment = f"# {note}\n" if note else ""
+        result = result.rstrip("\n") + "\n" + comment + dump_answers(missing)
+    if _reads_as(result, text, {**replace, **add}):
+        return result
+    return _round_trip(text, {**replace, **add})  # an unusual layout: let ruamel write it all
+
+
+def _reads_as(result: str, original: str, changes: Mapping[str, Any]) -> bool:
+    """Does ``result`` hold exactly the original answers with ``changes`` made?"""
+    try:
+        before, after = yaml.safe_load(original) or {}, yaml.safe_load(result)
+    except yaml.YAMLError:
+        return False
+    return isinstance(before, dict) and after == {**before, **changes}
+
+
+def _unambiguous(value: Any) -> Any:
+    """A string the safe loader (YAML 1.1) would read as something else ('no', '012') is quoted."""
+    from ruamel.yaml.scalarstring import SingleQuotedScalarString
+
+    if isinstance(value, str):
+        try:
+            plain = yaml.safe_load(value)
+        except yaml.YAMLError:
+            plain = None
+        if plain != value:
+            return SingleQuotedScalarString(value)
+    return value
+
+
+def _round_trip(text: str, changes: Mapping[str, Any]) -> str:
+    import io
+
+    from ruamel.yaml import YAML
+
+    parser = YAML(typ="rt")
+    parser.preserve_quotes = True
+    parser.width = 1_000_000
+    data = parser.load(text)
+    for key, value in changes.items():
+        data[key] = [_unambiguous(v) for v in value] if isinstance(value, list) else _unambiguous(value)
+    stream = io.StringIO()
+    parser.dump(data, stream)
+    return stream.getvalue()
+
+
+def _value_places(text: str) -> dict[str, tuple[int, int]]:
+    """Each top-level key's position (0-based line, column), from ruamel's round-trip parser."""
+    from ruamel.yaml import YAML  # only update edits answers files
+
+    try:
+        data = YAML(typ="rt").load(text)
+    except Exception:  # the safe loader has already accepted the file; be lenient here
+        return {}
+    if not hasattr(data, "lc"):
+        return {}
+    places = {}
+    for key in data:
+        try:
+            places[str(key)] = tuple(data.lc.key(key))
+        except (KeyError, TypeError):
+            continue
+    return places
+
+
+_KEY_AND_SCALAR = re.compile(
+    r"""(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\s:#"'][^:\n]*?)[ \t]*:[ \t]*"""
+    r"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\s#][^#\n]*?|)([ \t]*(?:#[^\n]*)?\r?\n?)$""")
+
+
+def _splice(lines: list[str], place: tuple[int, int], value: Any) -> list[str] | None:
+    """Replace a one-line scalar value in place; None when it is not one (a block or a list)."""
+    row, column = place
+    if row >= len(lines):
+        return None
+    line = lines[row]
+    match = _KEY_AND_SCALAR.match(line, column)
+    if match is None or match.group(1).startswith(("[", "{", "|", ">", "&", "*", "!")):
+        return None
+    if not match.group(1) and row + 1 < len(lines) and lines[row + 1][:1] in (" ", "\t", "-"):
+        return None  # the value is a block on the lines below
+    shown = dump_answers({"k": value})[len("k: "):].rstrip("\n")
+    if "\n" in shown:
+        return None
+    start, rest = match.start(1), match.group(2)
+    gap = "" if match.group(1) or line[start - 1:start] in (" ", "\t") else " "
+    if rest.startswith("#"):
+        rest = " " + rest
+    return lines[:row] + [line[:start] + gap + shown + rest] + lines[row + 1:]

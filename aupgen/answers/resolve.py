@@ -36,6 +36,7 @@ def read_answers(path: Path | str, library: Library, today: dt.date | None = Non
     file = read_mapping(path, "answers file")
     answers = resolve(file.data, library, today, lambda key: file.where(key) if key else str(file.path))
     answers.source = file.path
+    answers.warnings[:0] = file.notes
     return answers
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from aupgen.library.clauses import Clause, Section
 from aupgen.errors import UserError
-from aupgen.expressions import evaluate, render_text
+from aupgen.expressions import DOCUMENT_CHARS, DOCUMENT_SECONDS, BudgetExceeded, budget, evaluate, render_text
 from aupgen.library.load import Library
 from aupgen.assembly.policy import CitedDocument, CitedPoint, HistoryEntry, Policy, PolicyClause, PolicySection
 from aupgen.library.terms import terms_for
@@ -35,24 +35,15 @@ def assemble(values: Mapping[str, Any], library: Library,
     """
     context = clause_context(values, library)
     sections: list[PolicySection] = []
-    for section in library.sections:
-        chosen = [c for c in library.clauses if c.section == section.id and (c.when is None or _run(c, "condition 'when'", _holds, c.when, context))]
-        if not chosen:
-            continue
-        number = len(sections) + 1
-        clauses = tuple(
-            PolicyClause(
-                id=clause.id,
-                number=f"{number}.{index}",
-                text=_run(clause, "text", render_text, clause.text, context),
-                sources=clause.sources,
-                commitment=_run(clause, "commitment", render_text, clause.commitment, context) if clause.commitment else None,
-                citations=library.citations[clause.id],
-            )
-            for index, clause in enumerate(chosen, start=1)
-        )
-        intro = _run(section, "intro", render_text, section.intro, context) if section.intro else None
-        sections.append(PolicySection(section.id, number, section.title, intro, clauses))
+    by_section: dict[str, list[Clause]] = {}
+    for clause in library.clauses:
+        by_section.setdefault(clause.section, []).append(clause)
+    with budget("the policy's clauses", DOCUMENT_SECONDS, DOCUMENT_CHARS):
+        for section in library.sections:
+            chosen = [c for c in by_section.get(section.id, ())
+                      if c.when is None or _run(c, "condition 'when'", _holds, c.when, context)]
+            if chosen:
+                sections.append(_section(section, chosen, len(sections) + 1, context, library))
 
     ranks = {clause.id: clause.rank for clause in library.clauses}
     included = [c for s in sections for c in s.clauses]
@@ -83,6 +74,23 @@ def assemble(values: Mapping[str, Any], library: Library,
     )
 
 
+def _section(section: Section, chosen: list[Clause], number: int, context: dict[str, Any],
+             library: Library) -> PolicySection:
+    clauses = tuple(
+        PolicyClause(
+            id=clause.id,
+            number=f"{number}.{index}",
+            text=_run(clause, "text", render_text, clause.text, context),
+            sources=clause.sources,
+            commitment=_run(clause, "commitment", render_text, clause.commitment, context) if clause.commitment else None,
+            citations=library.citations[clause.id],
+        )
+        for index, clause in enumerate(chosen, start=1)
+    )
+    intro = _run(section, "intro", render_text, section.intro, context) if section.intro else None
+    return PolicySection(section.id, number, section.title, intro, clauses)
+
+
 def _holds(source: str, context: Mapping[str, Any]) -> bool:
     """Whether a `when` holds; a misspelt name fails here, not later."""
     return bool(evaluate(source, context))
@@ -92,11 +100,13 @@ def _run(item: Clause | Section, part: str, function, source: str, context: Mapp
     """Evaluate a clause's or section's Jinja; any failure names its file, line and id."""
     try:
         return function(source, context)
-    except Exception as exc:  # UndefinedError for a misspelt name, SecurityError, TypeError…
+    except Exception as exc:  # UndefinedError for a misspelt name, SecurityError, TypeError, BudgetExceeded…
         if isinstance(item, Clause):
             place = f"{item.file}, line {item.line}, clause '{item.id}'"
         else:
             place = f"{item.file}, section '{item.id}'"
+        if isinstance(exc, BudgetExceeded):
+            raise UserError(f"{place}: {exc} (its {part}).") from exc
         raise UserError(f"{place}: its {part} could not be worked out from these answers "
                         f"({type(exc).__name__}: {exc}).") from exc
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from aupgen.estate.command import add_estate_options, run_estate_command
 from aupgen.estate.settings import is_estate
+from aupgen.errors import warning_line
 from aupgen.pack.build import build
 
 
@@ -28,16 +29,20 @@ def register(subparsers) -> None:
                         help="a clause library folder holding clauses/ and templates/ (default: the shipped one)")
     parser.add_argument("--force", action="store_true", help="replace documents that already exist")
     add_estate_options(parser)
+    parser.add_argument("--defaults", action="store_true",
+                        help="record in the answers file the default taken for each question it leaves out")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     if is_estate(args.answers):
         return run_estate_command("build", args)
-    result = build(args.answers[0], args.output, args.library, args.force)
+    result = build(args.answers[0], args.output, args.library, args.force, defaults=args.defaults)
     for warning in result.warnings:
-        print(f"aupgen: warning: {warning}")
+        print(warning_line(warning))
     print(f"Policy:               {result.paths.policy}")
     print(f"Acknowledgement form: {result.paths.acknowledgement}")
     print(f"Build record:         {result.paths.record}  (keep it: 'aupgen update' compares with it)")
+    if result.defaults_recorded:
+        print(f"Answers file:         {args.answers}  (the defaults taken are recorded in it)")
     return 0

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from aupgen.estate.command import add_estate_options, run_estate_command
 from aupgen.estate.settings import is_estate
+from aupgen.errors import for_terminal
 
 
 def register(subparsers) -> None:
@@ -21,7 +22,8 @@ def register(subparsers) -> None:
         "update", help="rebuild a policy against the current clause library, as its next version",
         description="Compare the last build in DIR with what the current clause library gives for your answers. "
                     "If anything changed, write the next version beside the last one (which is never touched), "
-                    "a change report, and a Word redline with the changes tracked.")
+                    "with your own Word edits carried over, a change report, and a Word redline with every "
+                    "change tracked.")
     parser.add_argument("answers", type=Path, nargs="+",
                         help="the setting's answers file; or several, or folders of them")
     parser.add_argument("-o", "--output", type=Path, default=Path("."), metavar="DIR",
@@ -33,8 +35,12 @@ def register(subparsers) -> None:
     parser.add_argument("--no-input", action="store_true",
                         help="never ask: if there are new questions, list them and stop (exit 2); "
                              "several settings are always updated this way")
+    parser.add_argument("--defaults", action="store_true",
+                        help="answer the library's new questions with their defaults, without asking, "
+                             "and record them in the answers file")
     parser.add_argument("--force", action="store_true",
-                        help="write a new version even when nothing changed, or replace its files")
+                        help="write a new version even when nothing changed, replace its files, or build "
+                             "from an older clause library than the last build used")
     add_estate_options(parser)
     parser.set_defaults(run=run)
 
@@ -51,17 +57,23 @@ def run(args: argparse.Namespace) -> int:
         return run_estate_command("update", args)
     from aupgen.update.run import update
 
-    ask = _ask_in_terminal if not args.no_input and sys.stdin.isatty() else None
+    ask = _ask_in_terminal if not args.no_input and not args.defaults and sys.stdin.isatty() else None
     result = update(args.answers[0], args.output, args.library, ask=ask, force=args.force,
-                    approval_date=args.approval_date)
-    print(result.report)
+                    approval_date=args.approval_date, defaults=args.defaults)
+    print(for_terminal(result.report))
     if not result.written:
         print("No new version written (nothing changed; use --force to reissue anyway).")
         return 0
+    labels = {result.redline_path: "the redline: every change tracked, for review",
+              result.report_path: "the change report", result.report_docx_path: "the change report, in Word",
+              args.answers: "your answers file, now at the new version"}
+    if result.build is not None:
+        labels.update({result.build.paths.policy: "the new policy", result.build.paths.record: "its build record",
+                       result.build.paths.acknowledgement: "the acknowledgement form"})
     for path in result.written:
-        print(f"Written: {path}")
+        label = labels.get(path)
+        print(f"Written: {path}" + (f"  ({label})" if label else ""))
     return 0
-
 
 
 def _ask_in_terminal(questions, values):

@@ -9,7 +9,7 @@ from pathlib import Path
 from jinja2 import TemplateSyntaxError
 
 from aupgen.errors import UserError
-from aupgen.expressions import compile_condition, compile_text
+from aupgen.expressions import check_condition, check_syntax
 from aupgen.yamlfile import YamlFile
 
 CLAUSE_FIELDS = {"id", "when", "text", "commitment", "rank", "sources", "decides"}
@@ -100,7 +100,7 @@ def _parse_clause(file: YamlFile, section: str, index: int, item: object) -> Cla
         if not isinstance(when, str):
             raise UserError(f"{at('when')}: {label}: 'when' must be an expression written as text.")
         try:
-            compile_condition(when)
+            check_condition(when)
         except TemplateSyntaxError as exc:
             raise UserError(f"{at('when')}: {label}: the condition does not parse ({exc.message}).") from exc
     _check_template(file, ("clauses", index, "text"), item["text"], label)
@@ -122,7 +122,7 @@ def _check_template(file: YamlFile, keys: tuple, source: object, label: str) -> 
     if not isinstance(source, str):
         raise UserError(f"{file.where(*keys)}: {label}: expected text.")
     try:
-        compile_text(source)
+        check_syntax(source)
     except TemplateSyntaxError as exc:
         line = file.text_line(keys, exc.lineno or 1)
         raise UserError(f"{file.path}, line {line}: {label}: {exc.message} (template syntax error).") from exc

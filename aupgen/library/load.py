@@ -8,6 +8,7 @@ from pathlib import Path
 
 from aupgen.library.changelog import UNVERSIONED, LibraryVersion, load_changelog
 from aupgen.library.clauses import Clause, Section, load_topic
+from aupgen.library.limits import check_counts, check_inside, check_template_sizes
 from aupgen.errors import UserError
 from aupgen.library.questions import Question, load_questions
 from aupgen.library.sources import Citation, Document, Point, load_sources
@@ -73,17 +74,20 @@ def load_library(root: Path | str | None = None) -> Library:
     folder = root / "clauses"
     if not folder.is_dir() or not (root / "templates").is_dir():
         raise UserError(f"{root} is not a clause library; expected a folder holding clauses/ and templates/.")
+    check_inside(root)
+    check_template_sizes(root / "templates")
     questions = load_questions(read_mapping(folder / "questions.yaml", "question list"))
     settings = load_settings(read_mapping(folder / "settings.yaml", "settings file"))
     documents = load_sources(read_mapping(folder / "sources.yaml", "guidance register"))
     sections: list[Section] = []
     clauses: list[Clause] = []
-    for path in sorted(folder.glob("*.yaml")):
-        if path.name in SPECIAL_FILES:
-            continue
+    topics = [path for path in sorted(folder.glob("*.yaml")) if path.name not in SPECIAL_FILES]
+    check_counts(folder, len(topics), 0)
+    for path in topics:
         section, topic_clauses = load_topic(read_mapping(path, "topic file"))
         sections.append(section)
         clauses.extend(topic_clauses)
+        check_counts(folder, len(sections), len(clauses))
     _refuse_duplicates(sections, clauses)
     sections.sort(key=lambda s: s.order)
     order = {s.id: i for i, s in enumerate(sections)}

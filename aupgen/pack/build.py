@@ -12,7 +12,7 @@ from aupgen.library.load import Library, load_library
 from aupgen.outputs import prepare_folder, refuse_existing, slugify, write_all_atomically
 from aupgen.assembly.policy import Policy
 from aupgen.pack.record import record_for, record_path, record_yaml
-from aupgen.render.templates import render_pack
+from aupgen.render.templates import RenderedPack, render_pack
 
 
 @dataclass
@@ -24,6 +24,14 @@ class PackPaths:
     def record(self) -> Path:
         return record_path(self.policy)
 
+    @property
+    def base(self) -> Path:
+        """A hidden copy of the policy exactly as the library gave it (``.x-aup-v1.base.docx``).
+
+        `aupgen update` compares the setting's edited policy with it to find their Word edits.
+        """
+        return base_path(self.policy)
+
     def all(self) -> list[Path]:
         return [self.policy, self.acknowledgement, self.record]
 
@@ -33,6 +41,12 @@ class BuildResult:
     paths: PackPaths
     policy: Policy
     warnings: list[str] = field(default_factory=list)
+    defaults_recorded: bool = False
+
+
+def base_path(policy_path: Path) -> Path:
+    """``x-aup-v2.docx`` -> ``.x-aup-v2.base.docx``: the policy as aupgen wrote it, before any edit."""
+    return policy_path.with_name(f".{policy_path.stem}.base.docx")
 
 
 def pack_paths(folder: Path, org_name: str, version: int) -> PackPaths:
@@ -42,31 +56,60 @@ def pack_paths(folder: Path, org_name: str, version: int) -> PackPaths:
 
 
 def build_pack(answers: Answers, library: Library, folder: Path, force: bool = False,
-               today: dt.date | None = None) -> BuildResult:
+               today: dt.date | None = None, also: dict[Path, bytes] | None = None) -> BuildResult:
     """Assemble, render and write the pack for resolved ``answers``; refuses to overwrite unless ``force``."""
     policy = assemble(answers.values, library)
-    return write_pack(policy, library, folder, force, today, list(answers.warnings))
+    return write_pack(policy, library, folder, force, today, list(answers.warnings), also)
 
 
 def write_pack(policy: Policy, library: Library, folder: Path, force: bool = False,
-               today: dt.date | None = None, warnings: list[str] | None = None) -> BuildResult:
-    """Render ``policy`` and write its documents and build record into ``folder``."""
+               today: dt.date | None = None, warnings: list[str] | None = None,
+               also: dict[Path, bytes] | None = None) -> BuildResult:
+    """Render ``policy`` and write its documents and build record (and ``also``) into ``folder``, all or none."""
     paths = pack_paths(folder, policy.org_name, policy.version)
     prepare_folder(folder)
     refuse_existing(paths.all(), force)
     pack = render_pack(policy, library.templates)
-    record = record_for(policy, library, today or dt.date.today())
-    write_all_atomically({
-        paths.policy: pack.policy,
-        paths.acknowledgement: pack.acknowledgement,
-        paths.record: record_yaml(record, paths.policy.name).encode("utf-8"),
-    })
+    write_all_atomically(pack_files(policy, library, paths, pack, today) | (also or {}), overwrite=force)
     return BuildResult(paths, policy, warnings or [])
 
 
+def pack_files(policy: Policy, library: Library, paths: PackPaths, pack: RenderedPack,
+               today: dt.date | None = None, policy_docx: bytes | None = None) -> dict[Path, bytes]:
+    """The files of a pack, by name: ``policy_docx`` (when given) replaces the library's policy."""
+    record = record_for(policy, library, today or dt.date.today())
+    return {
+        paths.base: pack.policy,
+        paths.policy: policy_docx if policy_docx is not None else pack.policy,
+        paths.acknowledgement: pack.acknowledgement,
+        paths.record: record_yaml(record, paths.policy.name).encode("utf-8"),
+    }
+
+
 def build(answers_file: Path | str, folder: Path | str = ".", library_root: Path | str | None = None,
-          force: bool = False, today: dt.date | None = None) -> BuildResult:
-    """Read ``answers_file`` and write its pack into ``folder``."""
+          force: bool = False, today: dt.date | None = None, defaults: bool = False) -> BuildResult:
+    """Read ``answers_file`` and write its pack into ``folder``.
+
+    With ``defaults``, every question that applies and the file leaves out is recorded in it with
+    the default it took (written in place, in the same all-or-nothing step as the pack), so the
+    file states every answer the policy was built from.
+    """
     library = load_library(library_root)
     answers = read_answers(answers_file, library, today)
-    return build_pack(answers, library, Path(folder), force, today)
+    also = _recorded_defaults(Path(answers_file), answers, library, today) if defaults else {}
+    result = build_pack(answers, library, Path(folder), force, today, also)
+    result.defaults_recorded = bool(also)
+    return result
+
+
+def _recorded_defaults(path: Path, answers: Answers, library: Library, today: dt.date | None) -> dict[Path, bytes]:
+    from aupgen.answers.file import applicable_answers, edited_answers
+    from aupgen.yamlfile import read_mapping
+
+    file = read_mapping(path, "answers file")
+    missing = {key: value for key, value in applicable_answers(answers.values, library, today).items()
+               if key not in file.data}
+    if not missing:
+        return {}
+    note = f"Defaults recorded by aupgen build on {(today or dt.date.today()).isoformat()} (clause library {library.version}):"
+    return {path: edited_answers(file.text, {}, missing, note).encode("utf-8")}

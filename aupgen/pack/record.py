@@ -16,9 +16,11 @@ from pathlib import Path
 import yaml
 
 from aupgen import __version__
-from aupgen.errors import UserError
+from aupgen.errors import UserError, quote
+from aupgen.filenames import canonical_name
 from aupgen.library.load import Library
 from aupgen.assembly.policy import HistoryEntry, Policy
+from aupgen.render.templates import signed_form_text
 from aupgen.yamlfile import read_mapping
 
 RECORD_SUFFIX = ".lock.yaml"
@@ -48,6 +50,17 @@ class BuildRecord:
     commitments: tuple[str, ...]
     sections: tuple[RecordedSection, ...]
     path: Path | None = None
+    organisation: str | None = None
+    """The organisation the pack was built for (None in records written before aupgen kept it)."""
+    form_text: str | None = None
+    """What staff signed: the acknowledgement form's text up to the signature boxes (None in old records)."""
+    form_commitments: tuple[str, ...] = ()
+    """The text of each commitment on the form, in the order of ``commitments``."""
+
+    @property
+    def commitment_texts(self) -> dict[str, str]:
+        """Clause id -> its commitment's words on the form (empty for records older than this)."""
+        return dict(zip(self.commitments, self.form_commitments))
 
     @property
     def clauses(self) -> dict[str, tuple[RecordedSection, RecordedClause]]:
@@ -57,7 +70,10 @@ class BuildRecord:
 def record_for(policy: Policy, library: Library, built_on: dt.date) -> BuildRecord:
     """The record of building ``policy`` from ``library``."""
     revisions = {c.id: c.revision for c in library.clauses}
+    on_form = [c for c in policy.clauses if c.commitment in policy.commitments]
     return BuildRecord(
+        form_text=signed_form_text(policy, library.templates),
+        form_commitments=tuple(str(c.commitment) for c in on_form),
         library_version=library.version,
         policy_version=policy.version,
         built_on=built_on,
@@ -68,6 +84,7 @@ def record_for(policy: Policy, library: Library, built_on: dt.date) -> BuildReco
             RecordedSection(s.id, s.title, tuple(RecordedClause(c.id, revisions[c.id], str(c.text)) for c in s.clauses))
             for s in policy.sections
         ),
+        organisation=policy.org_name,
     )
 
 
@@ -79,12 +96,14 @@ def record_path(policy_path: Path) -> Path:
 def record_yaml(record: BuildRecord, policy_file: str) -> str:
     data = {
         "aupgen": __version__,
+        "organisation": record.organisation,
         "library_version": record.library_version,
         "policy_version": record.policy_version,
         "built_on": record.built_on,
         "history": [{"version": h.version, "date": h.date, "summary": h.summary} for h in record.history],
         "questions": list(record.questions),
         "commitments": list(record.commitments),
+        "form": {"commitments": list(record.form_commitments), "text": record.form_text},
         "sections": [
             {"id": s.id, "title": s.title,
              "clauses": [{"id": c.id, "revision": c.revision, "text": c.text} for c in s.clauses]}
@@ -101,7 +120,7 @@ def read_record(path: Path) -> BuildRecord:
     file = read_mapping(path, "build record")
     data = file.data
     try:
-        return BuildRecord(
+        record = BuildRecord(
             library_version=str(data["library_version"]),
             policy_version=int(data["policy_version"]),
             built_on=data["built_on"],
@@ -115,14 +134,54 @@ def read_record(path: Path) -> BuildRecord:
                 for s in data["sections"]
             ),
             path=path,
+            organisation=str(data["organisation"]) if data.get("organisation") is not None else None,
+            form_text=_form(data).get("text"),
+            form_commitments=tuple(str(c) for c in _form(data).get("commitments") or ()),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise UserError(f"{path}: this build record is damaged (missing or wrong '{exc}'); "
                         "rebuild the pack with aupgen build --force to make a new one.") from exc
+    _check_history(record, path)
+    return record
 
 
-def latest_record(folder: Path, slug: str) -> BuildRecord | None:
-    """The newest ``<slug>-aup-v<N>.lock.yaml`` in ``folder``, if any."""
+def _form(data: dict) -> dict:
+    form = data.get("form")
+    if form is None:
+        return {}
+    if not isinstance(form, dict) or not isinstance(form.get("text"), str):
+        raise TypeError("form")
+    return form
+
+
+def _check_history(record: BuildRecord, path: Path) -> None:
+    """One history entry per version, rising, up to the record's own version: so a history can
+    never outgrow the policy (a record edited to hold 20,000 entries would make every later
+    version's document-control table that long)."""
+    versions = [entry.version for entry in record.history]
+    rising = all(a < b for a, b in zip(versions, versions[1:]))
+    if not rising or (versions and (versions[0] < 1 or versions[-1] > record.policy_version)):
+        raise UserError(f"{path}: this build record's version history is damaged (expected one entry per "
+                        f"version, rising, up to version {record.policy_version}); rebuild the pack with "
+                        "aupgen build --force to make a new one.")
+
+
+def latest_record(folder: Path, slug: str, organisation: str | None = None) -> BuildRecord | None:
+    """The newest ``<slug>-aup-v<N>.lock.yaml`` in ``folder``, if any.
+
+    Given ``organisation``, a record built for another organisation is refused: its policy is not
+    the one to update (two names can share a stem, and packs are sometimes copied between folders).
+    """
+    record = _newest_record(folder, slug)
+    if record is not None and organisation is not None and record.organisation is not None and (
+            canonical_name(record.organisation) != canonical_name(organisation)):
+        raise UserError(f"{record.path} is the build record of {quote(record.organisation, 120)}, not of "
+                        f"{quote(organisation, 120)}, so it cannot be updated as that organisation's policy; "
+                        "keep each organisation's packs in its own folder, or correct org_name.")
+    return record
+
+
+def _newest_record(folder: Path, slug: str) -> BuildRecord | None:
     pattern = re.compile(rf"^{re.escape(slug)}-aup-v(\d+){re.escape(RECORD_SUFFIX)}$")
     found = [(int(m.group(1)), p) for p in folder.glob(f"{slug}-aup-v*{RECORD_SUFFIX}")
              if (m := pattern.match(p.name))]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,12 +10,11 @@ from pathlib import Path
 from jinja2 import FileSystemLoader, TemplateNotFound, TemplateSyntaxError
 
 from aupgen import __version__
-from aupgen.errors import UserError
-from aupgen.expressions import ENVIRONMENT
+from aupgen.errors import UserError, quote
+from aupgen.expressions import ENVIRONMENT, render_counted
 from aupgen.assembly.policy import Policy
 from aupgen.render.word import DocumentInfo, markdown_to_docx
 from aupgen.render.word.styles import load_style_sheet
-from aupgen.render.word.tracked import Revisions
 
 AUP_TEMPLATE = "aup.md.j2"
 ACKNOWLEDGEMENT_TEMPLATE = "acknowledgement.md.j2"
@@ -37,9 +37,12 @@ def render_markdown(policy: Policy, templates: Path, name: str, **extra) -> str:
     env = ENVIRONMENT.overlay(loader=FileSystemLoader(str(templates)))
     try:
         template = env.get_template(name)
-        return template.render(policy=policy, answers=policy.answers, terms=policy.terms, labels=policy.labels,
-                               **({"person": None} | extra))
+        return render_counted(template, dict(policy=policy, answers=policy.answers, terms=policy.terms,
+                                             labels=policy.labels) | {"person": None} | extra, f"the document {name}")
     except TemplateNotFound as exc:
+        if exc.name != name:
+            raise UserError(f"{templates / name}: the template includes {quote(exc.name)}, which is not a template "
+                            f"in {templates}.") from exc
         raise UserError(f"{templates / name} does not exist; a library's templates/ folder needs {name}.") from exc
     except TemplateSyntaxError as exc:
         raise UserError(f"{exc.filename or templates / name}, line {exc.lineno}: {exc.message} "
@@ -80,12 +83,25 @@ def _policy_info(policy: Policy, created: dt.datetime | None, note: str = "") ->
     )
 
 
-def render_redline(policy: Policy, templates: Path, created: dt.datetime | None = None) -> bytes:
-    """The policy document with the tracked changes marked in its clause texts (aupgen.update.redline)."""
+def signed_form_text(policy: Policy, templates: Path) -> str:
+    """What an adult signs on the acknowledgement form: its text up to the signature boxes.
+
+    Rendered with a neutral version and date, so only what the form says (the setting's name, the
+    commitments, the declaration) counts: `aupgen update` asks staff to sign again exactly when
+    this text changes.
+    """
+    neutral = dataclasses.replace(policy, version=1, history=(), approval_date=dt.date(2000, 1, 1))
+    lines = render_markdown(neutral, templates, ACKNOWLEDGEMENT_TEMPLATE).split("\n")
+    end = next((i for i, line in enumerate(lines) if line.strip() == "::: form"), len(lines))
+    return "\n".join(line.rstrip() for line in lines[:end] if line.strip())
+
+
+def render_markdown_document(markdown: str, templates: Path, title: str, subject: str, author: str) -> bytes:
+    """Any Markdown a template gave (such as update's change report) as a Word document in the library's style."""
     sheet = load_style_sheet(templates / "styles.yaml")
-    when = created or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    return markdown_to_docx(render_markdown(policy, templates, AUP_TEMPLATE),
-                            _policy_info(policy, created, " – changes shown"), sheet, Revisions("aupgen", when))
+    info = DocumentInfo(title=title, subject=subject, author=author, category="Safeguarding policy",
+                        comments=f"Written with aupgen {__version__}.")
+    return markdown_to_docx(markdown, info, sheet)
 
 
 def render_pack(policy: Policy, templates: Path, created: dt.datetime | None = None) -> RenderedPack:

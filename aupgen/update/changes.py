@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from aupgen.library.changelog import reasons_since
-from aupgen.library.load import Library
 from aupgen.assembly.policy import Policy
+from aupgen.library.changelog import UNVERSIONED, reasons_since
+from aupgen.library.load import Library
 from aupgen.library.questions import Question
 from aupgen.pack.record import BuildRecord
+from aupgen.update.merge import Conflict, Edit
+
+_ITEM = re.compile(r"^\d+\.\s")
 
 
 @dataclass(frozen=True)
@@ -25,115 +28,161 @@ class ClauseChange:
     on_form: bool          # is (or was) its commitment on the acknowledgement form?
 
 
+@dataclass(frozen=True)
+class FormChange:
+    """A change to what staff sign: a commitment added, removed or reworded, or the form's own words."""
+
+    kind: str              # added | removed | reworded | wording
+    old: str | None
+    new: str | None
+
+
 @dataclass
 class ChangeSet:
     old: BuildRecord
     new: Policy
     library_version: str
+    new_form_text: str = ""
     clauses: list[ClauseChange] = field(default_factory=list)
+    form: list[FormChange] = field(default_factory=list)
     new_questions: list[Question] = field(default_factory=list)
+    carried: list[Edit] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    older_library: bool = False
+    edits_unknown: bool = False
+    """True when no copy of the last version as aupgen wrote it was found, so Word edits could not be carried."""
 
     @property
     def unchanged(self) -> bool:
-        return not self.clauses and not self.new_questions
+        return not self.clauses and not self.new_questions and not self.form
 
     @property
     def must_resign(self) -> bool:
-        """Staff re-sign when a clause behind a key commitment changed, or the commitments did."""
-        new_form = tuple(c.id for c in self.new.clauses if c.commitment in self.new.commitments)
-        return any(c.on_form for c in self.clauses) or new_form != self.old.commitments
+        """Staff sign again exactly when the text of the form they signed would change."""
+        return bool(self.form)
 
     def of_kind(self, kind: str) -> list[ClauseChange]:
         return [c for c in self.clauses if c.kind == kind]
 
 
-def compare(old: BuildRecord, new: Policy, library: Library, new_questions: list[Question]) -> ChangeSet:
-    """Clause by clause: added, removed and reworded since ``old``, with the changelog's reasons."""
-    reasons = reasons_since(library.changelog, old.library_version)
+def version_key(version: str) -> tuple[int, ...] | None:
+    """``"2027.2"`` -> ``(2027, 2)``; None for a version that cannot be ordered."""
+    if version == UNVERSIONED or not re.fullmatch(r"\d+(\.\d+)*", version.strip()):
+        return None
+    return tuple(int(part) for part in version.strip().split("."))
+
+
+def is_older(version: str, than: str) -> bool:
+    a, b = version_key(version), version_key(than)
+    return a is not None and b is not None and a < b
+
+
+def compare(old: BuildRecord, new: Policy, library: Library, new_questions: list[Question],
+            new_form_text: str) -> ChangeSet:
+    """Clause by clause and commitment by commitment: what changed since ``old``, with the reasons."""
+    older = is_older(library.version, old.library_version)
+    reasons = {} if older else reasons_since(library.changelog, old.library_version)
+    revisions = {c.id: c.revision for c in library.clauses}
     by_id = {c.id: c for c in library.clauses}
     points = library.points
     old_clauses = old.clauses
     new_ids = {c.id for c in new.clauses}
-    new_form = {c.id for c in new.clauses if c.commitment in new.commitments}
-    changes = ChangeSet(old, new, library.version, new_questions=new_questions)
+    new_form = {c.id: str(c.commitment) for c in new.clauses if c.commitment in new.commitments}
+    old_form = old.commitment_texts
+    changes = ChangeSet(old, new, library.version, new_form_text, new_questions=new_questions,
+                        older_library=older)
 
     def reason(clause_id: str, default: str) -> str:
         entry = reasons.get(clause_id)
         if entry:
             version, change = entry
-            return f"{change.reason} (library {version.version})".strip()
+            return f"{change.reason.strip().rstrip('.')} (clause library {version.version})."
         return default
+
+    def cited(sources) -> tuple[str, ...]:
+        return tuple(f"{points[p].ref} ({library_document(library, p)})" if p in points else p for p in sources)
 
     for section in new.sections:
         for clause in section.clauses:
-            cited = tuple(f"{p} ({points[p].ref})" if p in points else p for p in clause.sources)
+            on_form = clause.id in new_form or clause.id in old.commitments
             if clause.id not in old_clauses:
                 changes.clauses.append(ClauseChange(
-                    "added", clause.id, section.title, clause.number, None, str(clause.text), cited,
-                    reason(clause.id, "Now applies to your answers."), clause.id in new_form))
+                    "added", clause.id, section.title, clause.number, None, str(clause.text),
+                    cited(clause.sources), reason(clause.id, "It now applies to your answers."), on_form))
                 continue
             _, before = old_clauses[clause.id]
-            if " ".join(before.text.split()) != " ".join(str(clause.text).split()):
+            text_changed = _words(before.text) != _words(str(clause.text))
+            commitment_changed = (clause.id in old_form and clause.id in new_form
+                                  and _words(old_form[clause.id]) != _words(new_form[clause.id]))
+            if not old_form and clause.id in old.commitments and revisions.get(clause.id) != before.revision:
+                commitment_changed = True  # a record older than form texts: the clause's revision tells
+            if text_changed or commitment_changed:
+                default = "Reworded." if text_changed else "Its commitment on the acknowledgement form was reworded."
                 changes.clauses.append(ClauseChange(
-                    "reworded", clause.id, section.title, clause.number, before.text, str(clause.text), cited,
-                    reason(clause.id, "Reworded."), clause.id in new_form or clause.id in old.commitments))
+                    "reworded", clause.id, section.title, clause.number, before.text, str(clause.text),
+                    cited(clause.sources), reason(clause.id, default), on_form))
     for section in old.sections:
         for before in section.clauses:
-            if before.id not in new_ids:
-                gone = by_id.get(before.id)
-                cited = tuple(f"{p} ({points[p].ref})" if p in points else p for p in (gone.sources if gone else ()))
-                default = "No longer applies to your answers." if gone else "Withdrawn from the library."
-                changes.clauses.append(ClauseChange(
-                    "removed", before.id, section.title, None, before.text, None, cited,
-                    reason(before.id, default), before.id in old.commitments))
+            if before.id in new_ids:
+                continue
+            gone = by_id.get(before.id)
+            if older:
+                default = (f"Not in clause library {library.version}, which is older than the {old.library_version} "
+                           f"that built version {old.policy_version}.")
+            else:
+                default = "It no longer applies to your answers." if gone else "Withdrawn from the clause library."
+            changes.clauses.append(ClauseChange(
+                "removed", before.id, section.title, None, before.text, None,
+                cited(gone.sources if gone else ()), reason(before.id, default), before.id in old.commitments))
+    changes.form = form_changes(old, new_form, new_form_text, changes.clauses)
     return changes
 
 
-def _md(value: object) -> str:
-    """Escape just what would turn into Markdown formatting, so the report stays easy to read."""
-    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", str(value))
+def library_document(library: Library, point_id: str) -> str:
+    document = next((d for d in library.documents if d.id == library.points[point_id].document), None)
+    return document.short if document is not None else library.points[point_id].document
 
 
-def report_markdown(changes: ChangeSet) -> str:
-    """The change report: a short Markdown document for governors and the person updating."""
-    new, old = changes.new, changes.old
-    lines = [f"# {new.org_name}: {new.title}, version {new.version}: what changed", "",
-             f"Compared with version {old.policy_version} (built {old.built_on.isoformat()} with clause library "
-             f"{old.library_version}); this version uses clause library {changes.library_version}.", ""]
-    if changes.unchanged:
-        lines += ["**No change.** The current clause library gives the same policy for your answers.", ""]
-        return "\n".join(lines)
-    added, removed, reworded = (changes.of_kind(k) for k in ("added", "removed", "reworded"))
-    lines += [f"{len(added)} clause{'s' if len(added) != 1 else ''} added, {len(reworded)} reworded, "
-              f"{len(removed)} removed; {len(changes.new_questions)} new question"
-              f"{'s' if len(changes.new_questions) != 1 else ''}.", ""]
-    if changes.must_resign:
-        lines += ["**Staff must sign again.** A clause behind one of the key commitments on the acknowledgement "
-                  f"form changed: issue the version {new.version} form to every adult the policy covers.", ""]
-    else:
-        lines += ["**Staff need not sign again.** None of the key commitments on the acknowledgement form "
-                  "changed; tell everyone the policy was updated and where to read it.", ""]
-    for title, items in (("Added", added), ("Reworded", reworded), ("Removed", removed)):
-        if not items:
-            continue
-        lines += [f"## {title}", ""]
-        for change in items:
-            where = f"clause {change.number}" if change.number else "formerly"
-            lines.append(f"- **{_md(change.section)}, {where}** (`{change.clause_id}`): "
-                         f"{_md(change.reason)}")
-            if change.sources:
-                lines.append(f"  Guidance: {_md('; '.join(change.sources))}.")
-            if change.on_form:
-                lines.append("  On the acknowledgement form.")
-        lines.append("")
-    if changes.new_questions:
-        lines += ["## New questions asked", ""]
-        for question in changes.new_questions:
-            answer = new.answers.get(question.id)
-            if isinstance(answer, list):
-                shown = ", ".join(question.label_of(v) for v in answer) or "none"
-            else:
-                shown = question.label_of(answer) if question.choices else answer
-            lines.append(f"- {_md(question.prompt)} Answer: {_md(shown)}.")
-        lines.append("")
-    return "\n".join(lines)
+def form_changes(old: BuildRecord, new_form: dict[str, str], new_form_text: str,
+                 clauses: list[ClauseChange]) -> list[FormChange]:
+    """How the text staff sign changes: each commitment added, removed or reworded, and other wording."""
+    if old.form_text is None:  # a record from before forms were recorded: go by the clauses behind them
+        changed = [c for c in clauses if c.on_form]
+        if changed or tuple(new_form) != old.commitments:
+            return [FormChange("reworded", None, new_form.get(c.clause_id)) for c in changed] or \
+                [FormChange("wording", None, None)]
+        return []
+    if _words(old.form_text) == _words(new_form_text):
+        return []
+    old_form = old.commitment_texts
+    found: list[FormChange] = []
+    for clause_id, text in new_form.items():
+        if clause_id not in old_form:
+            found.append(FormChange("added", None, text))
+        elif _words(old_form[clause_id]) != _words(text):
+            found.append(FormChange("reworded", old_form[clause_id], text))
+    found.extend(FormChange("removed", text, None) for clause_id, text in old_form.items() if clause_id not in new_form)
+    if _without_items(old.form_text) != _without_items(new_form_text):
+        found.append(FormChange("wording", None, None))
+    if not found:  # only the order of the commitments changed
+        found.append(FormChange("wording", None, None))
+    return found
+
+
+def _without_items(form_text: str) -> str:
+    return _words("\n".join(line for line in form_text.split("\n") if not _ITEM.match(line.strip())))
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def counts_phrase(changes: ChangeSet) -> str:
+    """``2 clauses added, 1 reworded and 1 removed`` (or ``no clause changed``)."""
+    numbers = [(len(changes.of_kind(k)), k) for k in ("added", "reworded", "removed")]
+    parts = [f"{n} {k}" for n, k in numbers if n]
+    if not parts:
+        return "no clause changed"
+    first = numbers[[k for _, k in numbers].index(parts[0].split()[1])][0]
+    parts[0] = f"{first} clause{'s' if first != 1 else ''} {parts[0].split()[1]}"
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"

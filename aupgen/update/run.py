@@ -1,32 +1,36 @@
 """`aupgen update`: rebuild a setting's policy against the current library, as the next version.
 
-It never touches the earlier version's files. It writes the new policy, its acknowledgement form
-and build record, a change report (Markdown) and a redline (Word, tracked changes) beside them.
+It never touches the earlier version's files. It carries the setting's own Word edits into the
+new policy, and writes it with its acknowledgement form and build record, a change report
+(Markdown and Word) and a redline (Word, every difference tracked) beside them, and records the
+new version (and any new answers) in the answers file: all of it as one step, or nothing.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aupgen.answers.file import edited_answers
 from aupgen.answers.resolve import read_answers, resolve
-from aupgen.answers.file import dump_answers
 from aupgen.assembly.assemble import assemble, clause_context
-from aupgen.pack.build import BuildResult, pack_paths, write_pack
-from aupgen.update.changes import ChangeSet, compare, report_markdown
+from aupgen.assembly.policy import HistoryEntry
 from aupgen.errors import UserError
 from aupgen.library.load import Library, load_library
-from aupgen.outputs import refuse_existing, slugify, write_all_atomically, write_atomically
-from aupgen.assembly.policy import HistoryEntry
 from aupgen.library.questions import Question
+from aupgen.outputs import prepare_folder, refuse_existing, slugify, write_all_atomically
+from aupgen.pack.build import BuildResult, pack_files, pack_paths
 from aupgen.pack.record import BuildRecord, latest_record
-from aupgen.update.redline import redline_policy
-from aupgen.render.templates import render_redline
+from aupgen.render.templates import render_pack, signed_form_text
+from aupgen.update.changes import ChangeSet, compare, counts_phrase, is_older
+from aupgen.update.merge import merge
+from aupgen.update.redline import redline
+from aupgen.update.report import report_docx, report_markdown
+from aupgen.update.wordxml import open_docx
 from aupgen.yamlfile import read_mapping
 
 AskNew = Callable[[list[Question], dict[str, Any]], dict[str, Any]]
@@ -34,12 +38,45 @@ AskNew = Callable[[list[Question], dict[str, Any]], dict[str, Any]]
 
 @dataclass
 class UpdateResult:
-    changes: ChangeSet
-    report: str
+    """What an update did: for the command line, and for running many settings (estate)."""
+
+    changes: ChangeSet | None
+    report: str = ""
+    status: str = "unchanged"          # updated | unchanged | failed
+    problem: str | None = None         # the one-sentence reason, when status is failed
     written: list[Path] = field(default_factory=list)
     build: BuildResult | None = None
     report_path: Path | None = None
+    report_docx_path: Path | None = None
     redline_path: Path | None = None
+
+    @property
+    def version(self) -> int | None:
+        return self.changes.new.version if self.changes else None
+
+    @property
+    def library_version(self) -> str | None:
+        return self.changes.library_version if self.changes else None
+
+    def count(self, kind: str) -> int:
+        """Clauses ``added``, ``reworded`` or ``removed``."""
+        return len(self.changes.of_kind(kind)) if self.changes else 0
+
+    @property
+    def added(self) -> int:
+        return self.count("added")
+
+    @property
+    def reworded(self) -> int:
+        return self.count("reworded")
+
+    @property
+    def removed(self) -> int:
+        return self.count("removed")
+
+    @property
+    def must_resign(self) -> bool:
+        return bool(self.changes and self.changes.must_resign and self.status == "updated")
 
 
 def new_questions(library: Library, record: BuildRecord, raw: dict[str, Any]) -> list[Question]:
@@ -48,12 +85,29 @@ def new_questions(library: Library, record: BuildRecord, raw: dict[str, Any]) ->
     return [q for q in library.questions if q.id not in known]
 
 
+def describe_question(question: Question, default: Any) -> str:
+    """``memory_sticks (May adults use memory sticks? choices: not_permitted, encrypted_only; default: …)``."""
+    shown = ", ".join(default) if isinstance(default, list) else default
+    choices = f"choices: {', '.join(question.values)}; " if question.choices else ""
+    return f"{question.id} ({question.prompt} {choices}default: {shown if shown not in (None, '') else 'none'})"
+
+
+def update_or_problem(*args, **kwargs) -> UpdateResult:
+    """:func:`update`, with a problem the user can fix returned as ``status='failed'`` instead of raised."""
+    try:
+        return update(*args, **kwargs)
+    except UserError as error:
+        return UpdateResult(None, status="failed", problem=str(error))
+
+
 def update(answers_file: Path | str, folder: Path | str = ".", library_root: Library | Path | str | None = None,
            ask: AskNew | None = None, force: bool = False, approval_date: dt.date | None = None,
-           today: dt.date | None = None) -> UpdateResult:
-    """Compare, ask what is new (or stop), and write the next version if anything changed.
+           today: dt.date | None = None, defaults: bool = False, reissue: bool = False) -> UpdateResult:
+    """Compare, ask what is new (or take defaults, or stop), and write the next version if anything changed.
 
-    ``library_root`` may be a library already loaded (an estate's worker loads it once).
+    ``force`` builds from an older library than the last build used, writes a version when nothing
+    changed, and replaces existing files; ``reissue`` only writes a version when nothing changed.
+    ``library_root`` may be a library already loaded (a batch of settings loads it once).
     """
     today = today or dt.date.today()
     answers_file, folder = Path(answers_file), Path(folder)
@@ -61,73 +115,131 @@ def update(answers_file: Path | str, folder: Path | str = ".", library_root: Lib
     raw_file = read_mapping(answers_file, "answers file")
     raw = dict(raw_file.data)
     org_name = read_answers(answers_file, library, today).values["org_name"]
-    record = latest_record(folder, slugify(org_name))
+    record = latest_record(folder, slugify(org_name), org_name)
     if record is None:
         raise UserError(f"{folder} holds no build record for {org_name} (a file like "
                         f"{slugify(org_name)}-aup-v1.lock.yaml); build the first version with aupgen build.")
+    if is_older(library.version, record.library_version) and not force:
+        raise UserError(f"This clause library is version {library.version}, older than the {record.library_version} "
+                        f"that built version {record.policy_version} in {folder}, so nothing was written; use a "
+                        "library at least as new, or --force to build from the older one knowingly.")
 
-    questions = new_questions(library, record, raw)
-    context_values = resolve(raw, library, today).values
-    applicable = [q for q in questions if q.applies(clause_context(context_values, library))]
-    if applicable:
-        if ask is None:
-            names = ", ".join(f"{q.id} ({q.prompt})" for q in applicable)
-            raise UserError(f"{answers_file}: the clause library now asks {len(applicable)} new "
-                            f"question{'s' if len(applicable) > 1 else ''} this file does not answer: {names}; "
-                            "answer them in the file or run aupgen update in a terminal.")
-        new_answers = ask(applicable, clause_context(context_values, library) | {"today": today})
-        raw.update(new_answers)
-        _append_answers(answers_file, new_answers, library, today)
-
+    added = _answer_new_questions(answers_file, library, record, raw, ask, defaults, today)
+    raw.update(added)
     version = record.policy_version + 1
     raw["policy_version"] = version
-    if approval_date is not None:
-        raw["approval_date"] = approval_date
+    raw["approval_date"] = approval_date or today
     values = resolve(raw, library, today).values
-    if approval_date is None:
-        values["approval_date"] = today
     policy = assemble(values, library)
-    changes = compare(record, policy, library, applicable)
+    applicable = [q for q in library.questions if q.id in added]
+    changes = compare(record, policy, library, applicable, signed_form_text(policy, library.templates))
     entry = HistoryEntry(version, values["approval_date"], _history_summary(changes, library))
     policy = dataclasses.replace(policy, history=record.history + (entry,))
     changes.new = policy
-    report = report_markdown(changes)
-    result = UpdateResult(changes, report)
-    if changes.unchanged and not force:
+    result = UpdateResult(changes)
+    if changes.unchanged and not (force or reissue):
+        result.report = report_markdown(changes, library.templates)
         return result
 
-    paths = pack_paths(folder, policy.org_name, version)
-    report_path = paths.policy.with_name(f"{paths.policy.stem}-changes.md")
-    redline_path = paths.policy.with_name(f"{paths.policy.stem}-changes.docx")
-    refuse_existing(paths.all() + [report_path, redline_path], force)
-    redline = render_redline(redline_policy(record, policy), library.templates)
-    result.build = write_pack(policy, library, folder, force, today)
-    write_all_atomically({redline_path: redline, report_path: report.encode("utf-8")})
-    _bump_version_in_answers(answers_file, version)
-    result.report_path, result.redline_path = report_path, redline_path
-    result.written = paths.all() + [redline_path, report_path]
+    _write_next_version(result, answers_file, raw_file.text, folder, library, record, added, raw["approval_date"],
+                        force, today)
     return result
+
+
+def _write_next_version(result: UpdateResult, answers_file: Path, answers_text: str, folder: Path, library: Library,
+                        record: BuildRecord, added: dict[str, Any], approval_date: dt.date, force: bool,
+                        today: dt.date) -> None:
+    """Render, merge the setting's edits, compare, report, and write every file of the next version in one step."""
+    changes = result.changes
+    policy, version = changes.new, changes.new.version
+    paths = pack_paths(folder, policy.org_name, version)
+    stem = paths.policy.with_name(f"{paths.policy.stem}-changes")
+    report_path, report_docx_path, redline_path = (stem.with_suffix(".md"), stem.with_name(stem.name + "-report.docx"),
+                                                   stem.with_suffix(".docx"))
+    prepare_folder(folder)
+    refuse_existing(paths.all() + [report_path, report_docx_path, redline_path], force)
+    pack = render_pack(policy, library.templates)
+    last = pack_paths(folder, policy.org_name, record.policy_version)
+    theirs, base = _readable_docx(last.policy), _readable_docx(last.base)
+    document = pack.policy
+    if theirs is not None and base is not None and theirs != base:
+        merged = merge(base, theirs, pack.policy, record.policy_version)
+        document, changes.carried, changes.conflicts = merged.document, merged.carried, merged.conflicts
+    changes.edits_unknown = theirs is not None and base is None
+    files = pack_files(policy, library, paths, pack, today, policy_docx=document)
+    if theirs is not None or base is not None:
+        files[redline_path] = redline(theirs if theirs is not None else base, document,
+                                      title_note=f" – changes since version {record.policy_version}")
+    result.report = report_markdown(changes, library.templates)
+    files[report_path] = result.report.encode("utf-8")
+    files[report_docx_path] = report_docx(changes, library.templates)
+    note = (f"Added by aupgen update on {today.isoformat()} (new questions in clause library {library.version}):"
+            if added else f"Added by aupgen update on {today.isoformat()}:")
+    edited = edited_answers(answers_text, {"policy_version": version, "approval_date": approval_date}, added, note)
+    _still_as_read(answers_file, answers_text)
+    files[answers_file] = edited.encode("utf-8")   # last: renamed only once everything else is in place
+    write_all_atomically(files)
+    result.status = "updated"
+    result.build = BuildResult(paths, policy)
+    result.report_path, result.report_docx_path = report_path, report_docx_path
+    result.redline_path = redline_path if redline_path in files else None
+    result.written = [p for p in files if p != paths.base]
+
+
+def _answer_new_questions(answers_file: Path, library: Library, record: BuildRecord, raw: dict[str, Any],
+                          ask: AskNew | None, defaults: bool, today: dt.date) -> dict[str, Any]:
+    """Answers to the questions the library has added: asked, taken as defaults, or listed in an error."""
+    questions = new_questions(library, record, raw)
+    values = resolve(raw, library, today).values
+    context = clause_context(values, library)
+    applicable = [q for q in questions if q.applies(context)]
+    if not applicable:
+        return {}
+    if defaults:
+        return {q.id: values[q.id] for q in applicable if values.get(q.id) is not None}
+    if ask is None:
+        listed = "; ".join(describe_question(q, values.get(q.id)) for q in applicable)
+        raise UserError(f"{answers_file}: the clause library now asks {len(applicable)} new "
+                        f"question{'s' if len(applicable) > 1 else ''} this file does not answer: {listed}; "
+                        "answer them in the file, run aupgen update in a terminal, or pass --defaults to take "
+                        "the defaults.")
+    return ask(applicable, context | {"today": today})
+
+
+def _readable_docx(path: Path) -> bytes | None:
+    """The bytes of a Word document of the last version (None if it is not there); a damaged one stops the update."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise UserError(f"{path}: cannot be read ({exc.strerror or exc}); nothing was written.") from exc
+    try:
+        open_docx(data)
+    except Exception as exc:  # not a zip, no document part, broken XML: python-docx and lxml raise many kinds
+        raise UserError(f"{path} is not a Word document aupgen can read ({type(exc).__name__}), so nothing was "
+                        "written; save it again from Word as a .docx, or move it away to update without "
+                        "carrying its edits.") from exc
+    return data
+
+
+def _still_as_read(path: Path, text: str) -> None:
+    """Stop (writing nothing) if the answers file was deleted or changed while update ran."""
+    try:
+        current = path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        current = None
+    if current is None:
+        raise UserError(f"{path} was deleted or moved while aupgen update ran, so nothing was written; "
+                        "put it back and run aupgen update again.")
+    if current.replace("\r\n", "\n") != text.replace("\r\n", "\n"):
+        raise UserError(f"{path} was changed while aupgen update ran, so nothing was written; "
+                        "run aupgen update again.")
 
 
 def _history_summary(changes: ChangeSet, library: Library) -> str:
     if changes.unchanged:
-        return f"Reissued with clause library {library.version}; no change to the text"
-    counts = [f"{len(changes.of_kind(k))} {k}" for k in ("added", "reworded", "removed") if changes.of_kind(k)]
-    return f"Updated to clause library {library.version}: clauses {', '.join(counts)}"
-
-
-def _append_answers(path: Path, answers: dict[str, Any], library: Library, today: dt.date) -> None:
-    """Add newly asked answers to the end of the user's answers file, keeping everything they wrote."""
-    text = path.read_text(encoding="utf-8")
-    lines = [f"# Added by aupgen update on {today.isoformat()} (new questions in clause library {library.version}):"]
-    lines.append(dump_answers(answers).rstrip("\n"))
-    write_atomically(path, (text.rstrip("\n") + "\n" + "\n".join(lines) + "\n").encode("utf-8"))
-
-
-def _bump_version_in_answers(path: Path, version: int) -> None:
-    """Record the new policy version in the answers file, so `aupgen build` rebuilds this version."""
-    text = path.read_text(encoding="utf-8")
-    line = f"policy_version: {version}"
-    pattern = re.compile(r"^policy_version:.*$", re.MULTILINE)
-    text = pattern.sub(line, text, count=1) if pattern.search(text) else text.rstrip("\n") + f"\n{line}\n"
-    write_atomically(path, text.encode("utf-8"))
+        return f"Reissued with clause library {library.version}; no clause changed"
+    if library.version == changes.old.library_version:
+        return f"Reissued with changed answers: {counts_phrase(changes)}"
+    return f"Updated to clause library {library.version}: {counts_phrase(changes)}"

@@ -13,9 +13,10 @@ from aupgen.answers.resolve import read_answers
 from aupgen.answers.file import (RESUME_NAME, command_path, read_partial_answers, write_answers_file,
                                  write_resume_file)
 from aupgen.pack.build import build_pack, pack_paths
-from aupgen.errors import UserError
+from aupgen.errors import UserError, for_terminal
 from aupgen.library.load import Library, load_library
 from aupgen.outputs import prepare_folder, slugify
+from aupgen.pack.record import BuildRecord, latest_record
 from aupgen.wizard.prompts import QUIT, Wizard
 
 INTERRUPTED = 130
@@ -41,6 +42,12 @@ def new(output_dir: Path, answers: Path | None, library: Library, today: dt.date
             prefill, warnings = read_partial_answers(answers, library)
             for warning in warnings:
                 say(f"aupgen: warning: {warning}")
+            record = latest_record(output_dir, slugify(str(prefill.get("org_name", ""))))
+            if record is not None:
+                _prefill_next_version(prefill, record, today)
+                say(f"Version {record.policy_version} of this policy is already in {output_dir}: your answers will make "
+                    f"version {record.policy_version + 1}, approved today unless you change the date, with a "
+                    "change report and a redline, and your own edits to it carried over.")
             wizard.prefill = prefill
             say(f"Your answers from {answers} are filled in: press Enter to keep each one.")
         else:
@@ -62,10 +69,19 @@ def new(output_dir: Path, answers: Path | None, library: Library, today: dt.date
         return INTERRUPTED
 
 
+def _prefill_next_version(prefill: dict, record: BuildRecord, today: dt.date) -> None:
+    """Re-issuing: the next version number, and today as the approval date (not last year's)."""
+    prefill["policy_version"] = record.policy_version + 1
+    prefill["approval_date"] = today
+
+
 def _finish(wizard: Wizard, action: str, output_dir: Path, answers: Path | None, resume: Path,
             library: Library, today: dt.date, say) -> int:
     """Save the answers (asking before replacing anything), then build the pack unless the user quit."""
-    blocked = action != QUIT and not _free_version(wizard, output_dir, library, say)
+    values = wizard.values()
+    record = latest_record(output_dir, slugify(str(values.get("org_name", ""))))
+    reissue = action != QUIT and record is not None
+    blocked = action != QUIT and not reissue and not _free_version(wizard, output_dir, library, say)
     values = wizard.values()
     target = output_dir / f"{slugify(str(values.get('org_name', '')))}-answers.yaml"
     updating = answers is not None and answers.resolve() == target.resolve()
@@ -87,6 +103,8 @@ def _finish(wizard: Wizard, action: str, output_dir: Path, answers: Path | None,
         say(f"Build the policy pack with: {rebuild}")
         return 0
     say("")
+    if reissue:
+        return _reissue(target, output_dir, library, values, today, say)
     say("Writing your policy pack…")
     try:
         result = build_pack(read_answers(target, library, today), library, output_dir)
@@ -106,6 +124,31 @@ def _finish(wizard: Wizard, action: str, output_dir: Path, answers: Path | None,
     if record is not None:
         say(f"  Build record:         {record}  (keep it with the documents)")
     say(f"Rebuild with: {rebuild}")
+    say(f"Next time, review your answers with: aupgen new --answers {command_path(target)} "
+        f"-o {command_path(output_dir)}")
+    return 0
+
+
+def _reissue(target: Path, output_dir: Path, library: Library, values: dict, today: dt.date, say) -> int:
+    """A setting that has a build re-issues through `aupgen update`: the next version, report and redline."""
+    from aupgen.update.run import update
+
+    say("Writing the next version of your policy pack…")
+    try:
+        result = update(target, output_dir, library, reissue=True, today=today,
+                        approval_date=values.get("approval_date"))
+    except UserError:
+        say(f"Your answers are saved in {target}.")
+        raise
+    except KeyboardInterrupt:
+        say(f"Stopped while writing the documents; nothing was written. Your answers are saved in {target}.")
+        return INTERRUPTED
+    say(result.report)
+    say("Done. Your files:")
+    say(f"  Answers:              {target}")
+    for path in result.written:
+        if path != target:
+            say(f"  {path}")
     say(f"Next time, review your answers with: aupgen new --answers {command_path(target)} "
         f"-o {command_path(output_dir)}")
     return 0
@@ -139,6 +182,6 @@ def _free_version(wizard: Wizard, output_dir: Path, library: Library, say) -> bo
 
 def _printer(out: TextIO):
     def say(text: str) -> None:
-        out.write(text + "\n")
+        out.write(for_terminal(text) + "\n")
         out.flush()
     return say

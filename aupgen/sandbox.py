@@ -1,0 +1,300 @@
+"""Jinja's immutable sandbox, with budgets: a clause library cannot make a build run for ever or fill memory.
+
+Jinja's sandbox stops templates reaching Python; it does not stop them from working hard. Here:
+
+- every number given to a function or filter (``range``, ``lipsum``, ``center``, ``ljust``…) is
+  at most :data:`MAX_NUMBER`, and so is the number of values spread into a call (``*range(…)``);
+- ``**``, ``*`` and ``%`` refuse results that would be enormous (``10**(10**8)``, ``'x' * 10**9``,
+  ``'%999999999d' % 1``) before Python starts on them, ``str.format`` refuses huge widths, and
+  no single operation (``~``, a filter, a call) may make a value longer than :data:`MAX_VALUE_CHARS`;
+- what is worked out inside a :func:`budget` (a clause, a document) has a time limit and a limit
+  on the text it writes. Time is checked at every call, every ``range`` step and every piece of
+  output, and, in the main thread, by a timer signal that also stops loops doing none of those.
+
+A template that goes over a limit raises :class:`BudgetExceeded`, whose message says which limit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import math
+import re
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator
+from jinja2.runtime import markup_join, str_join
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import _PassArg
+
+MAX_NUMBER = 10_000
+"""Largest number a template may pass to a function or filter, and longest ``range``."""
+
+MAX_VALUE_CHARS = 1_000_000
+"""Longest text or list a single operation in a template may make."""
+
+_HUGE_FORMAT = re.compile(r"\d{5,}")
+_INTEGER_BITS = 4096
+"""Largest integer (in bits, about 1,200 digits) that ``**`` and ``*`` may make."""
+
+
+class BudgetExceeded(Exception):
+    """A template went over one of its limits; the message says which, in words a library author can act on."""
+
+
+@dataclass
+class _Budget:
+    what: str
+    deadline: float
+    seconds: float
+    max_chars: int
+    written: int = 0
+
+
+class _Budgets(threading.local):
+    def __init__(self) -> None:
+        self.stack: list[_Budget] = []
+
+
+_ACTIVE = _Budgets()
+
+
+@contextlib.contextmanager
+def budget(what: str, seconds: float, max_chars: int) -> Iterator[_Budget]:
+    """Work out ``what`` (e.g. "its text") within ``seconds`` and ``max_chars`` of output.
+
+    Budgets nest: a clause's budget runs inside its document's, and both hold.
+    """
+    entry = _Budget(what, time.monotonic() + seconds, seconds, max_chars)
+    stack = _ACTIVE.stack
+    depth = len(stack)
+    stack.append(entry)
+    timer = _arm_timer()
+    try:
+        yield entry
+    finally:
+        try:
+            if timer:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:
+            del stack[depth:]  # also tidies after an inner budget whose own tidying was cut short
+            if timer:
+                _restore_timer(timer)
+
+
+def check_time() -> None:
+    """Raise BudgetExceeded if the budget of anything being worked out has run out."""
+    now = time.monotonic()
+    for entry in _ACTIVE.stack:
+        if now > entry.deadline:
+            raise BudgetExceeded(f"it took longer than {entry.seconds:g} seconds to work out {entry.what}; "
+                                 "simplify its loops")
+
+
+def count_output(text: str) -> None:
+    """Count ``text`` against every active budget's output limit, and check the time."""
+    for entry in _ACTIVE.stack:
+        entry.written += len(text)
+        if entry.written > entry.max_chars:
+            raise BudgetExceeded(f"{entry.what} came to more than {entry.max_chars:,} characters")
+    check_time()
+
+
+# ------------------------------------------------------------------ the timer (main thread only)
+
+
+def _on_timer(signum, frame) -> None:
+    check_time()
+    _rearm()  # a budget further out still running: keep watching
+
+
+def _rearm() -> bool:
+    stack = _ACTIVE.stack
+    if not stack:
+        return False
+    remaining = min(entry.deadline for entry in stack) - time.monotonic()
+    signal.setitimer(signal.ITIMER_REAL, max(remaining, 0.001))
+    return True
+
+
+def _arm_timer():
+    """Point SIGALRM at the nearest deadline; returns what to restore, or None where there is no timer."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        return None
+    try:
+        previous = signal.signal(signal.SIGALRM, _on_timer)
+    except (ValueError, OSError):
+        return None
+    outer = signal.getitimer(signal.ITIMER_REAL)
+    _rearm()
+    return (previous, outer)
+
+
+def _restore_timer(saved) -> None:
+    previous, outer = saved
+    if previous is _on_timer and _ACTIVE.stack:
+        _rearm()  # back in an outer budget: its deadline again
+    else:
+        signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+        if outer[0] > 0:
+            signal.setitimer(signal.ITIMER_REAL, *outer)
+
+
+# ------------------------------------------------------------------------- the environment
+
+def _check_number(value: object, where: str) -> None:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
+        raise BudgetExceeded(f"{where} was given the number {_short_number(value)}; at most {MAX_NUMBER:,} is allowed")
+    if isinstance(value, float) and math.isfinite(value) and abs(value) > MAX_NUMBER * 1e6:
+        raise BudgetExceeded(f"{where} was given an enormous number")
+
+
+def _short_number(value: int) -> str:
+    return f"{value:,}" if value.bit_length() < 64 else f"with about {int(value.bit_length() * 0.30103)} digits"
+
+
+def _check_size(value: object, where: str) -> None:
+    if isinstance(value, (str, list, tuple)) and len(value) > MAX_VALUE_CHARS:
+        raise BudgetExceeded(f"{where} made a value of more than {MAX_VALUE_CHARS:,} characters or items")
+
+
+def _check_format(text: object, where: str) -> None:
+    if isinstance(text, str) and _HUGE_FORMAT.search(text) and ("%" in text or "{" in text):
+        raise BudgetExceeded(f"{where} was given a format with an enormous width or precision")
+
+
+def _name(obj: object) -> str:
+    return f"'{getattr(obj, '_undefined_name', None) or getattr(obj, '__name__', type(obj).__name__)}'"
+
+
+def budgeted_range(*args: int) -> range:
+    """``range`` as templates see it: at most MAX_NUMBER steps, and the time checked as it goes."""
+    for value in args:
+        _check_number(value, "range")
+    steps = range(*args)
+    if len(steps) > MAX_NUMBER:
+        raise BudgetExceeded(f"range was asked for {len(steps):,} steps; at most {MAX_NUMBER:,} are allowed")
+    return _TimedRange(steps)
+
+
+class _TimedRange:
+    """A range that checks the time every 256 steps as a loop goes through it."""
+
+    def __init__(self, steps: range) -> None:
+        self._steps = steps
+
+    def __iter__(self):
+        for index, value in enumerate(self._steps):
+            if index & 255 == 255:
+                check_time()
+            yield value
+
+    def __len__(self) -> int:
+        return len(self._steps)
+
+    def __getitem__(self, index):
+        return self._steps[index]
+
+    def __contains__(self, value) -> bool:
+        return value in self._steps
+
+    def __reversed__(self):
+        return iter(_TimedRange(self._steps[::-1]))
+
+
+class _CheckedCodeGenerator(CodeGenerator):
+    """Jinja's code generator, with ``a ~ b`` going through BudgetedSandbox.checked_concat."""
+
+    def visit_Concat(self, node: nodes.Concat, frame) -> None:
+        self.write("environment.checked_concat(context.eval_ctx.autoescape, (")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
+
+
+class BudgetedSandbox(ImmutableSandboxedEnvironment):
+    """The immutable sandbox, with the limits described in this module's docstring."""
+
+    code_generator_class = _CheckedCodeGenerator
+
+    intercepted_binops = frozenset({"**", "*", "%"})
+
+    def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:
+        where = f"the operator {operator}"
+        if operator == "**" and _is_int(left) and _is_int(right) and right > 0 and abs(left) > 1:
+            if right * math.log2(abs(left)) > _INTEGER_BITS:
+                raise BudgetExceeded(f"{where} would make a number of more than {_INTEGER_BITS} bits")
+        if operator == "*":
+            if _is_int(left) and _is_int(right) and left.bit_length() + right.bit_length() > _INTEGER_BITS:
+                raise BudgetExceeded(f"{where} would make a number of more than {_INTEGER_BITS} bits")
+            for items, count in ((left, right), (right, left)):
+                if isinstance(items, (str, list, tuple)) and _is_int(count) and len(items) * count > MAX_VALUE_CHARS:
+                    raise BudgetExceeded(f"{where} would make a value of more than {MAX_VALUE_CHARS:,} "
+                                         "characters or items")
+        if operator == "%":
+            _check_format(left, where)
+        check_time()
+        result = super().call_binop(context, operator, left, right)
+        _check_size(result, where)
+        return result
+
+    def wrap_str_format(self, value: Any):
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None:
+            _check_format(value.__self__, f"'{value.__name__}'")
+        return wrapped
+
+    def checked_concat(self, autoescape: bool, parts: tuple) -> str:
+        """The ``~`` operator (see _CheckedCodeGenerator): its result is held to MAX_VALUE_CHARS."""
+        result = markup_join(parts) if autoescape else str_join(parts)
+        _check_size(result, "the operator ~")
+        check_time()
+        return result
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's own signature)
+        where = _name(__obj)
+        if len(args) > MAX_NUMBER:
+            raise BudgetExceeded(f"{where} was given {len(args):,} values; at most {MAX_NUMBER:,} are allowed")
+        for value in (*args, *kwargs.values()):
+            _check_number(value, where)
+        check_time()
+        result = super().call(__context, __obj, *args, **kwargs)
+        _check_size(result, where)
+        return result
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def budget_filters(env: BudgetedSandbox) -> None:
+    """Wrap every filter so that its numbers, formats and results are held to the same limits."""
+    for name, function in list(env.filters.items()):
+        env.filters[name] = _budgeted_filter(name, function)
+    env.globals["range"] = budgeted_range
+
+
+def _budgeted_filter(name: str, function):
+    where = f"the filter '{name}'"
+
+    skip = 2 if _PassArg.from_obj(function) is not None else 1  # the context, and the value filtered
+
+    @functools.wraps(function)  # keeps jinja_pass_arg, so Jinja passes the context as before
+    def run(*args, **kwargs):
+        for value in (*args[skip:], *kwargs.values()):
+            _check_number(value, where)
+        if name == "format" and args:
+            _check_format(next((a for a in args if isinstance(a, str)), None), where)
+        check_time()
+        result = function(*args, **kwargs)
+        _check_size(result, where)
+        return result
+
+    return run

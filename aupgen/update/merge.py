@@ -1,0 +1,269 @@
+"""Carry a setting's own Word edits into the next version: a three-way merge of paragraphs.
+
+- base: the last version exactly as aupgen wrote it (the hidden ``.…-aup-vN.base.docx`` beside it);
+- theirs: the same version as the setting has edited it in Word or LibreOffice;
+- new: what the current library gives for the next version.
+
+A paragraph the setting changed and the library did not keeps the setting's wording; one the
+library changed and the setting did not takes the new wording; one both changed keeps the
+setting's wording, with the library's new wording beside it as a Word comment for someone to
+decide. Paragraphs the setting added stay after the same paragraph as before; paragraphs it
+deleted stay deleted unless the library changed them (a conflict, commented). Table cells are
+paragraphs too, so edits to the document-control table are carried the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
+from lxml import etree
+
+from aupgen.update.align import align, normalise
+from aupgen.update.wordxml import (BOOKMARK_END, BOOKMARK_START, P, PPR, TBL, TC, TR, Para, copy_into, open_docx,
+                                   paragraph_text, paragraphs, save_docx, strip_comments)
+
+COMMENT_AUTHOR = "aupgen"
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A setting's edit carried into the new version."""
+
+    kind: str                 # reworded | added | deleted
+    before: str | None        # the wording aupgen wrote
+    after: str | None         # the setting's wording
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A paragraph both the setting and the library changed: the setting's wording is kept."""
+
+    kind: str                 # both-reworded | library-removed | setting-deleted
+    theirs: str | None
+    library: str | None
+
+
+@dataclass
+class MergeResult:
+    document: bytes
+    carried: list[Edit] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+
+
+def _token(use_keys: bool):
+    return lambda p: (p.key if use_keys and p.key else "t:" + normalise(p.text))
+
+
+def match(old: list[Para], new: list[Para]) -> list[tuple[int | None, int | None]]:
+    """Pair the paragraphs of two versions: by bookmark where both have them, else by text."""
+    use_keys = any(p.key for p in old) and any(p.key for p in new)
+    return align(old, new, _token(use_keys), lambda p: p.text, lambda p: p.key if use_keys else None,
+                 lambda p: p.place)
+
+
+def merge(base: bytes, theirs: bytes, new: bytes, version: int) -> MergeResult:
+    """``new`` with the setting's edits (``theirs`` against ``base``) carried in."""
+    base_doc, theirs_doc, new_doc = open_docx(base), open_docx(theirs), open_docx(new)
+    carry = lambda element: copy_into(element, theirs_doc.part, new_doc.part)  # noqa: E731
+    b, t, n = (paragraphs(d.element.body) for d in (base_doc, theirs_doc, new_doc))
+    to_theirs = {i: j for i, j in match(b, t) if i is not None and j is not None}
+    to_new = {i: j for i, j in match(b, n) if i is not None and j is not None}
+    from_theirs = {j: i for i, j in to_theirs.items()}
+    result = MergeResult(b"")
+    comments: list[tuple[etree._Element, str]] = []
+    removals: list[etree._Element] = []
+    placed: dict[int, etree._Element] = {}     # base index -> the element standing for it in the result
+
+    for i, old in enumerate(b):
+        j, k = to_theirs.get(i), to_new.get(i)
+        mine = t[j] if j is not None else None
+        lib = n[k] if k is not None else None
+        setting_changed = mine is None or mine.text != old.text
+        library_changed = lib is None or lib.text != old.text
+        if lib is not None:
+            placed[i] = lib.element
+        if not setting_changed:
+            continue
+        if mine is not None and not library_changed:
+            _take_wording(lib.element, carry(mine.element))
+            result.carried.append(Edit("reworded", old.text, mine.text))
+        elif mine is not None and lib is not None:
+            _take_wording(lib.element, carry(mine.element))
+            result.conflicts.append(Conflict("both-reworded", mine.text, lib.text))
+            comments.append((lib.element, f"The clause library's new wording for this paragraph is: "
+                                          f"“{lib.text}”. Your wording from version {version} is kept here; "
+                                          "replace it with the new wording if you agree, then delete this comment."))
+        elif mine is not None:
+            anchor = _anchor_before(i, placed)
+            copied = _insert_after(anchor, carry(mine.element), new_doc)
+            placed[i] = copied
+            result.conflicts.append(Conflict("library-removed", mine.text, None))
+            comments.append((copied, f"You edited this paragraph in version {version}; the clause library no "
+                                      "longer includes it. Delete it, or keep it as your own wording."))
+        elif not library_changed:
+            removals.append(lib.element)
+            result.carried.append(Edit("deleted", old.text, None))
+        elif lib is not None:
+            result.conflicts.append(Conflict("setting-deleted", None, lib.text))
+            comments.append((lib.element, f"You deleted this paragraph from version {version}, and the clause "
+                                          "library has since changed it. Delete it again, or keep the new wording."))
+
+    last: dict[int, etree._Element] = {}
+    matched = {t[j].element for j in from_theirs}
+    copied: set[etree._Element] = set()
+    for j, mine in enumerate(t):
+        if j in from_theirs:
+            continue
+        before = _preceding_base(j, from_theirs)
+        anchor = last[before] if before in last else _anchor_before(before + 1, placed)
+        container = _added_container(mine.element, matched)
+        if container is not None:  # a row or a table the setting added: copied whole
+            if container not in copied:
+                copied.add(container)
+                inserted = _insert_container(anchor, carry(container), new_doc)
+                if inserted is not None:
+                    if inserted.tag == TBL:
+                        last[before] = inserted
+                    result.carried.append(Edit("added", None, " | ".join(
+                        paragraph_text(p) for p in container.iter(P) if paragraph_text(p).strip())))
+            continue
+        if not mine.text.strip():
+            continue
+        last[before] = _insert_after(anchor, carry(mine.element), new_doc)
+        result.carried.append(Edit("added", None, mine.text))
+
+    if comments:
+        _ensure_comment_styles(new_doc)
+    for element, text in comments:
+        _comment(new_doc, element, text)
+    _remove_rows_emptied(removals)
+    for element in removals:
+        _remove_paragraph(element)
+    result.document = save_docx(new_doc)
+    return result
+
+
+def _added_container(paragraph: etree._Element, matched: set[etree._Element]) -> etree._Element | None:
+    """The outermost table row or table around ``paragraph`` that holds no paragraph of the base version."""
+    found = None
+    for ancestor in paragraph.iterancestors(TR, TBL):
+        if any(p in matched for p in ancestor.iter(P)):
+            break
+        found = ancestor
+    return found
+
+
+def _insert_container(anchor: etree._Element | None, copied: etree._Element, document) -> etree._Element | None:
+    """An added row (after the anchor's row) or table (after the anchor's block), copied from the setting's version."""
+    for paragraph in copied.iter(P):
+        _drop_identity(paragraph)
+    if anchor is None:
+        return None
+    if copied.tag == TR:
+        row = next(anchor.iterancestors(TR), None)
+        if row is None:
+            return None
+        row.addnext(copied)
+        return copied
+    block = anchor
+    while block.getparent() is not None and block.getparent() is not document.element.body:
+        block = block.getparent()
+    block.addnext(copied)
+    return copied
+
+
+def _remove_rows_emptied(removals: list[etree._Element]) -> None:
+    """A table row every paragraph of which the setting deleted goes as a whole (and its paragraphs with it)."""
+    rows = {row for element in removals for row in element.iterancestors(TR)}
+    gone = set(removals)
+    for row in rows:
+        if all(p in gone for p in row.iter(P)) and row.getparent() is not None:
+            row.getparent().remove(row)
+            removals[:] = [e for e in removals if e not in set(row.iter(P))]
+
+
+def _preceding_base(j: int, from_theirs: dict[int, int]) -> int:
+    """The base paragraph matched to the nearest paragraph before theirs[j] (-1 if none)."""
+    for earlier in range(j - 1, -1, -1):
+        if earlier in from_theirs:
+            return from_theirs[earlier]
+    return -1
+
+
+def _anchor_before(i: int, placed: dict[int, etree._Element]) -> etree._Element | None:
+    for earlier in range(i - 1, -1, -1):
+        if earlier in placed:
+            return placed[earlier]
+    return None
+
+
+def _insert_after(anchor: etree._Element | None, copied: etree._Element, document) -> etree._Element:
+    """``copied`` (a paragraph from the setting's version) after ``anchor`` (or at the start of the body)."""
+    _drop_identity(copied)
+    if anchor is None:
+        document.element.body.insert(0, copied)
+    else:
+        anchor.addnext(copied)
+    return copied
+
+
+def _drop_identity(paragraph: etree._Element) -> None:
+    """Remove bookmarks and comment anchors from a copied paragraph (the original keeps its own)."""
+    for node in list(paragraph.iter(BOOKMARK_START, BOOKMARK_END)):
+        node.getparent().remove(node)
+    strip_comments(paragraph)
+
+
+def _take_wording(target: etree._Element, content: etree._Element) -> None:
+    """Give ``target`` the runs of ``content`` (a copy), keeping its own paragraph properties and bookmarks."""
+    marks = [node for node in target if node.tag in (BOOKMARK_START, BOOKMARK_END)]
+    for node in list(target):
+        if node.tag != PPR:
+            target.remove(node)
+    _drop_identity(content)
+    starts = [m for m in marks if m.tag == BOOKMARK_START]
+    ends = [m for m in marks if m.tag == BOOKMARK_END]
+    target.extend(starts)
+    target.extend(node for node in content if node.tag != PPR)
+    target.extend(ends)
+
+
+def _comment(document, element: etree._Element, text: str) -> None:
+    paragraph = Paragraph(element, document._body)
+    runs = paragraph.runs or [paragraph.add_run("")]
+    document.add_comment(runs, text=text, author=COMMENT_AUTHOR, initials="AU")
+
+
+_COMMENT_STYLES = (
+    ("character", "CommentReference", "annotation reference", "<w:rPr><w:sz w:val=\"16\"/><w:szCs w:val=\"16\"/></w:rPr>"),
+    ("paragraph", "CommentText", "annotation text", "<w:rPr><w:sz w:val=\"20\"/><w:szCs w:val=\"20\"/></w:rPr>"),
+)
+
+
+def _ensure_comment_styles(document) -> None:
+    """Word's own styles for comment marks and comment text, which a comment refers to by id."""
+    styles = document.styles.element
+    have = {style.get(qn("w:styleId")) for style in styles.iter(qn("w:style"))}
+    for kind, style_id, name, run in _COMMENT_STYLES:
+        if style_id in have:
+            continue
+        styles.append(etree.fromstring(
+            f'<w:style xmlns:w="{W_NS}" w:type="{kind}" w:styleId="{style_id}"><w:name w:val="{name}"/>'
+            f'<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/>{run}</w:style>'))
+
+
+def _remove_paragraph(element: etree._Element) -> None:
+    """Delete a paragraph; a table cell keeps one empty paragraph, as Word requires."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if parent.tag == TC and len([c for c in parent if c.tag == P]) == 1:
+        for node in list(element):
+            if node.tag != PPR:
+                element.remove(node)
+        return
+    parent.remove(element)
+

@@ -1,0 +1,182 @@
+"""Reading finished Word documents for update: paragraphs, their text and their clause identity.
+
+Update works on the .docx files as they are on disk (whichever writer made them, however Word or
+LibreOffice saved them since), never on the writer's internals: python-docx opens the package,
+lxml walks the XML.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+from dataclasses import dataclass
+
+import docx
+from docx.document import Document
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+from lxml import etree
+
+from aupgen.render.bookmarks import CLAUSE_PREFIX, SECTION_PREFIX
+
+P, TBL, TR, TC, R = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:r")
+PPR, RPR, TRPR, TCPR = qn("w:pPr"), qn("w:rPr"), qn("w:trPr"), qn("w:tcPr")
+T, DEL_TEXT, TAB, BR, CR = qn("w:t"), qn("w:delText"), qn("w:tab"), qn("w:br"), qn("w:cr")
+INS, DEL = qn("w:ins"), qn("w:del")
+BOOKMARK_START, BOOKMARK_END = qn("w:bookmarkStart"), qn("w:bookmarkEnd")
+IDENTITY_PREFIXES = (CLAUSE_PREFIX, SECTION_PREFIX)
+RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def open_docx(data: bytes) -> Document:
+    return docx.Document(io.BytesIO(data))
+
+
+def save_docx(document: Document) -> bytes:
+    stream = io.BytesIO()
+    document.save(stream)
+    return stream.getvalue()
+
+
+@dataclass
+class Para:
+    """One paragraph of a document: its element, visible text and clause/section bookmark (if any)."""
+
+    element: etree._Element
+    text: str
+    key: str | None
+    place: tuple | None = None
+    """For a paragraph in a table: (table, row label, column, paragraph in cell), to pair cells."""
+
+    @property
+    def in_table(self) -> bool:
+        return any(a.tag == TC for a in self.element.iterancestors())
+
+
+def paragraph_text(paragraph: etree._Element) -> str:
+    """The text a reader sees: runs' text (inserted text included, deleted text not), tabs, breaks."""
+    parts: list[str] = []
+    for node in paragraph.iter(T, TAB, BR, CR):
+        if any(a.tag == DEL for a in node.iterancestors()) or _in_nested_paragraph(node, paragraph):
+            continue
+        if node.tag == T:
+            parts.append(node.text or "")
+        else:
+            parts.append("\t" if node.tag == TAB else "\n")
+    return "".join(parts)
+
+
+def _in_nested_paragraph(node: etree._Element, paragraph: etree._Element) -> bool:
+    for ancestor in node.iterancestors():
+        if ancestor is paragraph:
+            return False
+        if ancestor.tag == P:
+            return True
+    return False
+
+
+def identity(paragraph: etree._Element) -> str | None:
+    """The clause or section bookmark that starts in this paragraph, if any."""
+    for mark in paragraph.iter(BOOKMARK_START):
+        name = mark.get(qn("w:name")) or ""
+        if name.startswith(IDENTITY_PREFIXES):
+            return name
+    return None
+
+
+def paragraphs(container: etree._Element) -> list[Para]:
+    """Every paragraph in ``container`` (a body, header or footer), table cells included, in order."""
+    found = []
+    tables = {t: n for n, t in enumerate(container.iter(TBL))}
+    for element in container.iter(P):
+        if any(a.tag == P for a in element.iterancestors()):
+            continue  # a text box inside a paragraph belongs to that paragraph
+        found.append(Para(element, paragraph_text(element), identity(element), _place(element, tables)))
+    return found
+
+
+def _place(paragraph: etree._Element, tables: dict[int, int]) -> tuple | None:
+    cell = paragraph.getparent()
+    if cell is None or cell.tag != TC or cell.getparent() is None or cell.getparent().tag != TR:
+        return None
+    row = cell.getparent()
+    cells = [c for c in row if c.tag == TC]
+    label = " ".join(paragraph_text(p) for p in cells[0].iter(P)).strip()
+    in_cell = [c for c in cell if c.tag == P]
+    return (tables.get(row.getparent(), -1), label, cells.index(cell), in_cell.index(paragraph))
+
+
+def blocks(container: etree._Element) -> list[etree._Element]:
+    """The paragraphs and tables directly inside a body, cell, header or footer."""
+    return [child for child in container if child.tag in (P, TBL)]
+
+
+def stories(document: Document) -> list[tuple[str, etree._Element, object]]:
+    """(name, XML, package part) of the body, then each section's headers and footers; names pair them across versions."""
+    found = [("body", document.element.body, document.part)]
+    for number, section in enumerate(document.sections):
+        for kind in ("header", "first_page_header", "even_page_header",
+                     "footer", "first_page_footer", "even_page_footer"):
+            story = getattr(section, kind)
+            if not story.is_linked_to_previous:
+                found.append((f"{kind} {number}", story._element, story.part))
+    return found
+
+
+def document_parts(document: Document) -> list[tuple[str, etree._Element]]:
+    """The body, then each section's headers and footers, each with a name that pairs it across versions."""
+    return [(name, element) for name, element, _ in stories(document)]
+
+
+def copy_into(element: etree._Element, source_part, target_part) -> etree._Element:
+    """A copy of ``element`` from one document for another: pictures and links it uses come along.
+
+    A relationship id (``r:embed``, ``r:id``) means nothing in another package, so each is made again
+    in ``target_part``: an external link as a link, a picture by adding the picture; anything else
+    (an embedded object) cannot come along and its reference is dropped rather than left dangling.
+    """
+    copied = copy.deepcopy(element)
+    made: dict[str, str | None] = {}
+    for node in copied.iter():
+        for name, value in list(node.attrib.items()):
+            if not name.startswith(f"{{{RELATIONSHIPS}}}"):
+                continue
+            if value not in made:
+                made[value] = _carry(value, source_part, target_part)
+            if made[value] is None:
+                del node.attrib[name]
+            else:
+                node.set(name, made[value])
+    return copied
+
+
+def strip_comments(element: etree._Element) -> etree._Element:
+    """Remove comment anchors and references (they point into another document's comments part)."""
+    for node in list(element.iter(qn("w:commentRangeStart"), qn("w:commentRangeEnd"))):
+        node.getparent().remove(node)
+    for reference in list(element.iter(qn("w:commentReference"))):
+        run = reference.getparent()
+        if run is element:
+            run.remove(reference)
+        elif run is not None and run.getparent() is not None:
+            run.getparent().remove(run)
+    return element
+
+
+def _carry(rel_id: str, source_part, target_part) -> str | None:
+    if source_part is target_part:
+        return rel_id
+    relationship = source_part.rels.get(rel_id)
+    if relationship is None:
+        return None
+    if relationship.is_external:
+        return target_part.relate_to(relationship.target_ref, relationship.reltype, is_external=True)
+    if relationship.reltype == RT.IMAGE and hasattr(target_part, "get_or_add_image"):
+        new_id, _ = target_part.get_or_add_image(io.BytesIO(relationship.target_part.blob))
+        return new_id
+    return None
+
+
+def all_texts(document: Document) -> list[str]:
+    """Every paragraph text of the document: body, then headers and footers (for comparisons)."""
+    return [p.text for _, part in document_parts(document) for p in paragraphs(part)]

@@ -1,0 +1,75 @@
+"""How aupgen copes with a very large clause library: a few figures, printed (no pass or fail).
+
+    python bench/big_library.py                # 5,000 clauses in 50 sections
+    python bench/big_library.py -n 20000 --sections 200 --word
+
+Generates a library (the shipped questions, settings, sources and templates, plus N clauses
+whose `when` conditions are the shipped library's own, reused as a real library reuses them),
+then times loading it, assembling the primary-school example, rendering the policy's Markdown,
+and (with --word) the Word documents. Every step should grow in line with N, never with N².
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from aupgen.answers.resolve import read_answers  # noqa: E402
+from aupgen.assembly.assemble import assemble  # noqa: E402
+from aupgen.library.load import load_library  # noqa: E402
+from aupgen.render.templates import AUP_TEMPLATE, render_markdown, render_pack  # noqa: E402
+
+
+def make_library(target: Path, clauses: int, sections: int) -> Path:
+    """A copy of the shipped library with ``clauses`` generated clauses spread over ``sections`` topic files."""
+    shutil.copytree(ROOT / "clauses", target / "clauses")
+    shutil.copytree(ROOT / "templates", target / "templates")
+    per_section = max(clauses // sections, 1)
+    conditions = sorted({c.when for c in load_library(ROOT).clauses if c.when})
+    for s in range(sections):
+        lines = [f"section:\n  id: gen{s}\n  title: Generated section {s}\n  order: {1000 + s}\nclauses:\n"]
+        for c in range(per_section):
+            lines.append(f"  - id: gen{s}.c{c}\n"
+                         f"    when: {json.dumps(conditions[(s * per_section + c) % len(conditions)])}\n"
+                         f"    text: |\n      {{{{ terms.Adults }}}} follow generated rule {s}.{c} about "
+                         f"{{{{ terms.children }}}} and devices.\n"
+                         f"    sources: [esafety.phones.dont1]\n")
+        (target / "clauses" / f"9{s:04d}-gen.yaml").write_text("".join(lines), encoding="utf-8")
+    return target
+
+
+def timed(label: str, function):
+    start = time.perf_counter()
+    result = function()
+    print(f"{label:<32} {time.perf_counter() - start:8.2f} s")
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=5000, help="generated clauses (default 5,000)")
+    parser.add_argument("--sections", type=int, default=50, help="topic files to spread them over")
+    parser.add_argument("--word", action="store_true", help="also render the Word documents")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        root = make_library(Path(folder) / "library", args.n, args.sections)
+        print(f"{args.n:,} generated clauses in {args.sections} sections")
+        library = timed("load the library", lambda: load_library(root))
+        answers = read_answers(ROOT / "examples" / "primary-school.yaml", library)
+        policy = timed("assemble", lambda: assemble(answers.values, library))
+        markdown = timed("render the policy's Markdown", lambda: render_markdown(policy, library.templates, AUP_TEMPLATE))
+        print(f"{'':<32} {len(markdown):8,} characters")
+        if args.word:
+            timed("render the Word documents", lambda: render_pack(policy, library.templates))
+
+
+if __name__ == "__main__":
+    main()
