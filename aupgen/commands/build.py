@@ -44,5 +44,5 @@ def run(args: argparse.Namespace) -> int:
     print(f"Acknowledgement form: {result.paths.acknowledgement}")
     print(f"Build record:         {result.paths.record}  (keep it: 'aupgen update' compares with it)")
     if result.defaults_recorded:
-        print(f"Answers file:         {args.answers}  (the defaults taken are recorded in it)")
+        print(f"Answers file:         {args.answers[0]}  (the defaults taken are recorded in it)")
     return 0

@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     labels = {result.redline_path: "the redline: every change tracked, for review",
               result.report_path: "the change report", result.report_docx_path: "the change report, in Word",
-              args.answers: "your answers file, now at the new version"}
+              args.answers[0]: "your answers file, now at the new version"}
     if result.build is not None:
         labels.update({result.build.paths.policy: "the new policy", result.build.paths.record: "its build record",
                        result.build.paths.acknowledgement: "the acknowledgement form"})
