@@ -9,12 +9,13 @@ from collections.abc import Sequence
 from aupgen import __version__
 from aupgen.commands import build as build_command
 from aupgen.commands import clauses as clauses_command
+from aupgen.commands import forms as forms_command
 from aupgen.commands import update as update_command
 from aupgen.commands import new as new_command
 from aupgen.errors import UserError, one_line
 from aupgen.outputs import WRITTEN
 
-COMMANDS = [new_command, build_command, update_command, clauses_command]
+COMMANDS = [new_command, build_command, update_command, forms_command, clauses_command]
 
 
 def make_parser() -> argparse.ArgumentParser:

@@ -17,7 +17,7 @@ import signal
 import stat
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from aupgen.errors import UserError
@@ -69,7 +69,8 @@ def write_atomically(path: Path, data: bytes) -> None:
     write_all_atomically({Path(path): data})
 
 
-def write_all_atomically(files: Mapping[Path, bytes], overwrite: bool = True) -> None:
+def write_all_atomically(files: Mapping[Path, bytes], overwrite: bool = True,
+                         replaceable: Iterable[Path] = ()) -> None:
     """Write several files as one step: all of them, or (on any failure) none of them.
 
     Every file is written in full to its temporary file first; only then are they renamed into
@@ -81,9 +82,11 @@ def write_all_atomically(files: Mapping[Path, bytes], overwrite: bool = True) ->
 
     With ``overwrite=False`` no file is replaced, not even one that another run created while this
     one was writing (two builds of the same setting at once): everything is taken back and a
-    UserError says what happened.
+    UserError says what happened. Files named in ``replaceable`` (an answers file being edited in
+    place) are replaced all the same.
     """
     targets = {Path(p): _through_links(Path(p)) for p in files}
+    replace_anyway = {targets[Path(p)] for p in replaceable}
     pending: dict[Path, str] = {}
     kept: dict[Path, str] = {}      # final name -> hard link to the file it replaced
     done: list[Path] = []
@@ -95,7 +98,7 @@ def write_all_atomically(files: Mapping[Path, bytes], overwrite: bool = True) ->
             pending[path] = _write_temporary(path, data)
         with _interrupts_held():
             for path, temporary in list(pending.items()):
-                if overwrite:
+                if overwrite or path in replace_anyway:
                     if path.exists():
                         kept[path] = _keep_previous(path)
                     os.replace(temporary, path)

@@ -72,7 +72,7 @@ def random_answers(library: Library, rng: random.Random) -> dict[str, Any]:
     for question in library.questions:
         if not question.applies(context):
             context[question.id] = question.empty_value()
-        elif question.required or rng.random() < 0.7:
+        elif question.asked and (question.required or rng.random() < 0.7):  # not file-only keys (logo…)
             raw[question.id] = random_value(question, rng)
             context[question.id] = check_value(question, raw[question.id], question.id)
         else:

@@ -202,7 +202,8 @@ def test_a_5000_clause_library_assembles_and_renders(tmp_path):
     assert len(generated) > 1000
     markdown = render_markdown(policy, library.templates, AUP_TEMPLATE)
     assert markdown.count("::: clause") == len(policy.clauses)
-    assert f"| {policy.clauses[-1].number.replace('.', chr(92) + '.')} |" in markdown
+    last_row = markdown.rstrip().splitlines()[-1]  # Appendix A's row for the last clause (a REF field)
+    assert policy.clauses[-1].number in last_row
 
 
 # ------------------------------------------------------- simple texts rendered without compiling

@@ -1,4 +1,9 @@
-"""`aupgen update ANSWERS.yaml [-o DIR] [--library DIR]`: the next version, with what changed."""
+"""`aupgen update ANSWERS.yaml… [-o DIR] [--library DIR]`: the next version, with what changed.
+
+Several answers files, or a folder of them, update an estate built by `aupgen build` the same way
+(each setting in ``DIR/<setting>/``), without asking: new questions are listed once, with the
+settings that need them.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from aupgen.estate.command import add_estate_options, run_estate_command
+from aupgen.estate.settings import is_estate
 from aupgen.errors import for_terminal
 
 
@@ -17,20 +24,24 @@ def register(subparsers) -> None:
                     "If anything changed, write the next version beside the last one (which is never touched), "
                     "with your own Word edits carried over, a change report, and a Word redline with every "
                     "change tracked.")
-    parser.add_argument("answers", type=Path, help="the setting's answers file")
+    parser.add_argument("answers", type=Path, nargs="+",
+                        help="the setting's answers file; or several, or folders of them")
     parser.add_argument("-o", "--output", type=Path, default=Path("."), metavar="DIR",
-                        help="the folder holding the last version and its build record (default: here)")
+                        help="the folder holding the last version and its build record (default: here); "
+                             "with several answers files, the folder holding each setting's folder")
     parser.add_argument("--library", type=Path, metavar="DIR", help="the clause library (default: the shipped one)")
     parser.add_argument("--approval-date", type=_date, metavar="YYYY-MM-DD",
                         help="the date the new version is approved (default: today)")
     parser.add_argument("--no-input", action="store_true",
-                        help="never ask: if there are new questions, list them and stop (exit 2)")
+                        help="never ask: if there are new questions, list them and stop (exit 2); "
+                             "several settings are always updated this way")
     parser.add_argument("--defaults", action="store_true",
                         help="answer the library's new questions with their defaults, without asking, "
                              "and record them in the answers file")
     parser.add_argument("--force", action="store_true",
                         help="write a new version even when nothing changed, replace its files, or build "
                              "from an older clause library than the last build used")
+    add_estate_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -42,10 +53,12 @@ def _date(text: str) -> dt.date:
 
 
 def run(args: argparse.Namespace) -> int:
+    if is_estate(args.answers):
+        return run_estate_command("update", args)
     from aupgen.update.run import update
 
     ask = _ask_in_terminal if not args.no_input and not args.defaults and sys.stdin.isatty() else None
-    result = update(args.answers, args.output, args.library, ask=ask, force=args.force,
+    result = update(args.answers[0], args.output, args.library, ask=ask, force=args.force,
                     approval_date=args.approval_date, defaults=args.defaults)
     print(for_terminal(result.report))
     if not result.written:
@@ -53,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     labels = {result.redline_path: "the redline: every change tracked, for review",
               result.report_path: "the change report", result.report_docx_path: "the change report, in Word",
-              args.answers: "your answers file, now at the new version"}
+              args.answers[0]: "your answers file, now at the new version"}
     if result.build is not None:
         labels.update({result.build.paths.policy: "the new policy", result.build.paths.record: "its build record",
                        result.build.paths.acknowledgement: "the acknowledgement form"})

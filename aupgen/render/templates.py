@@ -43,11 +43,16 @@ def _environment(templates: Path):
 
 
 def render_markdown(policy: Policy, templates: Path, name: str, **extra) -> str:
-    """Fill template ``name`` from ``templates`` with ``policy``; errors name the file and line."""
+    """Fill template ``name`` from ``templates`` with ``policy``; errors name the file and line.
+
+    ``extra`` names go to the template too, e.g. ``person`` (``name``, ``role``, ``email``, ``page``)
+    to fill in one adult's acknowledgement form; ``person`` is none unless given.
+    """
     env = _environment(templates)
     try:
         template = env.get_template(name)
-        context = dict(policy=policy, answers=policy.answers, terms=policy.terms, labels=policy.labels, logo=False)
+        context = dict(policy=policy, answers=policy.answers, terms=policy.terms, labels=policy.labels, logo=False,
+                       person=None)
         return render_counted(template, context | extra, f"the document {name}")
     except TemplateNotFound as exc:
         if exc.name != name:
@@ -115,8 +120,9 @@ def render_markdown_document(markdown: str, templates: Path, title: str, subject
 
 
 def render_acknowledgement(policy: Policy, templates: Path, created: dt.datetime | None = None,
-                           house: HouseStyle | None = None, **extra) -> bytes:
-    """The acknowledgement form as a Word document; ``extra`` names go to the template (e.g. a ``person``)."""
+                           house: HouseStyle | None = None, markdown: str | None = None, **extra) -> bytes:
+    """The acknowledgement form as a Word document: the template's (``extra`` names go to it, e.g. a
+    ``person``), or ``markdown`` already rendered (a page per adult of a roster, `aupgen forms`)."""
     house = house or HouseStyle()
     sheet = house.sheet(load_style_sheet(templates / "styles.yaml"))
     info = DocumentInfo(
@@ -125,7 +131,8 @@ def render_acknowledgement(policy: Policy, templates: Path, created: dt.datetime
         comments=f"Written with aupgen {__version__}.",
         **_common_info(policy, created),
     )
-    markdown = render_markdown(policy, templates, ACKNOWLEDGEMENT_TEMPLATE, logo=house.logo is not None, **extra)
+    if markdown is None:
+        markdown = render_markdown(policy, templates, ACKNOWLEDGEMENT_TEMPLATE, logo=house.logo is not None, **extra)
     return markdown_to_docx(markdown, info, sheet.for_form(), None, house.logo, house.reference)
 
 

@@ -1,0 +1,73 @@
+"""`aupgen build` and `aupgen update` over many answers files: run, summarise, and say what needs doing."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from aupgen.errors import UserError
+from aupgen.estate.outcome import NEEDS_ANSWERS, Outcome
+
+WIDTH_WHEN_NOT_A_TERMINAL = 160
+DOING = {"build": "Building", "update": "Updating"}
+
+
+def add_estate_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-j", "--jobs", type=int, metavar="N",
+                        help="with several settings: how many to work on at once (default: one per core)")
+
+
+def run_estate_command(action: str, args: argparse.Namespace) -> int:
+    """Run ``action`` (build or update) over every setting named in ``args.answers``; exit 2 if any failed."""
+    from aupgen.estate.jobs import Job  # a single build does not load the estate's machinery
+    from aupgen.estate.progress import progress_for
+    from aupgen.estate.run import run_estate
+    from aupgen.estate.settings import plan_settings
+    from aupgen.estate.summary import counts, write_summary
+    from aupgen.outputs import prepare_folder
+
+    if args.jobs is not None and args.jobs < 1:
+        raise UserError(f"--jobs {args.jobs}: give a whole number of at least 1.")
+    settings = plan_settings(args.answers)
+    prepare_folder(args.output)
+    job = Job(action, args.output, args.library, args.force, getattr(args, "approval_date", None),
+              debug=getattr(args, "debug", False))
+    outcomes = run_estate(settings, job, args.jobs, progress_for(DOING[action]))
+    written = write_summary(args.output, outcomes)
+    _print_summary(outcomes)
+    _print_new_questions(outcomes)
+    print(f"{counts(outcomes)}. Summary: {written[0]} and {written[1]}")
+    return 0 if all(o.ok for o in outcomes) else UserError.exit_code
+
+
+def _print_summary(outcomes: Sequence[Outcome]) -> None:
+    from rich.console import Console
+
+    from aupgen.estate.summary import summary_table
+
+    console = Console(width=None if sys.stdout.isatty() else WIDTH_WHEN_NOT_A_TERMINAL)
+    console.print(summary_table(outcomes), markup=False, highlight=False)
+    for outcome in outcomes:
+        for warning in outcome.warnings:
+            print(f"aupgen: warning: {warning}")
+
+
+def _print_new_questions(outcomes: Sequence[Outcome]) -> None:
+    """Each new question once, with the settings whose answers files need it."""
+    needed: dict[str, tuple[str, list[str]]] = {}
+    for outcome in outcomes:
+        if outcome.status != NEEDS_ANSWERS:
+            continue
+        for question in outcome.new_questions:
+            needed.setdefault(question.id, (question.prompt, []))[1].append(outcome.answers)
+    if not needed:
+        return
+    total = len({a for _, files in needed.values() for a in files})
+    print(f"The clause library asks {len(needed)} new question{'s' if len(needed) > 1 else ''} that "
+          f"{total} answers file{'s do' if total > 1 else ' does'} not answer yet:")
+    for question_id, (prompt, files) in needed.items():
+        print(f"  {question_id}: {prompt}")
+        print(f"    needed by {len(files)}: {', '.join(files)}")
+    print("Add the answers to those files (or run 'aupgen update FILE -o DIR' in a terminal for each), "
+          "then run this command again.")

@@ -1,0 +1,46 @@
+"""Generated estates for the estate tests: many valid answers files, each its own setting."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sys
+from pathlib import Path
+
+import yaml
+
+from aupgen.library.load import Library
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from build_speed import random_answers  # noqa: E402  (the bench's generator, drawn from the question data)
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def write_estate(folder: Path, library: Library, count: int, seed: int = 12) -> list[Path]:
+    """``count`` answers files of distinct settings in ``folder``: setting-01.yaml…"""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    files = []
+    for index in range(1, count + 1):
+        raw = random_answers(library, rng)
+        raw["org_name"] = f"Setting {index:02d} {rng.choice(['Primary', 'Youth Club', 'FC', 'Nursery'])}"
+        raw["policy_version"] = 1
+        path = folder / f"setting-{index:02d}.yaml"
+        path.write_text(yaml.safe_dump(raw, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        files.append(path)
+    return files
+
+
+def make_library(tmp_path: Path, version: str, new_question: dict | None = None) -> Path:
+    """A small clause library (tests/fixtures/update/<version>) with the shipped questions and templates."""
+    root = tmp_path / f"library-{version}{'-q' if new_question else ''}"
+    shutil.copytree(FIXTURES / "update" / version / "clauses", root / "clauses")
+    shutil.copy(ROOT / "clauses" / "settings.yaml", root / "clauses")
+    shutil.copytree(ROOT / "templates", root / "templates")
+    questions = yaml.safe_load((ROOT / "clauses" / "questions.yaml").read_text(encoding="utf-8"))
+    if new_question:
+        questions["questions"].append(new_question)
+    (root / "clauses" / "questions.yaml").write_text(yaml.safe_dump(questions, sort_keys=False), encoding="utf-8")
+    return root
