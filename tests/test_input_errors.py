@@ -159,7 +159,6 @@ def test_ctrl_c_at_any_moment_ends_with_one_line(tmp_path):
     # build may finish before the later signals): at least one must, and every one above holds.
     one_line = [code for code, err in outcomes if code == 130 and err.startswith("aupgen: interrupted")]
     assert one_line, outcomes
-    assert all(code in (0, 130) or not PACKAGE_FRAME.search(err) for code, err in outcomes), outcomes
 
 
 def test_an_interrupt_after_files_were_put_in_place_says_which():
