@@ -28,7 +28,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aupgen.answers.resolve import FIRST_YEAR, LAST_YEAR, base_context, check_value, resolve
+from aupgen.answers.resolve import base_context, check_value, resolve
+from aupgen.answers.values import FIRST_YEAR, LAST_YEAR
 from aupgen.assembly.assemble import MAX_COMMITMENTS, assemble
 from aupgen.cli import main
 from aupgen.library.load import load_library
