@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
 from aupgen.library.changelog import UNVERSIONED, LibraryVersion, load_changelog
 from aupgen.library.clauses import Clause, Section, load_topic
 from aupgen.errors import UserError
+from aupgen.library.nations import load_nations
 from aupgen.library.questions import Question, load_questions
 from aupgen.library.sources import Citation, Document, Point, load_sources
 from aupgen.library.terms import Settings, load_settings
 from aupgen.yamlfile import read_mapping
 
-SPECIAL_FILES = {"questions.yaml", "settings.yaml", "sources.yaml", "changelog.yaml"}
+SPECIAL_FILES = {"questions.yaml", "settings.yaml", "sources.yaml", "changelog.yaml", "nations.yaml"}
 SHIPPED = Path(__file__).resolve().parent.parent / "_library"
 """Where the shipped library sits inside the installed package (see pyproject.toml)."""
 
@@ -43,17 +44,24 @@ class Library:
 
     @cached_property
     def citations(self) -> dict[str, tuple[Citation, ...]]:
-        """Each clause's sources grouped by guidance document, in register order."""
+        """Each clause's sources grouped by guidance document, in register order (every nation)."""
+        return {clause.id: self.cite(clause.sources) for clause in self.clauses}
+
+    def cite(self, sources: tuple[str, ...]) -> tuple[Citation, ...]:
+        """These point ids grouped by guidance document, in register order."""
         points = self.points
-        return {
-            clause.id: tuple(
-                Citation(document.short, tuple(points[p].ref for p in clause.sources
-                                               if p in points and points[p].document == document.id))
-                for document in self.documents
-                if any(p in points and points[p].document == document.id for p in clause.sources)
-            )
-            for clause in self.clauses
-        }
+        return tuple(
+            Citation(document.short, tuple(points[p].ref for p in sources
+                                           if p in points and points[p].document == document.id))
+            for document in self.documents
+            if any(p in points and points[p].document == document.id for p in sources)
+        )
+
+    def sources_in(self, sources: tuple[str, ...], nation: object) -> tuple[str, ...]:
+        """The point ids whose document applies in ``nation`` (law of another nation is left out)."""
+        documents = {d.id: d for d in self.documents}
+        points = self.points
+        return tuple(p for p in sources if p not in points or documents[points[p].document].applies_in(nation))
 
     @cached_property
     def points(self) -> dict[str, Point]:
@@ -75,6 +83,7 @@ def load_library(root: Path | str | None = None) -> Library:
         raise UserError(f"{root} is not a clause library; expected a folder holding clauses/ and templates/.")
     questions = load_questions(read_mapping(folder / "questions.yaml", "question list"))
     settings = load_settings(read_mapping(folder / "settings.yaml", "settings file"))
+    settings = replace(settings, nations=load_nations(folder / "nations.yaml"))
     documents = load_sources(read_mapping(folder / "sources.yaml", "guidance register"))
     sections: list[Section] = []
     clauses: list[Clause] = []

@@ -38,6 +38,13 @@ class Document:
     points: tuple[Point, ...]
     short: str = ""
     """A short name for citations ("E-Safety booklet"); the title when not given."""
+    url: str = ""
+    """Where the document was read (a web address), shown in the policy's appendix."""
+    nations: tuple[str, ...] = ()
+    """The nations it applies in (law and guidance of one nation); empty means every nation."""
+
+    def applies_in(self, nation: object) -> bool:
+        return not self.nations or nation is None or str(nation) in self.nations
 
 
 def load_sources(file: YamlFile) -> list[Document]:
@@ -59,7 +66,12 @@ def load_sources(file: YamlFile) -> list[Document]:
             seen.add(item["id"])
             points.append(Point(item["id"], doc["id"], item["ref"], item["summary"],
                                 item.get("out_of_scope"), item.get("note")))
+        nations = doc.get("nations") or []
+        if not isinstance(nations, list) or not all(isinstance(n, str) for n in nations):
+            raise UserError(f"{file.where('documents', d_index, 'nations')}: expected a list of nations "
+                            "(england, wales, scotland, northern_ireland).")
         documents.append(Document(doc["id"], doc["title"], str(doc.get("publisher", "")),
                                   str(doc.get("date", "")), str(doc.get("kind", "")), tuple(points),
-                                  str(doc.get("short") or doc["title"])))
+                                  str(doc.get("short") or doc["title"]), str(doc.get("url") or ""),
+                                  tuple(nations)))
     return documents
