@@ -61,7 +61,10 @@ def build_text(library, nation: str, org_type: str) -> tuple[str, str, dict]:
            "safeguarding_lead_name": "Sam Sample", "safeguarding_lead_contact": "lead@sample.example.org",
            **EVERYTHING}
     values = resolve(raw, library, TODAY).values
-    pack = render_pack(assemble(values, library), library.templates)
+    policy = assemble(values, library)
+    uncited = [c.id for c in policy.clauses if not c.citations]
+    assert not uncited, f"clauses citing no guidance that applies in {nation} to a {org_type}: {uncited}"
+    pack = render_pack(policy, library.templates)
     return document_text(pack.policy), document_text(pack.acknowledgement), values
 
 

@@ -45,7 +45,7 @@ def assemble(values: Mapping[str, Any], library: Library,
                 id=clause.id,
                 number=f"{number}.{index}",
                 text=_run(clause, "text", render_text, clause.text, context),
-                sources=(sources := library.sources_in(clause.sources, values.get("nation"))),
+                sources=(sources := library.sources_in(clause.sources, values.get("nation"), values.get("org_type"))),
                 commitment=_run(clause, "commitment", render_text, clause.commitment, context) if clause.commitment else None,
                 citations=library.cite(sources),
             )

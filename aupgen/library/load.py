@@ -57,11 +57,13 @@ class Library:
             if any(p in points and points[p].document == document.id for p in sources)
         )
 
-    def sources_in(self, sources: tuple[str, ...], nation: object) -> tuple[str, ...]:
-        """The point ids whose document applies in ``nation`` (law of another nation is left out)."""
+    def sources_in(self, sources: tuple[str, ...], nation: object, org_type: object = None) -> tuple[str, ...]:
+        """The point ids whose document applies to this nation and kind of setting (another nation's
+        law, or the framework for another kind of setting, is left out of the policy's citations)."""
         documents = {d.id: d for d in self.documents}
         points = self.points
-        return tuple(p for p in sources if p not in points or documents[points[p].document].applies_in(nation))
+        return tuple(p for p in sources
+                     if p not in points or documents[points[p].document].applies_to(nation, org_type))
 
     @cached_property
     def points(self) -> dict[str, Point]:
