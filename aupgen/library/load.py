@@ -49,21 +49,23 @@ class Library:
 
     def cite(self, sources: tuple[str, ...]) -> tuple[Citation, ...]:
         """These point ids grouped by guidance document, in register order."""
-        points = self.points
-        return tuple(
-            Citation(document.short, tuple(points[p].ref for p in sources
-                                           if p in points and points[p].document == document.id))
-            for document in self.documents
-            if any(p in points and points[p].document == document.id for p in sources)
-        )
+        by_document: dict[str, list[str]] = {}
+        for point_id in sources:
+            point = self.points.get(point_id)
+            if point is not None:
+                by_document.setdefault(point.document, []).append(point.ref)
+        return tuple(Citation(document.short, tuple(by_document[document.id]))
+                     for document in self.documents if document.id in by_document)
 
     def sources_in(self, sources: tuple[str, ...], nation: object, org_type: object = None) -> tuple[str, ...]:
         """The point ids whose document applies to this nation and kind of setting (another nation's
         law, or the framework for another kind of setting, is left out of the policy's citations)."""
-        documents = {d.id: d for d in self.documents}
-        points = self.points
-        return tuple(p for p in sources
-                     if p not in points or documents[points[p].document].applies_to(nation, org_type))
+        documents = self._documents_by_point
+        return tuple(p for p in sources if p not in documents or documents[p].applies_to(nation, org_type))
+
+    @cached_property
+    def _documents_by_point(self) -> dict[str, Document]:
+        return {point.id: document for document in self.documents for point in document.points}
 
     @cached_property
     def points(self) -> dict[str, Point]:
