@@ -131,3 +131,28 @@ def test_the_nation_examples(library, example, nation, expected):
         if document.nations and nation not in document.nations:
             assert document.id not in documents, document.id
     assert any(nation in cited.document.nations for cited in policy.sources)
+
+
+def test_the_wizard_asks_the_nation_after_the_setting_and_defaults_follow_it(library):
+    """Through the real questionary prompts: nation comes right after org_type, and the safeguarding
+    lead's suggested title is the Welsh one once Wales is chosen."""
+    from aupgen.wizard.prompts import Wizard
+    from test_wizard import Terminal, walk
+
+    wizard = Wizard(library, TODAY)
+
+    def run(out):
+        wizard.out = out
+        return wizard.ask_all()
+
+    term = Terminal().run(run)
+    asked = walk(term, library, {"org_name": "Ysgol Sample", "org_type": "primary_school", "nation": "wales"},
+                 until="What is the title of the person concerns are reported to")
+    assert asked[:3] == ["org_name", "org_type", "nation"]
+    assert "Designated Safeguarding Person" in term.last_frame
+    term.send("\r")  # accept the suggestion
+    walk(term, library, {"safeguarding_lead_name": "Gareth Lloyd",
+                         "safeguarding_lead_contact": "diogelu@sample.example.sch.uk"}, until=None)
+    term.finish()
+    values = wizard.values()
+    assert values["nation"] == "wales" and values["safeguarding_lead_title"] == "Designated Safeguarding Person"
