@@ -75,11 +75,16 @@ def test_update_asks_only_the_new_questions_through_the_real_prompt(v1_pack):
     frame = term.prompt()
     asked.append(frame.split("\n")[0])
     tick(term, frame, ["Live online sessions with children, such as remote lessons or online club nights"])
+    frame = term.prompt()  # the follow-up the AI answer opened
+    asked.append(frame.split("\n")[0])
+    term.send("\x15Microsoft 365 Copilot Chat\r")
     result = term.finish()
     assert term.prompt(end_ok=True) is None  # nothing else was asked
-    assert len(asked) == 3
+    assert len(asked) == 4
     assert "Which part of the UK" in asked[0] and "generative AI" in asked[1] and "online" in asked[2]
-    assert [q.id for q in result.changes.new_questions] == ["nation", "ai_use", "online_activities"]
+    assert "Which AI tools" in asked[3]
+    assert [q.id for q in result.changes.new_questions] == ["nation", "ai_use", "online_activities",
+                                                            "approved_ai_tools"]
 
     # v1 is untouched, byte for byte; v2, its form, record, report and redline sit beside it.
     after = snapshot(out)
@@ -94,6 +99,7 @@ def test_update_asks_only_the_new_questions_through_the_real_prompt(v1_pack):
     assert text.startswith(written_before.split("policy_version")[0])
     assert "nation: england" in text and "ai_use: approved_tools_no_personal_data" in text
     assert "online_sessions" in text and "policy_version: 2" in text
+    assert "approved_ai_tools: Microsoft 365 Copilot Chat" in text
 
     # The report explains every addition by the changelog's reason and the guidance it implements.
     report = (out / f"{stem}-aup-v2-changes.md").read_text()
@@ -114,6 +120,7 @@ def test_update_asks_only_the_new_questions_through_the_real_prompt(v1_pack):
     # The new policy says it; the redline marks the additions as tracked insertions.
     v2 = text_of(out / f"{stem}-aup-v2.docx")
     assert "multi-factor authentication" in v2 and "Sextortion" in v2 and "Local Authority Designated Officer" in v2
+    assert "approved: Microsoft 365 Copilot Chat" in v2
     with zipfile.ZipFile(out / f"{stem}-aup-v2-changes.docx") as package:
         xml = package.read("word/document.xml").decode("utf-8")
     assert len(re.findall(r"<w:ins ", xml)) >= len(added)
