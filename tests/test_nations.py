@@ -156,3 +156,18 @@ def test_the_wizard_asks_the_nation_after_the_setting_and_defaults_follow_it(lib
     term.finish()
     values = wizard.values()
     assert values["nation"] == "wales" and values["safeguarding_lead_title"] == "Designated Safeguarding Person"
+
+
+def test_coverage_shows_every_new_source_covered(library, capsys):
+    """`aupgen clauses coverage`: every point of the guidance registered since 2011 is implemented."""
+    from aupgen.cli import main
+    from aupgen.library.coverage import coverage
+
+    new_documents = [d for d in library.documents if d.url]
+    assert len(new_documents) >= 25 and all(d.url.startswith("https://") for d in new_documents)
+    rows = [row for row in coverage(library) if row.document in {d.id for d in new_documents}]
+    assert rows and all(row.status in ("covered", "out of scope") for row in rows)
+    assert main(["clauses", "coverage"]) == 0
+    out = capsys.readouterr().out
+    for point in ("standards.mfa", "nca.respond", "kls.statutory", "pvg.membership", "cosc.referral"):
+        assert any(line.split()[:2] == [point, "covered"] for line in out.splitlines()), point
