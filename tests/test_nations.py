@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import docx
 import pytest
@@ -48,12 +49,20 @@ def document_text(data: bytes) -> str:
 
 
 def foreign_bodies(text: str, nation: str) -> list[str]:
-    """Bodies of other nations found in ``text`` (a name this nation shares is allowed)."""
+    """Bodies of other nations found in ``text``. A name this nation shares is allowed, and so is
+    another nation's name inside one of this nation's ("Care Inspectorate" in "Care Inspectorate
+    Wales"); "Care Inspectorate Wales" in a Scottish policy is still found."""
     own = NATIONS[nation]["bodies"]
-    for name in sorted(own, key=len, reverse=True):  # "Care Inspectorate Wales" is not Scotland's
-        text = text.replace(name, "")
-    return sorted({name for other, entry in NATIONS.items() if other != nation
-                   for name in entry["bodies"] if name not in own and name in text})
+    covered = [(m.start(), m.end()) for name in own for m in re.finditer(re.escape(name), text)]
+    found = set()
+    for other, entry in NATIONS.items():
+        for name in entry["bodies"]:
+            if other == nation or name in own:
+                continue
+            for match in re.finditer(re.escape(name), text):
+                if not any(start <= match.start() and match.end() <= end for start, end in covered):
+                    found.add(name)
+    return sorted(found)
 
 
 def build_text(library, nation: str, org_type: str) -> tuple[str, str, dict]:
@@ -131,6 +140,12 @@ def test_the_nation_examples(library, example, nation, expected):
         if document.nations and nation not in document.nations:
             assert document.id not in documents, document.id
     assert any(nation in cited.document.nations for cited in policy.sources)
+
+
+def test_the_check_finds_a_foreign_body_even_inside_a_name_of_ones_own():
+    assert foreign_bodies("refer to the LADO; Care Inspectorate Wales inspects", "scotland") == [
+        "Care Inspectorate Wales", "LADO"]
+    assert foreign_bodies("Care Inspectorate Wales and the Disclosure and Barring Service", "wales") == []
 
 
 def test_the_wizard_asks_the_nation_after_the_setting_and_defaults_follow_it(library):
