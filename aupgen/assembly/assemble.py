@@ -49,9 +49,9 @@ def assemble(values: Mapping[str, Any], library: Library,
                 id=clause.id,
                 number=f"{number}.{index}",
                 text=_run(clause, "text", render, clause.text, context),
-                sources=clause.sources,
+                sources=(sources := library.sources_in(clause.sources, values.get("nation"), values.get("org_type"))),
                 commitment=_run(clause, "commitment", render, clause.commitment, context) if clause.commitment else None,
-                citations=library.citations[clause.id],
+                citations=library.cite(sources),
             )
             for index, clause in enumerate(chosen, start=1)
         )

@@ -74,6 +74,12 @@ def update(answers_file: Path | str, folder: Path | str = ".", library_root: Pat
                             "answer them in the file or run aupgen update in a terminal.")
         new_answers = ask(applicable, clause_context(context_values, library) | {"today": today})
         raw.update(new_answers)
+        while follow_ups := _now_applicable(questions, raw, library, today):
+            # a new answer can open a new follow-up (AI allowed -> which tools?): ask it too
+            more = ask(follow_ups, clause_context(resolve(raw, library, today).values, library) | {"today": today})
+            raw.update(more)
+            new_answers.update(more)
+            applicable += follow_ups
         _append_answers(answers_file, new_answers, library, today)
 
     version = record.policy_version + 1
@@ -104,6 +110,13 @@ def update(answers_file: Path | str, folder: Path | str = ".", library_root: Pat
     result.report_path, result.redline_path = report_path, redline_path
     result.written = paths.all() + [redline_path, report_path]
     return result
+
+
+def _now_applicable(questions: list[Question], raw: dict[str, Any], library: Library,
+                    today: dt.date) -> list[Question]:
+    """New questions not yet answered whose condition the answers given so far make true."""
+    context = clause_context(resolve(raw, library, today).values, library)
+    return [q for q in questions if q.id not in raw and q.applies(context)]
 
 
 def _history_summary(changes: ChangeSet, library: Library) -> str:
