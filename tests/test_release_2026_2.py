@@ -69,6 +69,12 @@ def test_update_asks_only_the_new_questions_through_the_real_prompt(v1_pack):
     frame = term.prompt()
     asked.append(frame.split("\n")[0])
     choose(term, frame, "England")
+    frame = term.prompt()  # issue 9's two new questions take their defaults
+    asked.append(frame.split("\n")[0])
+    term.send("\r")
+    frame = term.prompt()
+    asked.append(frame.split("\n")[0])
+    term.send("\r")
     frame = term.prompt()
     asked.append(frame.split("\n")[0])
     choose(term, frame, "Yes, only tools the setting has approved, and never with personal information")
@@ -80,11 +86,11 @@ def test_update_asks_only_the_new_questions_through_the_real_prompt(v1_pack):
     term.send("\x15Microsoft 365 Copilot Chat\r")
     result = term.finish()
     assert term.prompt(end_ok=True) is None  # nothing else was asked
-    assert len(asked) == 4
-    assert "Which part of the UK" in asked[0] and "generative AI" in asked[1] and "online" in asked[2]
-    assert "Which AI tools" in asked[3]
-    assert [q.id for q in result.changes.new_questions] == ["nation", "ai_use", "online_activities",
-                                                            "approved_ai_tools"]
+    assert len(asked) == 6
+    assert "Which part of the UK" in asked[0] and "What word" in asked[1] and "concern about the person" in asked[2]
+    assert "generative AI" in asked[3] and "online" in asked[4] and "Which AI tools" in asked[5]
+    assert [q.id for q in result.changes.new_questions] == ["nation", "setting_word", "leader_concerns_to", "ai_use",
+                                                            "online_activities", "approved_ai_tools"]
 
     # v1 is untouched, byte for byte; v2, its form, record, report and redline sit beside it.
     after = snapshot(out)
@@ -140,10 +146,12 @@ def test_a_scottish_club_answers_the_new_questions_in_its_file(tmp_path, capsys)
 
     # A new question left unanswered stops a non-interactive update, naming it.
     assert main(["update", str(answers), "-o", str(out), "--no-input"]) == 2
-    assert "nation" in capsys.readouterr().err and snapshot(out) == v1_files
+    err = capsys.readouterr().err
+    assert "nation" in err and "setting_word" in err and snapshot(out) == v1_files
 
     with answers.open("a") as stream:
-        stream.write("nation: scotland\nai_use: not_permitted\nonline_activities: [public_streaming]\n")
+        stream.write("nation: scotland\nai_use: not_permitted\nonline_activities: [public_streaming]\n"
+                     "setting_word: club\nleader_concerns_to: Scottish Hockey's Child Wellbeing and Protection Officer\n")
     assert main(["update", str(answers), "-o", str(out), "--no-input"]) == 0
     after = snapshot(out)
     assert {name: after[name] for name in v1_files} == v1_files
