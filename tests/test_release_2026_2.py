@@ -90,7 +90,7 @@ def test_update_asks_only_the_new_questions_through_the_real_prompt(v1_pack):
     assert "Which part of the UK" in asked[0] and "What word" in asked[1] and "concern about the person" in asked[2]
     assert "generative AI" in asked[3] and "online" in asked[4] and "Which AI tools" in asked[5]
     assert [q.id for q in result.changes.new_questions] == ["nation", "setting_word", "leader_concerns_to", "ai_use",
-                                                            "online_activities", "approved_ai_tools"]
+                                                            "approved_ai_tools", "online_activities"]
 
     # v1 is untouched, byte for byte; v2, its form, record, report and redline sit beside it.
     after = snapshot(out)
@@ -102,7 +102,9 @@ def test_update_asks_only_the_new_questions_through_the_real_prompt(v1_pack):
 
     # The answers file keeps what the user wrote and gains the new answers.
     text = answers.read_text()
-    assert text.startswith(written_before.split("policy_version")[0])
+    kept = [line for line in written_before.splitlines() if not line.startswith(("approval_date:", "policy_version:"))]
+    assert [line for line in text.splitlines() if line in kept] == kept  # every line, comments too, in order
+    assert "approval_date: 2026-12-01" in text
     assert "nation: england" in text and "ai_use: approved_tools_no_personal_data" in text
     assert "online_sessions" in text and "policy_version: 2" in text
     assert "approved_ai_tools: Microsoft 365 Copilot Chat" in text
@@ -115,12 +117,13 @@ def test_update_asks_only_the_new_questions_through_the_real_prompt(v1_pack):
                                             "harms.sextortion", "harms.misinformation", "illegal.ai-images",
                                             "personal_devices.wearables", "online_services.copyright"}
     for change in added:
-        assert change.reason.endswith("(library 2026.2)"), change.clause_id
+        assert change.reason.endswith("(clause library 2026.2)."), change.clause_id
         assert change.sources, change.clause_id
-        assert f"`{change.clause_id}`" in report
+        assert f"**{change.section}, clause {change.number}.** {change.reason}" in report  # what, where and why
     mfa = next(c for c in added if c.clause_id == "security.mfa")
-    assert any(s.startswith("standards.mfa") for s in mfa.sources)
-    assert "multi-factor authentication" in report and "Guidance: standards.mfa" in report
+    assert any(s.startswith("Cyber security standards: multi-factor authentication") for s in mfa.sources)
+    mfa_line = next(line for line in report.splitlines() if f"clause {mfa.number}." in line)
+    assert "multi-factor authentication" in mfa_line and "Cyber security standards: multi-factor authentication" in mfa_line
     assert "Staff must sign again" in report  # new commitments reach the form
 
     # The new policy says it; the redline marks the additions as tracked insertions.
@@ -159,5 +162,12 @@ def test_a_scottish_club_answers_the_new_questions_in_its_file(tmp_path, capsys)
     assert "Disclosure Scotland" in v2 and "Police Scotland" in v2
     assert "LADO" not in v2 and "Disclosure and Barring Service" not in v2
     report = (out / f"{stem}-aup-v2-changes.md").read_text()
-    assert "`breaches.barring`" in report and "Disclosure Scotland in Scotland" in report
-    assert "`online.streaming`" in report and "## Reworded" in report
+    changed = report_parts(report)
+    assert "Names the barring body of the setting's nation (Disclosure Scotland in Scotland" in changed["reworded"]
+    assert "Streaming children is publishing their images" in changed["added"]
+
+
+def report_parts(report: str) -> dict[str, str]:
+    """The change report's parts by heading: '## Added' -> {'added': its text}."""
+    parts = re.split(r"^## ", report, flags=re.M)
+    return {part.split("\n", 1)[0].strip().lower(): part for part in parts[1:]}
