@@ -220,12 +220,39 @@ def test_shipped_words_table_catches_the_issue_examples(library):
     from aupgen.checks.words import applicable, hits
     from aupgen.library.words import load_words
     rules = load_words(library.root / "clauses" / "words.yaml")
-    scout = {"org_type": "youth_group", "people": ["volunteers"], "terms": {"setting": "group", "workforce": "volunteer"}}
+    scout = {"org_type": "youth_group", "people": ["volunteers"],
+             "terms": {"setting": "group", "workforce": "volunteer", "voluntary": True}}
     found = {m.lower() for _, m, _ in hits("Leave it in the staff room and tell a colleague at work; "
                                            "a club's senior leaders decide.", rules, applicable(rules, scout))}
     assert {"staff room", "colleague", "at work", "club's", "senior leaders"} <= found
     school = {"org_type": "primary_school", "people": ["staff"], "terms": {"setting": "school", "workforce": "paid"}}
     assert not list(hits("Leave it in the staff room and tell a colleague.", rules, applicable(rules, school)))
+
+
+def test_shipped_words_table_catches_the_2026_2_reading(library):
+    """The mistakes found reading 2026.2 as its signers would are in the table, for their settings only."""
+    from aupgen.checks.words import applicable, hits
+    from aupgen.library.words import load_words
+    rules = load_words(library.root / "clauses" / "words.yaml")
+
+    def found(text: str, answers: dict) -> set[str]:
+        return {m.lower() for _, m, _ in hits(text, rules, applicable(rules, answers))}
+
+    scout = {"org_type": "youth_group", "people": ["volunteers"], "contact_channels": ["messaging_group"],
+             "terms": {"setting": "group", "workforce": "volunteer", "voluntary": True}}
+    trip = "For camps, the group provides a phone for the adult in charge. Adults take the training it provides."
+    assert found(trip, scout) == {"provides a phone", "training it provides"}
+    assert found("Adults may use the group's group chats.", scout) == {"group's group chats"}
+    with_phones = dict(scout, contact_channels=["organisation_phone"])
+    assert found(trip, with_phones) == {"training it provides"}
+    home = {"org_type": "residential_care", "people": ["staff"], "contact_channels": [],
+            "terms": {"setting": "home", "workforce": "paid"}}
+    assert found("A stream needs family members' consent; the app is used once family members have agreed.",
+                 home) == {"family members' consent", "family members have agreed"}
+    nursery = {"org_type": "early_years", "people": ["staff"], "contact_channels": [],
+               "terms": {"setting": "nursery", "workforce": "paid"}}
+    assert found("The image is removed through Report Remove.", nursery) == {"report remove"}
+    assert not found("The image is removed through Report Remove.", scout)
 
 
 @pytest.mark.parametrize("phrase, expected", [
