@@ -91,7 +91,10 @@ def test_scout_group_reads_as_a_volunteer_group(packs):
     assert "No adult sends a private, one-to-one message to a young person" in policy
     assert "online membership system" in policy
     assert "a written record of it kept with the group's safeguarding records;" in policy
-    assert "using my own phone only in the group's group chats" in form
+    assert "using my own phone only in the group's messaging-app chats" in form
+    assert "group's group chats" not in policy + form
+    # no phone of its own for trips: a contact at home passes messages (the Scouts' InTouch)
+    assert "A named contact who is not on the trip" in policy and "provides a phone" not in policy
     assert "never from my personal phone" not in form  # the chats are on adults' own phones
 
 
