@@ -55,7 +55,7 @@ def current_policy(answers_file: Path, folder: Path, library: Library,
     """The policy as last built in ``folder`` (its version, date and history), and any warnings."""
     answers = read_answers(answers_file, library, today)
     values, warnings = dict(answers.values), list(answers.warnings)
-    record = latest_record(folder, slugify(values["org_name"])) if folder.is_dir() else None
+    record = latest_record(folder, slugify(values["org_name"]), values["org_name"]) if folder.is_dir() else None
     if record is None:
         return assemble(values, library), warnings
     values["policy_version"] = record.policy_version
