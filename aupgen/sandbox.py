@@ -8,8 +8,10 @@ Jinja's sandbox stops templates reaching Python; it does not stop them from work
   ``'%999999999d' % 1``) before Python starts on them, ``str.format`` refuses huge widths, and
   no single operation (``~``, a filter, a call) may make a value longer than :data:`MAX_VALUE_CHARS`;
 - what is worked out inside a :func:`budget` (a clause, a document) has a time limit and a limit
-  on the text it writes. Time is checked at every call, every ``range`` step and every piece of
-  output, and, in the main thread, by a timer signal that also stops loops doing none of those.
+  on the text it writes. Time is processor time (this process's, user and system), so a busy
+  machine, or many builds at once, never stops a template that would finish; it is checked at every
+  call, every ``range`` step and every piece of output, and, in the main thread, by a profiling
+  timer signal (SIGPROF, which also counts processor time) that stops loops doing none of those.
 
 A template that goes over a limit raises :class:`BudgetExceeded`, whose message says which limit.
 """
@@ -44,6 +46,11 @@ _INTEGER_BITS = 4096
 """Largest integer (in bits, about 1,200 digits) that ``**`` and ``*`` may make."""
 
 
+def _cpu_seconds() -> float:
+    """Processor time this process has used (what a budget measures; wall time depends on the machine's load)."""
+    return time.process_time()
+
+
 class BudgetExceeded(Exception):
     """A template went over one of its limits; the message says which, in words a library author can act on."""
 
@@ -71,7 +78,7 @@ def budget(what: str, seconds: float, max_chars: int) -> Iterator[_Budget]:
 
     Budgets nest: a clause's budget runs inside its document's, and both hold.
     """
-    entry = _Budget(what, time.monotonic() + seconds, seconds, max_chars)
+    entry = _Budget(what, _cpu_seconds() + seconds, seconds, max_chars)
     stack = _ACTIVE.stack
     depth = len(stack)
     stack.append(entry)
@@ -81,7 +88,7 @@ def budget(what: str, seconds: float, max_chars: int) -> Iterator[_Budget]:
     finally:
         try:
             if timer:
-                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.setitimer(signal.ITIMER_PROF, 0)
         finally:
             del stack[depth:]  # also tidies after an inner budget whose own tidying was cut short
             if timer:
@@ -90,7 +97,7 @@ def budget(what: str, seconds: float, max_chars: int) -> Iterator[_Budget]:
 
 def check_time() -> None:
     """Raise BudgetExceeded if the budget of anything being worked out has run out."""
-    now = time.monotonic()
+    now = _cpu_seconds()
     for entry in _ACTIVE.stack:
         if now > entry.deadline:
             raise BudgetExceeded(f"it took longer than {entry.seconds:g} seconds to work out {entry.what}; "
@@ -118,20 +125,20 @@ def _rearm() -> bool:
     stack = _ACTIVE.stack
     if not stack:
         return False
-    remaining = min(entry.deadline for entry in stack) - time.monotonic()
-    signal.setitimer(signal.ITIMER_REAL, max(remaining, 0.001))
+    remaining = min(entry.deadline for entry in stack) - _cpu_seconds()
+    signal.setitimer(signal.ITIMER_PROF, max(remaining, 0.001))
     return True
 
 
 def _arm_timer():
-    """Point SIGALRM at the nearest deadline; returns what to restore, or None where there is no timer."""
+    """Point SIGPROF at the nearest deadline (in processor time); returns what to restore, or None where there is no timer."""
     if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         return None
     try:
-        previous = signal.signal(signal.SIGALRM, _on_timer)
+        previous = signal.signal(signal.SIGPROF, _on_timer)
     except (ValueError, OSError):
         return None
-    outer = signal.getitimer(signal.ITIMER_REAL)
+    outer = signal.getitimer(signal.ITIMER_PROF)
     _rearm()
     return (previous, outer)
 
@@ -141,9 +148,9 @@ def _restore_timer(saved) -> None:
     if previous is _on_timer and _ACTIVE.stack:
         _rearm()  # back in an outer budget: its deadline again
     else:
-        signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+        signal.signal(signal.SIGPROF, previous if previous is not None else signal.SIG_DFL)
         if outer[0] > 0:
-            signal.setitimer(signal.ITIMER_REAL, *outer)
+            signal.setitimer(signal.ITIMER_PROF, *outer)
 
 
 # ------------------------------------------------------------------------- the environment
