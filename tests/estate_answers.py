@@ -38,6 +38,7 @@ def make_library(tmp_path: Path, version: str, new_question: dict | None = None)
     root = tmp_path / f"library-{version}{'-q' if new_question else ''}"
     shutil.copytree(FIXTURES / "update" / version / "clauses", root / "clauses")
     shutil.copy(ROOT / "clauses" / "settings.yaml", root / "clauses")
+    shutil.copy(ROOT / "clauses" / "nations.yaml", root / "clauses")  # the shipped templates name nations' bodies
     shutil.copytree(ROOT / "templates", root / "templates")
     questions = yaml.safe_load((ROOT / "clauses" / "questions.yaml").read_text(encoding="utf-8"))
     if new_question:

@@ -40,6 +40,7 @@ def make_library(tmp_path: Path, version: str, with_question: bool = False) -> P
     root = tmp_path / f"library-{version}"
     shutil.copytree(FIXTURES / "update" / version / "clauses", root / "clauses")
     shutil.copy(SHIPPED / "clauses" / "settings.yaml", root / "clauses")
+    shutil.copy(SHIPPED / "clauses" / "nations.yaml", root / "clauses")  # the shipped templates name nations' bodies
     shutil.copytree(SHIPPED / "templates", root / "templates")
     questions = yaml.safe_load((SHIPPED / "clauses" / "questions.yaml").read_text())
     if with_question:

@@ -31,6 +31,7 @@ def make_library(tmp_path: Path, version: str = "v1", name: str | None = None) -
     shutil.copytree(FIXTURES / "update" / version / "clauses", root / "clauses")
     shutil.copy(SHIPPED / "clauses" / "settings.yaml", root / "clauses")
     shutil.copy(SHIPPED / "clauses" / "questions.yaml", root / "clauses")
+    shutil.copy(SHIPPED / "clauses" / "nations.yaml", root / "clauses")  # the shipped templates name nations' bodies
     shutil.copytree(SHIPPED / "templates", root / "templates")
     return root
 

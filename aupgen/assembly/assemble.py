@@ -87,9 +87,9 @@ def _section(section: Section, chosen: list[Clause], number: int, context: dict[
             id=clause.id,
             number=f"{number}.{index}",
             text=_run(clause, "text", render, clause.text, context),
-            sources=clause.sources,
+            sources=(sources := library.sources_in(clause.sources, context.get("nation"), context.get("org_type"))),
             commitment=_run(clause, "commitment", render, clause.commitment, context) if clause.commitment else None,
-            citations=library.citations[clause.id],
+            citations=library.citations[clause.id] if sources == clause.sources else library.cite(sources),
         )
         for index, clause in enumerate(chosen, start=1)
     )

@@ -89,12 +89,14 @@ def _bases(library: Library, org_types: list[str] | None) -> Iterator[tuple[dict
 
 
 def _named_values(library: Library, question: Question) -> set[Any]:
-    """The values of ``question`` that some clause's `when` names (settings name each org_type)."""
+    """The values of ``question`` that some clause's `when` names (nations.yaml names each nation)."""
     conditions = [clause.when for clause in library.clauses if clause.when]
     if question.type == "choice" and any(question.id in _negated_names(c) for c in conditions):
         return set(question.values)  # "x != 'a'" speaks for every other value of a single choice
     named = {value for condition in conditions
              for name, value in compared_constants(condition) if name == question.id}
+    if question.id == "nation":
+        named |= set(library.settings.nations)  # each nation's words (nations.yaml) change the text
     return named
 
 

@@ -23,13 +23,14 @@ from aupgen import __version__
 from aupgen.library.changelog import Change, LibraryVersion
 from aupgen.library.clauses import Clause, Section
 from aupgen.library.facets import Facet, Rule
+from aupgen.library.nations import Nation
 from aupgen.library.questions import Choice, Question
 from aupgen.library.sources import Citation, Document, Point
 from aupgen.library.terms import Settings
 
 CLASSES = {cls.__name__: cls for cls in (Change, LibraryVersion, Clause, Section, Choice, Question, Citation,
-                                         Document, Point, Settings, Facet, Rule)}
-FORMAT = 2  # 2: issue 9's facets, clause rules and choice conditions
+                                         Document, Point, Settings, Facet, Rule, Nation)}
+FORMAT = 3  # 2: issue 9's facets, clause rules and choice conditions; 3: issue 10's nations
 
 
 def cache_folder() -> Path | None:

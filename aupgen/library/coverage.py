@@ -45,7 +45,9 @@ def coverage_markdown(library: Library, rows: list[CoverageRow]) -> str:
     lines.append(f"{len(rows)} guidance points: {covered} implemented, {scoped} out of scope, "
                  f"{len(rows) - covered - scoped} missing.")
     for document in library.documents:
-        lines += ["", f"## {document.title}", "", f"{document.publisher}, {document.date}.", "",
+        where = f" {document.url}" if document.url else ""
+        scope = f" Applies in: {', '.join(document.nations)}." if document.nations else ""
+        lines += ["", f"## {document.title}", "", f"{document.publisher}, {document.date}.{where}{scope}", "",
                   "| Point | Where | Summary | Clauses | Sections |", "|---|---|---|---|---|"]
         for row in (r for r in rows if r.document == document.id):
             clauses = ", ".join(row.clauses) if row.clauses else (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -12,12 +12,14 @@ from aupgen.library.clauses import Clause, Section, load_topic
 from aupgen.library.facets import Facet, load_facets
 from aupgen.library.limits import check_counts, check_inside, check_template_sizes
 from aupgen.errors import UserError
+from aupgen.library.nations import load_nations
 from aupgen.library.questions import Question, load_questions
 from aupgen.library.sources import Citation, Document, Point, load_sources
 from aupgen.library.terms import Settings, load_settings
 from aupgen.yamlfile import read_mapping
 
-SPECIAL_FILES = {"questions.yaml", "settings.yaml", "sources.yaml", "changelog.yaml", "facets.yaml", "words.yaml"}
+SPECIAL_FILES = {"questions.yaml", "settings.yaml", "sources.yaml", "changelog.yaml", "facets.yaml", "words.yaml",
+                 "nations.yaml"}
 SHIPPED = Path(__file__).resolve().parent.parent / "_library"
 """Where the shipped library sits inside the installed package (see pyproject.toml)."""
 
@@ -48,17 +50,28 @@ class Library:
 
     @cached_property
     def citations(self) -> dict[str, tuple[Citation, ...]]:
-        """Each clause's sources grouped by guidance document, in register order."""
-        points = self.points
-        return {
-            clause.id: tuple(
-                Citation(document.short, tuple(points[p].ref for p in clause.sources
-                                               if p in points and points[p].document == document.id))
-                for document in self.documents
-                if any(p in points and points[p].document == document.id for p in clause.sources)
-            )
-            for clause in self.clauses
-        }
+        """Each clause's sources grouped by guidance document, in register order (every nation)."""
+        return {clause.id: self.cite(clause.sources) for clause in self.clauses}
+
+    def cite(self, sources: tuple[str, ...]) -> tuple[Citation, ...]:
+        """These point ids grouped by guidance document, in register order."""
+        by_document: dict[str, list[str]] = {}
+        for point_id in sources:
+            point = self.points.get(point_id)
+            if point is not None:
+                by_document.setdefault(point.document, []).append(point.ref)
+        return tuple(Citation(document.short, tuple(by_document[document.id]))
+                     for document in self.documents if document.id in by_document)
+
+    def sources_in(self, sources: tuple[str, ...], nation: object, org_type: object = None) -> tuple[str, ...]:
+        """The point ids whose document applies to this nation and kind of setting (another nation's
+        law, or the framework for another kind of setting, is left out of the policy's citations)."""
+        documents = self._documents_by_point
+        return tuple(p for p in sources if p not in documents or documents[p].applies_to(nation, org_type))
+
+    @cached_property
+    def _documents_by_point(self) -> dict[str, Document]:
+        return {point.id: document for document in self.documents for point in document.points}
 
     @cached_property
     def points(self) -> dict[str, Point]:
@@ -97,6 +110,7 @@ def _parse_library(root: Path, folder: Path) -> Library:
     """Read and check every file of the library."""
     questions = load_questions(read_mapping(folder / "questions.yaml", "question list"))
     settings = load_settings(read_mapping(folder / "settings.yaml", "settings file"))
+    settings = replace(settings, nations=load_nations(folder / "nations.yaml"))
     documents = load_sources(read_mapping(folder / "sources.yaml", "guidance register"))
     sections: list[Section] = []
     clauses: list[Clause] = []

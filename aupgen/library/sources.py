@@ -38,6 +38,17 @@ class Document:
     points: tuple[Point, ...]
     short: str = ""
     """A short name for citations ("E-Safety booklet"); the title when not given."""
+    url: str = ""
+    """Where the document was read (a web address), shown in the policy's appendix."""
+    nations: tuple[str, ...] = ()
+    """The nations it applies in (law and guidance of one nation); empty means every nation."""
+    org_types: tuple[str, ...] = ()
+    """The kinds of setting it governs (a framework for schools only); empty means every kind."""
+
+    def applies_to(self, nation: object, org_type: object) -> bool:
+        """Whether a policy for this nation and kind of setting cites it (unanswered: it does)."""
+        return ((not self.nations or nation is None or str(nation) in self.nations)
+                and (not self.org_types or org_type is None or str(org_type) in self.org_types))
 
 
 def load_sources(file: YamlFile) -> list[Document]:
@@ -59,7 +70,12 @@ def load_sources(file: YamlFile) -> list[Document]:
             seen.add(item["id"])
             points.append(Point(item["id"], doc["id"], item["ref"], item["summary"],
                                 item.get("out_of_scope"), item.get("note")))
+        nations, org_types = doc.get("nations") or [], doc.get("org_types") or []
+        for key, value in (("nations", nations), ("org_types", org_types)):
+            if not isinstance(value, list) or not all(isinstance(n, str) for n in value):
+                raise UserError(f"{file.where('documents', d_index, key)}: expected a list of {key} ids.")
         documents.append(Document(doc["id"], doc["title"], str(doc.get("publisher", "")),
                                   str(doc.get("date", "")), str(doc.get("kind", "")), tuple(points),
-                                  str(doc.get("short") or doc["title"])))
+                                  str(doc.get("short") or doc["title"]), str(doc.get("url") or ""),
+                                  tuple(nations), tuple(org_types)))
     return documents

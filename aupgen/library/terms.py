@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aupgen.errors import UserError
 from aupgen.expressions import join_words, upper_first
+from aupgen.library.nations import Nation, nation_words
 from aupgen.yamlfile import YamlFile
 
 REQUIRED_WORDS = ("setting", "children", "child", "parents", "governors", "default_leader_title",
@@ -19,11 +20,12 @@ CAPITALISED = ("setting", "children", "child", "parents", "parent", "adults", "l
 
 @dataclass(frozen=True)
 class Settings:
-    """Words per org_type, how each kind of adult in `people` is named, and the workforce's words."""
+    """Words per org_type, how each kind of adult in `people` is named, the workforce's and the nations' words."""
 
     org_types: Mapping[str, Mapping[str, Any]]
     people: Mapping[str, str]
     workforce: Mapping[str, Mapping[str, str]]
+    nations: Mapping[str, Nation] = field(default_factory=dict)
 
 
 def load_settings(file: YamlFile) -> Settings:
@@ -54,9 +56,14 @@ def workforce_of(people: list[str]) -> str:
 
 
 def terms_for(answers: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
-    """Work out `terms` for these answers; missing answers fall back to the setting's defaults."""
+    """Work out `terms` for these answers; missing answers fall back to the setting's defaults.
+
+    The nation's words (clauses/nations.yaml) are merged over the setting's, so a nation can give a
+    school's safeguarding lead its own title; an unanswered nation reads as England.
+    """
     org_type = answers.get("org_type") or "other"
     words = dict(settings.org_types.get(org_type) or settings.org_types.get("other") or {})
+    words.update(nation_words(settings.nations, answers.get("nation"), org_type))
     people = list(answers.get("people") or [])
     names = [words.get(kind) or settings.people.get(kind, kind) for kind in people]
     workforce = workforce_of(people)

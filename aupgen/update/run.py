@@ -198,14 +198,32 @@ def _answer_new_questions(answers_file: Path, library: Library, record: BuildRec
     if not applicable:
         return {}
     if defaults:
-        return {q.id: values[q.id] for q in applicable if values.get(q.id) is not None}
+        return _defaults_of(questions, raw, library, today)
     if ask is None:
         listed = "; ".join(describe_question(q, values.get(q.id)) for q in applicable)
         raise UserError(f"{answers_file}: the clause library now asks {len(applicable)} new "
                         f"question{'s' if len(applicable) > 1 else ''} this file does not answer: {listed}; "
                         "answer them in the file, run aupgen update in a terminal, or pass --defaults to take "
                         "the defaults.")
-    return ask(applicable, context | {"today": today})
+    answers = dict(ask(applicable, context | {"today": today}))
+    while follow_ups := _now_applicable(questions, {**raw, **answers}, library, today):
+        # a new answer can open a new follow-up (AI allowed -> which tools?): ask it too
+        values = resolve({**raw, **answers}, library, today).values
+        answers.update(ask(follow_ups, clause_context(values, library) | {"today": today}))
+    return answers
+
+
+def _defaults_of(questions: list[Question], raw: dict[str, Any], library: Library, today: dt.date) -> dict[str, Any]:
+    """The defaults of the new questions that apply, following each default into the follow-ups it opens."""
+    answers: dict[str, Any] = {}
+    while True:
+        values = resolve({**raw, **answers}, library, today).values
+        context = clause_context(values, library)
+        taken = {q.id: values[q.id] for q in questions
+                 if q.id not in answers and q.id not in raw and q.applies(context) and values.get(q.id) is not None}
+        if not taken:
+            return answers
+        answers.update(taken)
 
 
 def _readable_docx(path: Path) -> bytes | None:
@@ -237,6 +255,13 @@ def _still_as_read(path: Path, text: str) -> None:
     if current.replace("\r\n", "\n") != text.replace("\r\n", "\n"):
         raise UserError(f"{path} was changed while aupgen update ran, so nothing was written; "
                         "run aupgen update again.")
+
+
+def _now_applicable(questions: list[Question], raw: dict[str, Any], library: Library,
+                    today: dt.date) -> list[Question]:
+    """New questions not yet answered whose condition the answers given so far make true."""
+    context = clause_context(resolve(raw, library, today).values, library)
+    return [q for q in questions if q.id not in raw and q.applies(context)]
 
 
 def _history_summary(changes: ChangeSet, library: Library) -> str:
