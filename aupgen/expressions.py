@@ -18,7 +18,7 @@ from typing import Any
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, Undefined, nodes
 from jinja2.parser import Parser
 
-from aupgen.sandbox import BudgetedSandbox, BudgetExceeded, budget, budget_filters, count_output
+from aupgen.sandbox import BudgetedSandbox, BudgetExceeded, budget, budget_filters, count_chars, count_output
 
 TEXT_SECONDS = 2.0
 """Longest a clause's text, a condition or a default may take to work out (a real one takes under a millisecond)."""
@@ -31,7 +31,8 @@ DOCUMENT_CHARS = 10_000_000
 CACHE_SIZE = 50_000
 """Compiled texts and conditions kept: every one of the largest library allowed (aupgen/library/limits.py)."""
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&:])")
+_MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|<>~&:"
+_MARKDOWN_ESCAPES = str.maketrans({char: "\\" + char for char in _MARKDOWN_SPECIAL})
 # Private-use characters mark fields and tracked changes for the Word writer; answers never carry them.
 _PRIVATE_USE = re.compile("[\ue000-\ue0ff]")
 
@@ -49,7 +50,7 @@ def escape_markdown(value: object) -> str:
     if isinstance(value, dt.date):
         return long_date(value)
     text = " ".join(_PRIVATE_USE.sub("", str(value)).split())  # one line: a newline would start a new block
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)  # ":" too, so a name like "::: footer" opens no block
+    return text.translate(_MARKDOWN_ESCAPES)  # ":" too, so a name like "::: footer" opens no block
 
 
 def long_date(value: dt.date | None) -> str:
@@ -243,10 +244,25 @@ def render_counted(template, variables: Mapping[str, Any], what: str) -> str:
         return ENVIRONMENT.concat(_counted(template.generate(**variables)))  # type: ignore[attr-defined]
 
 
+COUNT_EVERY = 64
+"""Pieces of a template's output between checks of its budget (each check costs a little; a
+document is thousands of pieces)."""
+COUNT_CHARS = 65_536
+"""Characters of output between checks of its budget, however few the pieces."""
+
+
 def _counted(pieces):
+    """``pieces``, counted against the budget (output and time) at least every COUNT_EVERY pieces
+    and COUNT_CHARS characters."""
+    chars = count = 0
     for piece in pieces:
-        count_output(piece)
+        chars += len(piece)
+        count += 1
+        if count >= COUNT_EVERY or chars >= COUNT_CHARS:
+            count_chars(chars)
+            chars = count = 0
         yield piece
+    count_chars(chars)
 
 
 def names_in(source: str) -> set[str]:

@@ -19,6 +19,7 @@ def plain_parser() -> MarkdownIt:
     from markdown_it.rules_core.inline import inline
 
     md.core.ruler.at("inline", inline)
+    md.core.ruler.enable("text_join")
     return md
 
 

@@ -22,18 +22,24 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable
-from functools import partial
+from functools import lru_cache, partial
+from types import SimpleNamespace
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 from markdown_it.rules_core.state_core import StateCore
+from markdown_it.rules_core.text_join import text_join
 from markdown_it.token import Token
 
 table_rule = importlib.import_module("markdown_it.rules_block.table")  # the module (its package shadows it)
 
-PIECE = re.compile(r"((?:[^\\*_\n`~\[\]!<&]|\\[^\n])+)|(\*+)|(_+)|(\n)|(\\\n?)|[`~\[\]!<&]")
+_OTHER = r"[^\\*_\n`~\[\]!<&]"  # a character with no meaning to this module's inline rules
+_TEXT = rf"(?:{_OTHER}+(?:\\[^\n]{_OTHER}*)*|(?:\\[^\n]{_OTHER}*)+)"  # (unrolled: no backtracking blow-up)
+PIECE = re.compile(rf"({_TEXT})|(\*+)|(_+)|(\n)|(\\\n?)|[`~\[\]!<&]")
 """Plain text (backslash escapes included), a * run, a _ run, a line break, a backslash before a
 line break or ending the text, or a character that needs markdown-it."""
+PLAIN = re.compile(rf"{_TEXT}?")
+"""Text and backslash escapes, nothing else."""
 ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 """A backslash before ASCII punctuation, which it escapes (before anything else it is itself)."""
 
@@ -42,17 +48,20 @@ def _strong(token_type: str, nesting: int) -> Token:
     return Token(token_type, "strong", nesting, markup="**")
 
 
+@lru_cache(maxsize=4096)
+def _kind(char: str) -> tuple[bool, bool]:
+    """(punctuation, white space) of a character, in markdown-it's terms."""
+    return isMdAsciiPunct(ord(char)) or isPunctChar(char), isWhiteSpace(ord(char))
+
+
 def _punctuation(char: str) -> bool:
-    return isMdAsciiPunct(ord(char)) or isPunctChar(char)
+    return _kind(char)[0]
 
 
 def _flanking(src: str, start: int, end: int) -> tuple[bool, bool]:
     """(left-flanking, right-flanking) of the delimiter run src[start:end], as markdown-it's scanDelims."""
-    last = src[start - 1] if start > 0 else " "
-    following = src[end] if end < len(src) else " "
-    last_punct, next_punct = _punctuation(last), _punctuation(following)
-    last_space = isWhiteSpace(ord(last))
-    next_space = isWhiteSpace(ord(following))
+    last_punct, last_space = _kind(src[start - 1] if start > 0 else " ")
+    next_punct, next_space = _kind(src[end] if end < len(src) else " ")
     left = not (next_space or (next_punct and not (last_space or last_punct)))
     right = not (last_space or (last_punct and not (next_space or next_punct)))
     return left, right
@@ -60,6 +69,13 @@ def _flanking(src: str, start: int, end: int) -> tuple[bool, bool]:
 
 def inline_tokens(src: str) -> list[Token] | None:
     """The inline tokens markdown-it would give ``src`` (after its text joins), or None to let it parse."""
+    if PLAIN.fullmatch(src):  # text and escapes alone (most of a policy): one text token
+        if "\\" not in src:
+            return [Token("text", "", 0, content=src)] if src else []
+        token = Token("text", "", 0, content="".join(ESCAPE.split(src)))
+        if src[0] == "\\":
+            token.markup, token.info = src[:2], "escape"
+        return [token]
     tokens: list[Token] = []
     text: list[str] = []
     escape = ""  # the escape the current text starts with: markdown-it keeps it as the token's markup
@@ -123,7 +139,8 @@ def inline_tokens(src: str) -> list[Token] | None:
 
 
 def fast_inline(state: StateCore) -> None:
-    """markdown-it's core `inline` rule, through :func:`inline_tokens` where it can."""
+    """markdown-it's core `inline` and `text_join` rules, through :func:`inline_tokens` where it can
+    (its tokens are joined already)."""
     parse = state.md.inline.parse
     for token in state.tokens:
         if token.type == "inline":
@@ -132,6 +149,7 @@ def fast_inline(state: StateCore) -> None:
             children = inline_tokens(token.content) if not token.children else None
             if children is None:
                 parse(token.content, state.md, state.env, token.children)
+                text_join(SimpleNamespace(tokens=[token]))  # type: ignore[arg-type]  (it reads .tokens only)
             else:
                 token.children.extend(children)
 
@@ -144,6 +162,7 @@ def split_row(row: str, original: Callable[[str], list[str]]) -> list[str]:
 def install(md: MarkdownIt) -> None:
     """Put both shortcuts in ``md`` (the table one in markdown-it's table rule, once per process)."""
     md.core.ruler.at("inline", fast_inline)
+    md.core.ruler.disable("text_join")  # fast_inline joins the texts markdown-it parsed
     original = getattr(table_rule, "escapedSplit", None)
     if original is not None and not getattr(original, "aupgen_shortcut", False):
         shortcut = partial(split_row, original=original)
