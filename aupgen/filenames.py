@@ -58,6 +58,20 @@ def slugify(name: str) -> str:
     return slug
 
 
+def legacy_stem(name: str) -> str | None:
+    """The stem the first builds of aupgen gave ``name``, where it differs from today's (else None).
+
+    They cut long names at 60 characters with no fingerprint, and gave every name without Latin letters
+    or digits the stem ``organisation``; `aupgen update` looks for a pack under it too, so packs built
+    then are still found.
+    """
+    plain = name.replace("'", "").replace("’", "").translate(_LETTERS)
+    decomposed = unicodedata.normalize("NFKD", plain)
+    ascii_text = "".join(c if c.isascii() else "" if unicodedata.combining(c) else " " for c in decomposed)
+    stem = _hyphenate(ascii_text)[:MAX_STEM].strip("-") or EMPTY_STEM
+    return None if stem == slugify(name) else stem
+
+
 def _strip_accents(text: str) -> str:
     """``Café Crème`` -> ``Cafe Creme``; letters of other scripts are kept as they are."""
     decomposed = unicodedata.normalize("NFKD", text)

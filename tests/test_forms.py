@@ -184,3 +184,35 @@ def test_utf8_rosters_with_a_bom_or_other_separators_are_read(tmp_path, data):
     assert main(["forms", str(PRIMARY), "--roster", str(tmp_path / "staff.csv"), "-o", str(tmp_path)]) == 0
     pages = form_pages(tmp_path / f"{SLUG}-acknowledgement-v1-forms.docx")
     assert [(filled_in(p, "Name"), filled_in(p, "Role")) for p in pages] == [("José", "Teacher")]
+
+
+@pytest.mark.libreoffice
+def test_roster_forms_carry_the_settings_logo_and_colour_on_every_page(tmp_path, to_pdf):
+    """A setting with a house style gets it on every adult's form too: the logo on each page, its colour."""
+    import yaml
+    from openxml_audit import OpenXmlValidator
+    from test_house_style import png
+
+    (tmp_path / "logo.png").write_bytes(png(300, 200))
+    values = yaml.safe_load(PRIMARY.read_text(encoding="utf-8")) | {"logo": "logo.png", "brand_colour": "#7030A0"}
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(yaml.safe_dump(values, allow_unicode=True), encoding="utf-8")
+    roster = tmp_path / "staff.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    out = tmp_path / "pack"
+    assert main(["build", str(answers), "-o", str(out)]) == 0
+    assert main(["forms", str(answers), "--roster", str(roster), "-o", str(out)]) == 0
+    path = out / f"{SLUG}-acknowledgement-v1-forms.docx"
+
+    document = docx.Document(str(path))
+    pictures = list(document.element.body.iter(
+        "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"))
+    assert len(pictures) == len(PEOPLE)
+    assert len({p.get("id") for p in pictures}) == len(PEOPLE)  # each picture its own id, as Word requires
+    assert {p.get("descr") for p in pictures} == {"Logo of St Aidan's Church of England Primary School"}
+    assert [r.target_part.blob for r in document.part.rels.values() if "image" in r.reltype] == [png(300, 200)]
+    title = document.part.styles.element.find(f"{qn('w:style')}[@{qn('w:styleId')}='UnnumberedHeading']")
+    assert title.find(f"{qn('w:rPr')}/{qn('w:color')}").get(qn("w:val")) == "7030A0"  # the form's title
+    report = OpenXmlValidator().validate(str(path))
+    assert report.is_valid, [str(e) for e in report.errors[:5]]
+    assert pdf_pages(to_pdf(path)) == len(PEOPLE)  # still one page per adult

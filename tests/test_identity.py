@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
+import docx
 import pytest
 import yaml
 
@@ -182,4 +184,59 @@ def test_a_record_with_an_enormous_history_is_refused_quickly(tmp_path, capsys):
     assert_refused(aupgen(capsys, "update", answers, "-o", out, "--no-input", "--force"),
                    str(result.paths.record), "version history is damaged", "one entry per version")
     assert time.monotonic() - start < 60
+    assert snapshot(tmp_path) == before
+
+
+def as_built_by_first_aupgen(result, stem: str) -> None:
+    """Rename a pack as aupgen's first builds wrote it: under ``stem``, a record without the organisation, no base copy."""
+    folder, old = result.paths.policy.parent, result.paths.policy.name.split("-aup-v")[0]
+    result.paths.base.unlink()
+    for path in list(folder.iterdir()):
+        if path.name.startswith(old):
+            path.rename(folder / path.name.replace(old, stem, 1))
+    record = folder / f"{stem}-aup-v1.lock.yaml"
+    data = yaml.safe_load(record.read_text(encoding="utf-8"))
+    del data["organisation"]
+    record.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+@pytest.mark.parametrize("org_name, old_stem", [(LONG_NAMES[0], None), (NAMES["chinese"], "organisation")])
+def test_a_pack_built_under_the_first_stems_is_still_updated(tmp_path, capsys, org_name, old_stem):
+    """Packs from before stems had fingerprints (long names cut at 60, other scripts 'organisation') are found;
+    the next version takes today's stem, and the user is told."""
+    from aupgen.filenames import legacy_stem
+    old_stem = old_stem or legacy_stem(org_name)
+    assert old_stem is not None and old_stem != slugify(org_name)
+    out = tmp_path / "out"
+    answers = write_answers(tmp_path, org_name)
+    v1 = build(answers, out)
+    as_built_by_first_aupgen(v1, old_stem)
+    policy = out / f"{old_stem}-aup-v1.docx"
+    edited = docx.Document(policy)  # the setting's own edit in Word: without a base copy, the redline shows it
+    edited.add_paragraph("Our own closing note, added in Word.")
+    edited.save(policy)
+    before = snapshot(out)
+
+    run = aupgen(capsys, "update", answers, "-o", out, "--no-input", "--force")
+    assert run.code == 0, run.err
+    assert f"was saved as {old_stem}-aup-v1.docx" in run.out
+    after = snapshot(out)
+    assert {name: after[name] for name in before} == before  # v1 untouched
+    v2 = out / f"{slugify(org_name)}-aup-v2.docx"
+    assert (out / f"{slugify(org_name)}-aup-v2.lock.yaml").exists() and v2.exists()
+    redline = out / f"{slugify(org_name)}-aup-v2-changes.docx"  # compared with v1 as the setting kept it
+    with zipfile.ZipFile(redline) as package:
+        assert "Our own closing note, added in Word." in package.read("word/document.xml").decode("utf-8")
+    assert read_record(out / f"{slugify(org_name)}-aup-v2.lock.yaml").policy_version == 2
+
+
+def test_an_old_pack_under_the_shared_old_stem_is_not_taken_for_another_organisation(tmp_path, capsys):
+    """Under the old shared stem 'organisation', a record of مدرسة النور is not 学校's to update."""
+    out = tmp_path / "out"
+    arabic = build(write_answers(tmp_path, NAMES["arabic"], "arabic.yaml"), out)
+    as_built_by_first_aupgen(arabic, "organisation")
+    chinese = write_answers(tmp_path, NAMES["chinese"], "chinese.yaml")
+    before = snapshot(tmp_path)
+    assert_refused(aupgen(capsys, "update", chinese, "-o", out, "--no-input", "--force"),
+                   "holds no build record for 学校")
     assert snapshot(tmp_path) == before

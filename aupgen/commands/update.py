@@ -74,6 +74,10 @@ def run(args: argparse.Namespace) -> int:
     for path in result.written:
         label = labels.get(path)
         print(f"Written: {path}" + (f"  ({label})" if label else ""))
+    if result.renamed_from and result.build is not None:
+        print(f"Note: version {result.version - 1} was saved as {result.renamed_from}-aup-v{result.version - 1}.docx; "
+              f"from version {result.version} the files are named {result.build.paths.policy.name.split('-aup-v')[0]}-…, "
+              "which tells this organisation's packs apart from others'.")
     return 0
 
 

@@ -22,6 +22,7 @@ from aupgen.estate.spreadsheet import xlsx_bytes
 from aupgen.library.load import Library
 from aupgen.outputs import prepare_folder, refuse_existing, slugify, write_all_atomically
 from aupgen.pack.record import latest_record
+from aupgen.render.house import house_style
 from aupgen.render.templates import ACKNOWLEDGEMENT_TEMPLATE, render_acknowledgement, render_markdown
 
 REGISTER_COLUMNS = ("name", "role", "email", "policy version", "date issued", "date signed")
@@ -55,7 +56,7 @@ def current_policy(answers_file: Path, folder: Path, library: Library,
     """The policy as last built in ``folder`` (its version, date and history), and any warnings."""
     answers = read_answers(answers_file, library, today)
     values, warnings = dict(answers.values), list(answers.warnings)
-    record = latest_record(folder, slugify(values["org_name"])) if folder.is_dir() else None
+    record = latest_record(folder, slugify(values["org_name"]), values["org_name"]) if folder.is_dir() else None
     if record is None:
         return assemble(values, library), warnings
     values["policy_version"] = record.policy_version
@@ -69,9 +70,9 @@ def current_policy(answers_file: Path, folder: Path, library: Library,
     return assemble(values, library, history=record.history or None), warnings
 
 
-def forms_markdown(policy: Policy, templates: Path, people: Sequence[Person]) -> str:
-    """Every adult's filled-in form, one after another, each starting on a new page."""
-    pages = [render_markdown(policy, templates, ACKNOWLEDGEMENT_TEMPLATE,
+def forms_markdown(policy: Policy, templates: Path, people: Sequence[Person], logo: bool = False) -> str:
+    """Every adult's filled-in form, one after another, each starting on a new page (with the logo, if any)."""
+    pages = [render_markdown(policy, templates, ACKNOWLEDGEMENT_TEMPLATE, logo=logo,
                              person=FormPerson(p.name, p.role, p.email, page))
              for page, p in enumerate(people, start=1)]
     return PAGE_BREAK.join(page.strip("\n") for page in pages) + "\n"
@@ -101,9 +102,10 @@ def write_forms(answers_file: Path, people: Sequence[Person], folder: Path, libr
     prepare_folder(folder)
     refuse_existing(result.all(), force)  # the register is where signatures are recorded: never lose it
     rows = register_rows(policy, people, today)
+    house = house_style(policy.answers, answers_file)  # the setting's logo, colour or reference document
+    forms = forms_markdown(policy, library.templates, people, logo=house.logo is not None)
     write_all_atomically({
-        result.forms: render_acknowledgement(policy, library.templates,
-                                              markdown=forms_markdown(policy, library.templates, people)),
+        result.forms: render_acknowledgement(policy, library.templates, house=house, markdown=forms),
         result.register: xlsx_bytes(f"Version {policy.version}", REGISTER_COLUMNS, rows,
                                     date_columns=("date issued", "date signed")),
         result.register_csv: register_csv(rows),

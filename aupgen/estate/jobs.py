@@ -85,7 +85,7 @@ class Job:
         if result.status == NEEDS_ANSWERS:
             questions = tuple(NewQuestion(q.id, q.prompt) for q in result.new_questions)
             names = ", ".join(q.id for q in questions)
-            record = latest_record(folder, slugify(org_name))  # the setting stays at its last build for now
+            record = latest_record(folder, slugify(org_name), org_name)  # the setting stays at its last build for now
             return Outcome(str(setting.answers), NEEDS_ANSWERS, org_name, str(folder),
                            record.policy_version if record else None, record.library_version if record else "",
                            problem=f"{setting.answers}: answer the new question{'s' if len(questions) > 1 else ''} "

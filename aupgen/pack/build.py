@@ -64,9 +64,12 @@ def base_path(policy_path: Path) -> Path:
     return policy_path.with_name(f".{policy_path.stem}.base.docx")
 
 
-def pack_paths(folder: Path, org_name: str, version: int) -> PackPaths:
-    """Where a pack's files go: ``<org-slug>-aup-v<version>.docx`` and its acknowledgement form."""
-    slug = slugify(org_name)
+def pack_paths(folder: Path, org_name: str, version: int, stem: str | None = None) -> PackPaths:
+    """Where a pack's files go: ``<org-slug>-aup-v<version>.docx`` and its acknowledgement form.
+
+    ``stem`` names a pack built under another stem (see `aupgen.filenames.legacy_stem`).
+    """
+    slug = stem or slugify(org_name)
     return PackPaths(folder / f"{slug}-aup-v{version}.docx", folder / f"{slug}-acknowledgement-v{version}.docx")
 
 

@@ -17,7 +17,7 @@ import yaml
 
 from aupgen import __version__
 from aupgen.errors import UserError, quote
-from aupgen.filenames import canonical_name
+from aupgen.filenames import canonical_name, legacy_stem
 from aupgen.library.load import Library
 from aupgen.assembly.policy import HistoryEntry, Policy
 from aupgen.yamlfile import read_mapping
@@ -60,6 +60,13 @@ class BuildRecord:
     def commitment_texts(self) -> dict[str, str]:
         """Clause id -> its commitment's words on the form (empty for records older than this)."""
         return dict(zip(self.commitments, self.form_commitments))
+
+    @property
+    def stem(self) -> str | None:
+        """The file stem this pack was written under (``x`` of ``x-aup-v1.lock.yaml``), if read from a file."""
+        if self.path is None:
+            return None
+        return self.path.name.removesuffix(f"-aup-v{self.policy_version}{RECORD_SUFFIX}")
 
     @property
     def clauses(self) -> dict[str, tuple[RecordedSection, RecordedClause]]:
@@ -166,18 +173,32 @@ def _check_history(record: BuildRecord, path: Path) -> None:
 
 
 def latest_record(folder: Path, slug: str, organisation: str | None = None) -> BuildRecord | None:
-    """The newest ``<slug>-aup-v<N>.lock.yaml`` in ``folder``, if any.
+    """The newest ``<slug>-aup-v<N>.lock.yaml`` in ``folder``, if any (given ``organisation``, also under
+    the stem the first builds of aupgen gave it, see `legacy_stem`).
 
     Given ``organisation``, a record built for another organisation is refused: its policy is not
     the one to update (two names can share a stem, and packs are sometimes copied between folders).
     """
     record = _newest_record(folder, slug)
+    if record is None and organisation is not None and (older := legacy_stem(organisation)) is not None:
+        record = _newest_record(folder, older)  # a pack built before stems had fingerprints
+        if record is not None and record.organisation is None and not _names(record, organisation):
+            record = None  # another organisation's pack under the shared old stem (e.g. 'organisation')
     if record is not None and organisation is not None and record.organisation is not None and (
             canonical_name(record.organisation) != canonical_name(organisation)):
         raise UserError(f"{record.path} is the build record of {quote(record.organisation, 120)}, not of "
                         f"{quote(organisation, 120)}, so it cannot be updated as that organisation's policy; "
                         "keep each organisation's packs in its own folder, or correct org_name.")
     return record
+
+
+def _names(record: BuildRecord, organisation: str) -> bool:
+    """Does the policy of an old record (one that does not name its organisation) name ``organisation``?
+
+    Its scope clause always has: "This policy applies to … of <organisation>".
+    """
+    texts = canonical_name(" ".join(c.text for s in record.sections for c in s.clauses).replace("\\", ""))
+    return canonical_name(organisation) in texts
 
 
 def _newest_record(folder: Path, slug: str) -> BuildRecord | None:

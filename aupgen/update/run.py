@@ -50,6 +50,8 @@ class UpdateResult:
     report_path: Path | None = None
     report_docx_path: Path | None = None
     redline_path: Path | None = None
+    renamed_from: str | None = None
+    """The older stem the last version's files have, where this version takes today's stem."""
 
     @property
     def version(self) -> int | None:
@@ -161,7 +163,9 @@ def _write_next_version(result: UpdateResult, answers_file: Path, answers_text: 
     refuse_existing(paths.all() + [report_path, report_docx_path, redline_path], force)
     house = house_style(policy.answers, answers_file)  # the setting's logo, colour or reference document
     pack = render_pack(policy, library.templates, house=house)
-    last = pack_paths(folder, policy.org_name, record.policy_version)
+    last = pack_paths(folder, policy.org_name, record.policy_version, stem=record.stem)
+    if record.stem not in (None, slugify(policy.org_name)):
+        result.renamed_from = record.stem
     theirs, base = _readable_docx(last.policy), _readable_docx(last.base)
     document = pack.policy
     if theirs is not None and base is not None and theirs != base:

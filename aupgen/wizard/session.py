@@ -41,7 +41,8 @@ def new(output_dir: Path, answers: Path | None, library: Library, today: dt.date
             prefill, warnings = read_partial_answers(answers, library)
             for warning in warnings:
                 say(f"aupgen: warning: {warning}")
-            record = latest_record(output_dir, slugify(str(prefill.get("org_name", ""))))
+            name = str(prefill.get("org_name", ""))
+            record = latest_record(output_dir, slugify(name), name)
             if record is not None:
                 _prefill_next_version(prefill, record, today)
                 say(f"Version {record.policy_version} of this policy is already in {output_dir}: your answers will make "
@@ -78,7 +79,8 @@ def _finish(wizard: Wizard, action: str, output_dir: Path, answers: Path | None,
             library: Library, today: dt.date, say, pdf: bool = False) -> int:
     """Save the answers (asking before replacing anything), then build the pack unless the user quit."""
     values = wizard.values()
-    record = latest_record(output_dir, slugify(str(values.get("org_name", ""))))
+    name = str(values.get("org_name", ""))
+    record = latest_record(output_dir, slugify(name), name)
     reissue = action != QUIT and record is not None
     blocked = action != QUIT and not reissue and not _free_version(wizard, output_dir, library, say)
     values = wizard.values()

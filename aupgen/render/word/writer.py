@@ -59,6 +59,7 @@ class BodyWriter:
         self.numbering = numbering
         self.inline = inline
         self.logo = logo
+        self.drawings = 0                             # pictures placed so far (each needs its own docPr id)
         self.body: list[str] = []
         self.margins: dict[str, list[str]] = {}
         self.targets: list[list[str]] = [self.body]
@@ -193,11 +194,13 @@ class BodyWriter:
             return
         if paragraph.style == "Logo":
             if self.logo is not None:
+                self.drawings += 1
                 height = next((arg for name, arg in reversed(self.blocks) if name == "logo"), "")
                 try:
-                    paragraph.runs.append(drawing(self.logo, plain_text(children), float(height)))
+                    size = {"height_cm": float(height)}
                 except ValueError:
-                    paragraph.runs.append(drawing(self.logo, plain_text(children)))
+                    size = {}
+                paragraph.runs.append(drawing(self.logo, plain_text(children), ident=self.drawings, **size))
             return
         if paragraph.style in ("Heading1", "UnnumberedHeading"):
             self._note_heading(paragraph, plain_text(children))
