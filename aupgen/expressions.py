@@ -169,6 +169,14 @@ def render_text(source: str, context: Mapping[str, Any]) -> MarkdownText:
             return MarkdownText(fastpath.run_text(program, context).strip())
         except fastpath.NeedsJinja:
             pass  # Jinja says what is wrong, in its own words
+    else:  # sets, loops, ~, filters in expressions: Jinja's parse, worked out without compiling (aupgen.interpret)
+        from aupgen import interpret
+
+        try:
+            with budget("its text", TEXT_SECONDS, TEXT_CHARS):
+                return interpret.render(source, context)
+        except fastpath.NeedsJinja:
+            pass
     return render_jinja(source, context)
 
 
