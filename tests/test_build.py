@@ -190,8 +190,10 @@ def test_acknowledgement_form(built, example):
     assert commitments == [plain(c) for c in result.policy.commitments]
 
     labels = [row.cells[0].text for table in document.tables for row in table.rows]
-    for field in ("Name", "Role", "Signature", "Date", "Office use: received by"):
+    for field in ("Name", "Role", "Signature", "Date"):
         assert field in labels
+    footer = [p.text for p in document.sections[0].footer.paragraphs]
+    assert footer[0].startswith("Office use: received by") and "Recorded in" in footer[0]  # by hand, at the foot
     assert values["return_to"] in text
     assert "Declaration" in text
     if values["policy_version"] > 1:

@@ -13,7 +13,7 @@ import pytest
 from aupgen.cli import main
 from aupgen.estate.settings import plan_settings
 from aupgen.library.load import load_library
-from conftest import convert
+from conftest import convert, pdf_pages
 from estate_answers import make_library, write_estate
 
 NEW_QUESTION = {
@@ -226,3 +226,49 @@ def test_text_that_looks_like_a_formula_stays_text_in_the_spreadsheet(tmp_path):
     sheet = openpyxl.load_workbook(tmp_path / "x.xlsx").active
     assert sheet["A2"].value == "=HYPERLINK(\"http://x\")" and sheet["A2"].data_type == "s"
     assert sheet["B2"].value == 3
+
+
+@pytest.mark.libreoffice
+def test_an_estate_takes_defaults_and_writes_pdfs_unattended(tmp_path, capsys, monkeypatch):
+    """An adviser's unattended run: short answers files take their defaults (recorded in each file), every
+    pack gets PDFs, a logo is found beside its own answers file; then an update takes the new question's default."""
+    from test_house_style import png
+
+    v1, v2 = make_library(tmp_path, "v1"), make_library(tmp_path, "v2", NEW_QUESTION)
+    folder = tmp_path / "answers"
+    (folder / "club").mkdir(parents=True)
+    (folder / "club" / "crest.png").write_bytes(png(120, 120))
+    short = {"a.yaml": "org_name: Ashgrove Youth Club\norg_type: youth_group\n",
+             "b.yaml": "org_name: Beckside Juniors FC\norg_type: sports_club\nlogo: club/crest.png\n"}
+    for name, text in short.items():
+        (folder / name).write_text(text + "safeguarding_lead_name: Jo Bloggs\n"
+                                   "safeguarding_lead_contact: lead@example.org\n", encoding="utf-8")
+    packs = tmp_path / "packs"
+    elsewhere = tmp_path / "elsewhere"  # relative paths start from the answers file, not the working folder
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert main(["build", str(folder), "-o", str(packs), "--library", str(v1), "--defaults", "--pdf",
+                 "--jobs", "2"]) == 0, capsys.readouterr()
+    rows = read_summary(packs)
+    assert [row["status"] for row in rows] == ["built", "built"]
+    for row in rows:
+        pack = Path(row["pack folder"])
+        for kind in ("aup", "acknowledgement"):
+            pdf = pack / f"{pack.name}-{kind}-v1.pdf"
+            assert pdf.read_bytes().startswith(b"%PDF") and pdf_pages(pdf) >= 1, pdf
+        recorded = (folder / Path(row["answers file"]).relative_to(folder)).read_text(encoding="utf-8")
+        assert "Defaults recorded by aupgen build" in recorded and "personal_devices:" in recorded
+    club = packs / "beckside-juniors-fc" / "beckside-juniors-fc-aup-v1.docx"
+    assert "Logo of Beckside Juniors FC" in convert_xml(club)
+
+    capsys.readouterr()
+    assert main(["update", str(folder), "-o", str(packs), "--library", str(v2), "--defaults"]) == 0
+    assert [row["status"] for row in read_summary(packs)] == ["updated", "updated"]
+    for name in short:
+        assert "memory_sticks: not_permitted" in (folder / name).read_text(encoding="utf-8")
+
+
+def convert_xml(path: Path) -> str:
+    import zipfile
+    with zipfile.ZipFile(path) as package:
+        return package.read("word/document.xml").decode("utf-8")

@@ -69,8 +69,9 @@ def test_each_adult_has_their_own_page_with_name_and_role_filled_in(forms):
         assert page[0] == "Acceptable Use Policy: acknowledgement"
     document = docx.Document(str(forms / f"{SLUG}-acknowledgement-v1-forms.docx"))
     footer = [p.text for p in document.sections[0].footer.paragraphs if p.text]
-    assert footer == ["St Aidan's Church of England Primary School · Acceptable Use Policy, version 1 · "
-                      "Acknowledgement form"]  # once, not once per adult
+    assert footer[1:] == ["St Aidan's Church of England Primary School · Acceptable Use Policy, version 1 · "
+                          "Acknowledgement form"]  # once, not once per adult
+    assert footer[0].startswith("Office use: received by")
 
 
 def test_the_forms_print_one_page_per_adult_in_libreoffice(forms, to_pdf):

@@ -371,3 +371,57 @@ def test_update_adds_no_schema_problem_to_what_the_writer_makes(edited):
     written_by_the_writer = problems(out / ".test-primary-school-aup-v2.base.docx")
     for name in (V2, REDLINE):
         assert problems(out / name) <= written_by_the_writer, name
+
+
+def test_the_settings_own_comments_go_on_the_same_paragraphs_of_the_next_version(tmp_path):
+    """Comments a setting left in Word are carried (author, initials, every paragraph of them); one on a
+    paragraph the library has dropped is named in the report; aupgen's own conflict notes are not carried."""
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(ANSWERS, encoding="utf-8")
+    out = tmp_path / "out"
+    build(answers, out, library_root=make_library(tmp_path), today=dt.date(2026, 9, 1))
+    document = docx.Document(str(out / V1))
+    phones = paragraph_starting(document, "Staff, volunteers, governors and contractors must keep")
+    note = document.add_comment(phones.runs, text="Check this against the trip policy.", author="Ada Smith",
+                                initials="AS")
+    note.add_paragraph("Governors asked about minibuses.")
+    added = phones.insert_paragraph_before(ADDED, style=phones.style)
+    added.runs[0].text = ADDED
+    document.add_comment(added.runs, text="Our own rule, agreed in June.", author="Ada Smith", initials="AS")
+    bluetooth = paragraph_starting(document, "Bluetooth must be switched off")
+    document.add_comment(bluetooth.runs, text="Does the hall speaker count?", author="Ben Jones", initials="BJ")
+    document.save(str(out / V1))
+
+    library = make_library(tmp_path, "v1", name="2026.2")
+    path = library / "clauses" / "10-devices.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["clauses"] = [c for c in data["clauses"] if c["id"] != "devices.bluetooth"]
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    release(library, "2026.2", [{"clause": "devices.bluetooth", "change": "removed", "reason": "Covered elsewhere."}])
+
+    result = update(answers, out, library_root=library, approval_date=dt.date(2027, 3, 15))
+    assert result.status == "updated"
+    v2 = docx.Document(str(out / V2))
+    by_text = {c.text: c for c in v2.comments}
+    assert set(by_text) == {"Check this against the trip policy.\nGovernors asked about minibuses.",
+                            "Our own rule, agreed in June."}
+    assert {(c.author, c.initials) for c in v2.comments} == {("Ada Smith", "AS")}
+    for comment_text, paragraph_start in (("Check this", "Staff, volunteers, governors and contractors must keep"),
+                                          ("Our own rule", ADDED)):
+        comment = next(c for t, c in by_text.items() if t.startswith(comment_text))
+        paragraph = paragraph_starting(v2, paragraph_start)
+        anchored = {int(n.get(qn("w:id"))) for n in paragraph._p.iter(qn("w:commentRangeStart"))}
+        assert comment.comment_id in anchored, comment_text
+    report = (out / "test-primary-school-aup-v2-changes.md").read_text()
+    assert "Ada Smith: Check this against the trip policy. Governors asked about minibuses." in report
+    assert "Does the hall speaker count?" in report and "could not be carried over" in report
+
+    # v3: the carried comments go on again, and nothing points at a comment that is not there.
+    (out / V2).write_bytes((out / V2).read_bytes())
+    release(library, "2026.3", [])
+    result = update(answers, out, library_root=library, approval_date=dt.date(2027, 9, 1), force=True)
+    with zipfile.ZipFile(out / "test-primary-school-aup-v3.docx") as archive:
+        xml = archive.read("word/document.xml").decode()
+    v3 = docx.Document(str(out / "test-primary-school-aup-v3.docx"))
+    assert {int(i) for i in re.findall(r'<w:commentReference w:id="(\d+)"', xml)} <= {c.comment_id for c in v3.comments}
+    assert {c.text for c in v3.comments} == set(by_text)  # still there a version later

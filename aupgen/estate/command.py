@@ -34,8 +34,12 @@ def run_estate_command(action: str, args: argparse.Namespace) -> int:
         raise UserError(f"--jobs {args.jobs}: give a whole number of at least 1.")
     settings = plan_settings(args.answers)
     prepare_folder(args.output)
+    pdf = getattr(args, "pdf", False)
+    if pdf:
+        from aupgen.render.pdf import find_soffice
+        find_soffice()  # no LibreOffice: one sentence now, not one failure per setting
     job = Job(action, args.output, args.library, args.force, getattr(args, "approval_date", None),
-              debug=getattr(args, "debug", False))
+              debug=getattr(args, "debug", False), defaults=getattr(args, "defaults", False), pdf=pdf)
     outcomes = run_estate(settings, job, args.jobs, progress_for(DOING[action]))
     written = write_summary(args.output, outcomes)
     _print_summary(outcomes)
@@ -75,4 +79,4 @@ def _print_new_questions(outcomes: Sequence[Outcome]) -> None:
         print(f"  {question_id}: {prompt}")
         print(f"    needed by {len(files)}: {', '.join(files)}")
     print("Add the answers to those files (or run 'aupgen update FILE -o DIR' in a terminal for each), "
-          "then run this command again.")
+          "then run this command again; or run it again with --defaults to take each question's default.")

@@ -17,7 +17,7 @@ from aupgen.estate.settings import Setting
 from aupgen.estate.update_adapter import run_update
 from aupgen.library.load import Library, load_library
 from aupgen.outputs import slugify
-from aupgen.pack.build import build_pack
+from aupgen.pack.build import build_pack, recorded_defaults
 from aupgen.pack.record import latest_record
 
 _LIBRARIES: dict[str, Library] = {}
@@ -42,6 +42,8 @@ class Job:
     approval_date: dt.date | None = None
     today: dt.date | None = None
     debug: bool = False          # let a bug in aupgen raise, with its traceback, instead of reporting it
+    defaults: bool = False       # new or left-out questions take their defaults, recorded in the answers file
+    pdf: bool = False            # a PDF beside each Word document (build only)
 
     def __call__(self, setting: Setting) -> Outcome:
         answers = str(setting.answers)
@@ -73,15 +75,17 @@ class Job:
     def _build(self, setting: Setting, library: Library) -> Outcome:
         answers = read_answers(setting.answers, library, self.today)
         folder = self._pack_folder(setting)
-        result = build_pack(answers, library, folder, self.force, self.today)
+        also = recorded_defaults(setting.answers, answers, library, self.today) if self.defaults else {}
+        result = build_pack(answers, library, folder, self.force, self.today, also, setting.answers, self.pdf)
         return Outcome(str(setting.answers), BUILT, result.policy.org_name, str(folder), result.policy.version,
                        library.version, must_sign=True, warnings=tuple(result.warnings),
-                       written=tuple(str(p) for p in result.paths.all()))
+                       written=tuple(str(p) for p in [*result.paths.all(), *([setting.answers] if also else [])]))
 
     def _update(self, setting: Setting, library: Library) -> Outcome:
         org_name = read_answers(setting.answers, library, self.today).values["org_name"]
         folder = self._pack_folder(setting)
-        result = run_update(setting.answers, folder, library, self.force, self.approval_date, self.today)
+        result = run_update(setting.answers, folder, library, self.force, self.approval_date, self.today,
+                            defaults=self.defaults)
         if result.status == NEEDS_ANSWERS:
             questions = tuple(NewQuestion(q.id, q.prompt) for q in result.new_questions)
             names = ", ".join(q.id for q in questions)

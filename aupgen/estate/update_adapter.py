@@ -1,7 +1,8 @@
 """The one place the estate calls `aupgen update`'s function, and reads its result.
 
 The estate never asks questions (many settings run at once, in other processes): when the library
-asks something new, the setting is reported as needing answers, with the questions.
+asks something new, the setting is reported as needing answers, with the questions, unless
+``--defaults`` lets the new questions take their defaults.
 """
 
 from __future__ import annotations
@@ -39,11 +40,13 @@ def _refuse_to_ask(questions: list[Question], values: dict) -> dict:
 
 
 def run_update(answers_file: Path, folder: Path, library: Library, force: bool = False,
-               approval_date: dt.date | None = None, today: dt.date | None = None) -> UpdateOutcome:
-    """Update one setting without asking anything; UserError for a problem the user can fix."""
+               approval_date: dt.date | None = None, today: dt.date | None = None,
+               defaults: bool = False) -> UpdateOutcome:
+    """Update one setting without asking anything (``defaults``: new questions take their defaults, recorded
+    in the answers file); UserError for a problem the user can fix."""
     try:
         result = update(answers_file, folder, library, ask=_refuse_to_ask, force=force,
-                        approval_date=approval_date, today=today)
+                        approval_date=approval_date, today=today, defaults=defaults)
     except _NewQuestions as new:
         return UpdateOutcome("needs answers", None, library.version, 0, 0, 0, False,
                              new_questions=tuple(new.questions))

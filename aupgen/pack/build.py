@@ -138,13 +138,14 @@ def build(answers_file: Path | str, folder: Path | str = ".", library_root: Path
     """
     library = load_library(library_root)
     answers = read_answers(answers_file, library, today)
-    also = _recorded_defaults(Path(answers_file), answers, library, today) if defaults else {}
+    also = recorded_defaults(Path(answers_file), answers, library, today) if defaults else {}
     result = build_pack(answers, library, Path(folder), force, today, also, Path(answers_file), pdf)
     result.defaults_recorded = bool(also)
     return result
 
 
-def _recorded_defaults(path: Path, answers: Answers, library: Library, today: dt.date | None) -> dict[Path, bytes]:
+def recorded_defaults(path: Path, answers: Answers, library: Library, today: dt.date | None) -> dict[Path, bytes]:
+    """The answers file at ``path`` with the defaults it left out written in (nothing if it left none out)."""
     from aupgen.answers.file import applicable_answers, edited_answers
     from aupgen.yamlfile import read_mapping
 

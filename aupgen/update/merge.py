@@ -21,6 +21,7 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from aupgen.update.align import align, normalise
+from aupgen.update.comments import add_comments, comments_by_paragraph
 from aupgen.update.wordxml import (BOOKMARK_END, BOOKMARK_START, P, PPR, TBL, TC, TR, Para, copy_into, open_docx,
                                    paragraph_text, paragraphs, save_docx, strip_comments)
 
@@ -32,16 +33,16 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 class Edit:
     """A setting's edit carried into the new version."""
 
-    kind: str                 # reworded | added | deleted
+    kind: str                 # reworded | added | deleted | comment
     before: str | None        # the wording aupgen wrote
-    after: str | None         # the setting's wording
+    after: str | None         # the setting's wording (for a comment: its author and text)
 
 
 @dataclass(frozen=True)
 class Conflict:
     """A paragraph both the setting and the library changed: the setting's wording is kept."""
 
-    kind: str                 # both-reworded | library-removed | setting-deleted
+    kind: str                 # both-reworded | library-removed | setting-deleted | comment-dropped
     theirs: str | None
     library: str | None
 
@@ -69,6 +70,7 @@ def merge(base: bytes, theirs: bytes, new: bytes, version: int) -> MergeResult:
     base_doc, theirs_doc, new_doc = open_docx(base), open_docx(theirs), open_docx(new)
     carry = lambda element: copy_into(element, theirs_doc.part, new_doc.part)  # noqa: E731
     b, t, n = (paragraphs(d.element.body) for d in (base_doc, theirs_doc, new_doc))
+    their_comments = comments_by_paragraph(theirs_doc, COMMENT_AUTHOR)  # read before any copying strips them
     to_theirs = {i: j for i, j in match(b, t) if i is not None and j is not None}
     to_new = {i: j for i, j in match(b, n) if i is not None and j is not None}
     from_theirs = {j: i for i, j in to_theirs.items()}
@@ -112,6 +114,7 @@ def merge(base: bytes, theirs: bytes, new: bytes, version: int) -> MergeResult:
                                           "library has since changed it. Delete it again, or keep the new wording."))
 
     last: dict[int, etree._Element] = {}
+    added: dict[etree._Element, etree._Element] = {}  # a paragraph the setting added -> its copy in the result
     matched = {t[j].element for j in from_theirs}
     copied: set[etree._Element] = set()
     for j, mine in enumerate(t):
@@ -125,6 +128,7 @@ def merge(base: bytes, theirs: bytes, new: bytes, version: int) -> MergeResult:
                 copied.add(container)
                 inserted = _insert_container(anchor, carry(container), new_doc)
                 if inserted is not None:
+                    added.update(zip(container.iter(P), inserted.iter(P)))
                     if inserted.tag == TBL:
                         last[before] = inserted
                     result.carried.append(Edit("added", None, " | ".join(
@@ -132,18 +136,37 @@ def merge(base: bytes, theirs: bytes, new: bytes, version: int) -> MergeResult:
             continue
         if not mine.text.strip():
             continue
-        last[before] = _insert_after(anchor, carry(mine.element), new_doc)
+        last[before] = added[mine.element] = _insert_after(anchor, carry(mine.element), new_doc)
         result.carried.append(Edit("added", None, mine.text))
 
-    if comments:
-        _ensure_comment_styles(new_doc)
-    for element, text in comments:
-        _comment(new_doc, element, text)
     _remove_rows_emptied(removals)
     for element in removals:
         _remove_paragraph(element)
+    standing = _standing_for(t, from_theirs, placed, added)
+    if comments or their_comments:
+        _ensure_comment_styles(new_doc)
+    for element, text in comments:
+        _comment(new_doc, element, text)
+    for element, notes in their_comments.items():
+        target = standing.get(element)
+        if target is not None and target.getparent() is not None:
+            add_comments(new_doc, target, notes)
+            result.carried.extend(Edit("comment", None, f"{n.author or 'Someone'}: {n.text}") for n in notes)
+        else:
+            result.conflicts.extend(Conflict("comment-dropped", f"{n.author or 'Someone'}: {n.text}", None)
+                                    for n in notes)
     result.document = save_docx(new_doc)
     return result
+
+
+def _standing_for(t: list[Para], from_theirs: dict[int, int], placed: dict[int, etree._Element],
+                  added: dict[etree._Element, etree._Element]) -> dict[etree._Element, etree._Element]:
+    """Each paragraph of the setting's version -> the paragraph standing for it in the result (if any)."""
+    standing = dict(added)
+    for j, i in from_theirs.items():
+        if i in placed:
+            standing[t[j].element] = placed[i]
+    return standing
 
 
 def _added_container(paragraph: etree._Element, matched: set[etree._Element]) -> etree._Element | None:

@@ -109,6 +109,9 @@ def _conflict_line(conflict) -> str:
     if conflict.kind == "both-reworded":
         return (f"You reworded {_quoted(conflict.theirs)}, and the clause library now says {_quoted(conflict.library)}. "
                 "Your wording is kept, with the library's beside it as a comment in the policy.")
+    if conflict.kind == "comment-dropped":
+        return (f"The comment {_quoted(conflict.theirs)} was on a paragraph that is no longer in the policy, "
+                "so it could not be carried over.")
     if conflict.kind == "library-removed":
         return (f"You reworded {_quoted(conflict.theirs)}, which the clause library no longer includes. "
                 "Your paragraph is kept, with a comment.")
@@ -121,6 +124,8 @@ def _edit_line(edit) -> str:
         return f"Your wording {_quoted(edit.after)}, in place of {_quoted(edit.before)}"
     if edit.kind == "added":
         return f"Your added paragraph {_quoted(edit.after)}"
+    if edit.kind == "comment":
+        return f"The comment {_quoted(edit.after)}, on the same paragraph"
     return f"Your deletion of {_quoted(edit.before)}"
 
 
