@@ -25,7 +25,7 @@ from jinja2.utils import _PassArg
 
 from aupgen.expressions import ENVIRONMENT, MarkdownText
 from aupgen.fastpath import NeedsJinja
-from aupgen.sandbox import check_time, count_output
+from aupgen.sandbox import BudgetExceeded, check_time, count_output
 
 CACHE_SIZE = 50_000
 
@@ -47,7 +47,7 @@ def render(source: str, context: Mapping[str, Any]) -> MarkdownText:
     out: list[str] = []
     try:
         _Run(context).block(tree.body, {}, out)
-    except NeedsJinja:
+    except (NeedsJinja, BudgetExceeded):  # over its budget: said at once, as Jinja would say it
         raise
     except Exception as exc:  # noqa: BLE001 - an error Jinja would word (or might not raise at all)
         raise NeedsJinja(type(exc).__name__) from exc

@@ -67,3 +67,16 @@ def test_odd_texts_render_as_jinja_renders_them_or_go_to_jinja(source):
             assert interpret.render(source, ODD) == expected
         except NeedsJinja:
             pass  # left to Jinja, which gave the answer above
+
+
+def test_a_text_over_its_budget_is_refused_as_jinja_refuses_it():
+    from aupgen.expressions import TEXT_CHARS
+    from aupgen.sandbox import BudgetExceeded
+
+    source = "{% for i in items %}{{ big }}{% endfor %}"
+    context = {"items": list(range(50)), "big": "x" * (TEXT_CHARS // 10)}
+    with pytest.raises(BudgetExceeded) as by_jinja:
+        render_jinja(source, context)
+    with pytest.raises(BudgetExceeded) as by_interpret:
+        render_text(source, context)
+    assert str(by_interpret.value) == str(by_jinja.value)
