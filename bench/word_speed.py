@@ -10,6 +10,8 @@ Prints, with their targets:
                                                                                   target <= 0.15
   3. `aupgen new`: seconds until the first question is on the screen (in a pseudo-terminal)
                                                                                   target <= 0.3 s
+Each round takes one sample of every figure in turn (four of the in-process pack), so a change in
+the machine's load during the run falls on both sides of a ratio alike.
 Where pandoc is not installed (apt-get install pandoc), figures 1 and 2 are printed without ratios.
 Ratios use CPU time (user + system), which a busy shared machine disturbs far less than wall time;
 wall times are printed beside them.
@@ -43,17 +45,25 @@ from aupgen.render.templates import AUP_TEMPLATE, render_markdown, render_pack
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def median_seconds(run, rounds: int) -> tuple[float, float]:
-    """Median (wall, CPU) seconds of ``run``: CPU of this process and the children it waited for."""
-    walls, cpus = [], []
+def seconds(run) -> tuple[float, float]:
+    """(wall, CPU) seconds of one ``run``: CPU of this process and the children it waited for."""
+    before, children = time.process_time(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    run()
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, time.process_time() - before + after.ru_utime - children.ru_utime + after.ru_stime - children.ru_stime
+
+
+def interleaved(runs: dict[str, tuple[object, int]], rounds: int) -> dict[str, tuple[float, float]]:
+    """Median (wall, CPU) seconds of each named run, sampled round by round in turn (``times`` samples a
+    round each), so that a change in the machine's load falls on every figure of a ratio alike."""
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in runs}
     for _ in range(rounds):
-        before, children = time.process_time(), resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        run()
-        walls.append(time.perf_counter() - start)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(time.process_time() - before + after.ru_utime - children.ru_utime + after.ru_stime - children.ru_stime)
-    return statistics.median(walls), statistics.median(cpus)
+        for name, (run, times) in runs.items():
+            samples[name].extend(seconds(run) for _ in range(times))
+    return {name: (statistics.median(w for w, _ in got), statistics.median(c for _, c in got))
+            for name, got in samples.items()}
 
 
 def cpu_seconds(pid: int) -> float:
@@ -114,7 +124,6 @@ def main(argv: list[str] | None = None) -> int:
     library = load_library()  # also fills the library cache, as any earlier run of aupgen would have
     policy = assemble(read_answers(answers, library).values, library)
     render_pack(policy, library.templates)  # warm-up: templates compiled, parser built
-    pack = median_seconds(lambda: render_pack(policy, library.templates), args.rounds * 4)
 
     with tempfile.TemporaryDirectory(prefix="aupgen-bench-") as folder:
         work = Path(folder)
@@ -123,15 +132,20 @@ def main(argv: list[str] | None = None) -> int:
         cached = bytecode_env(work / "bytecode")
         command = [sys.executable, "-m", "aupgen", "build", str(answers), "-o", str(work / "out"), "--force"]
         subprocess.run(command, check=True, capture_output=True, env=cached)  # warm-up: bytecode compiled
-        build = median_seconds(lambda: subprocess.run(command, check=True, capture_output=True, env=cached),
-                               args.rounds)
         uncached = bytecode_env(None)
-        build_uncached = median_seconds(lambda: subprocess.run(command, check=True, capture_output=True,
-                                                               env=uncached), args.rounds)
         pandoc_path = shutil.which("pandoc")
-        pandoc = median_seconds(lambda: subprocess.run(
-            [pandoc_path, str(markdown), "-f", "markdown", "-o", str(work / "pandoc.docx")],
-            check=True, capture_output=True), args.rounds) if pandoc_path else (None, None)
+        runs = {
+            "build": (lambda: subprocess.run(command, check=True, capture_output=True, env=cached), 1),
+            "build_uncached": (lambda: subprocess.run(command, check=True, capture_output=True, env=uncached), 1),
+            "pack": (lambda: render_pack(policy, library.templates), 4),
+        }
+        if pandoc_path:
+            runs["pandoc"] = (lambda: subprocess.run(
+                [pandoc_path, str(markdown), "-f", "markdown", "-o", str(work / "pandoc.docx")],
+                check=True, capture_output=True), 1)
+        figures = interleaved(runs, args.rounds)
+        build, build_uncached, pack = figures["build"], figures["build_uncached"], figures["pack"]
+        pandoc = figures.get("pandoc", (None, None))
         (work / "new").mkdir()
         first_question_seconds(work / "new", cached)  # warm-up: the wizard's bytecode compiled
         firsts = [first_question_seconds(work / "new", cached) for _ in range(args.rounds)]
