@@ -169,15 +169,24 @@ def render_text(source: str, context: Mapping[str, Any]) -> MarkdownText:
             return MarkdownText(fastpath.run_text(program, context).strip())
         except fastpath.NeedsJinja:
             pass  # Jinja says what is wrong, in its own words
-    else:  # sets, loops, ~, filters in expressions: Jinja's parse, worked out without compiling (aupgen.interpret)
+    elif _interpreted.get(source, 0) < INTERPRET_UP_TO and len(_interpreted) < CACHE_SIZE:
+        # sets, loops, ~, filters in expressions: Jinja's parse, worked out without compiling (aupgen.interpret)
         from aupgen import interpret
 
+        _interpreted[source] = _interpreted.get(source, 0) + 1
         try:
             with budget("its text", TEXT_SECONDS, TEXT_CHARS):
                 return interpret.render(source, context)
         except fastpath.NeedsJinja:
             pass
     return render_jinja(source, context)
+
+
+INTERPRET_UP_TO = 8
+"""Times a text is worked out by aupgen.interpret before Jinja compiles it: a build fills in each
+text once, where compiling costs more than interpreting; a run that assembles many policies (the
+library check's sweep, an estate) fills in each text many times, where compiled code is quicker."""
+_interpreted: dict[str, int] = {}
 
 
 def render_jinja(source: str, context: Mapping[str, Any]) -> MarkdownText:
