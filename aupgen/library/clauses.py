@@ -9,7 +9,8 @@ from pathlib import Path
 from jinja2 import TemplateSyntaxError
 
 from aupgen.errors import UserError
-from aupgen.expressions import check_condition, check_syntax
+from aupgen.expressions import check_syntax
+from aupgen.library.conditions import check_when
 from aupgen.library.facets import Rule, parse_rules
 from aupgen.yamlfile import YamlFile
 
@@ -101,13 +102,7 @@ def _parse_clause(file: YamlFile, section: str, index: int, item: object) -> Cla
     if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
         raise UserError(f"{at('sources')}: {label}: 'sources' must be a list of guidance point ids.")
     when = item.get("when")
-    if when is not None:
-        if not isinstance(when, str):
-            raise UserError(f"{at('when')}: {label}: 'when' must be an expression written as text.")
-        try:
-            check_condition(when)
-        except TemplateSyntaxError as exc:
-            raise UserError(f"{at('when')}: {label}: the condition does not parse ({exc.message}).") from exc
+    check_when(when, at("when"), label)
     _check_template(file, ("clauses", index, "text"), item["text"], label)
     commitment = item.get("commitment")
     if commitment is not None:

@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from jinja2 import TemplateSyntaxError
-
 from aupgen.errors import UserError
-from aupgen.expressions import compile_condition, evaluate
+from aupgen.expressions import evaluate
+from aupgen.library.conditions import check_when
 from aupgen.yamlfile import YamlFile
 
 RULE_VALUES = ("allow", "approval", "forbid")
@@ -88,12 +87,6 @@ def parse_rules(file: YamlFile, keys: tuple, raw: object, label: str) -> tuple[R
         for when, rule in cases:
             if rule not in RULE_VALUES:
                 raise UserError(f"{at}: {label}: '{rule}' is not a rule; expected one of {', '.join(RULE_VALUES)}.")
-            if when is not None:
-                if not isinstance(when, str):
-                    raise UserError(f"{at}: {label}: a rule's 'when' must be an expression written as text.")
-                try:
-                    compile_condition(when)
-                except TemplateSyntaxError as exc:
-                    raise UserError(f"{at}: {label}: the rule's condition does not parse ({exc.message}).") from exc
+            check_when(when, at, f"{label}, the rule for '{facet}'")
         rules.append(Rule(str(facet), tuple(cases)))
     return tuple(rules)

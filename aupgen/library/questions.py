@@ -9,7 +9,8 @@ from typing import Any
 from aupgen.errors import UserError
 from jinja2 import TemplateSyntaxError
 
-from aupgen.expressions import compile_condition, compile_text, evaluate, render_text
+from aupgen.expressions import compile_text, evaluate, render_text
+from aupgen.library.conditions import check_when
 from aupgen.yamlfile import YamlFile
 
 TYPES = ("text", "choice", "multi", "bool", "date", "integer")
@@ -188,10 +189,10 @@ def _check_jinja(at, keys: tuple, source: object, condition: bool) -> None:
     """Refuse a `when` (or a default template) that does not parse, naming its line."""
     if source is None or (not condition and not (isinstance(source, str) and "{" in source)):
         return
-    if not isinstance(source, str):
-        raise UserError(f"{at(*keys)}: 'when' must be an expression written as text.")
+    if condition:
+        check_when(source, at(*keys))
+        return
     try:
-        compile_condition(source) if condition else compile_text(source)
+        compile_text(source)
     except TemplateSyntaxError as exc:
-        what = "the condition" if condition else "the default"
-        raise UserError(f"{at(*keys)}: {what} does not parse ({exc.message}).") from exc
+        raise UserError(f"{at(*keys)}: the default does not parse ({exc.message}).") from exc

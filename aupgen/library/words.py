@@ -6,10 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import TemplateSyntaxError
-
 from aupgen.errors import UserError
-from aupgen.expressions import compile_condition
+from aupgen.library.conditions import check_when
 from aupgen.yamlfile import YamlFile, read_mapping
 
 ENTRY_FIELDS = {"when", "why", "words", "patterns"}
@@ -55,10 +53,7 @@ def parse_words(file: YamlFile) -> tuple[WordRule, ...]:
         when, why = item.get("when"), item.get("why")
         if not isinstance(when, str) or not isinstance(why, str):
             raise UserError(f"{at()}: each entry needs a 'when' condition and a 'why', written as text.")
-        try:
-            compile_condition(when)
-        except TemplateSyntaxError as exc:
-            raise UserError(f"{at('when')}: the condition does not parse ({exc.message}).") from exc
+        check_when(when, at("when"))
         words, patterns = item.get("words") or [], item.get("patterns") or []
         if not all(isinstance(w, str) and w.strip() for w in [*words, *patterns]) or not (words or patterns):
             raise UserError(f"{at()}: 'words' and 'patterns' must be lists of text, and one of them is needed.")

@@ -9,7 +9,8 @@ library changed and the setting did not takes the new wording; one both changed 
 setting's wording, with the library's new wording beside it as a Word comment for someone to
 decide. Paragraphs the setting added stay after the same paragraph as before; paragraphs it
 deleted stay deleted unless the library changed them (a conflict, commented). Table cells are
-paragraphs too, so edits to the document-control table are carried the same way.
+paragraphs too, so edits to the document-control table are carried the same way. Page headers and
+footers are merged by aupgen/update/margins.py, the setting's comments carried by comments.py.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from lxml import etree
 
 from aupgen.update.align import align, normalise
 from aupgen.update.comments import add_comments, comments_by_paragraph
+from aupgen.update.margins import carry_margins
 from aupgen.update.wordxml import (BOOKMARK_END, BOOKMARK_START, P, PPR, TBL, TC, TR, Para, copy_into, open_docx,
                                    paragraph_text, paragraphs, save_docx, strip_comments)
 
@@ -42,7 +44,7 @@ class Edit:
 class Conflict:
     """A paragraph both the setting and the library changed: the setting's wording is kept."""
 
-    kind: str                 # both-reworded | library-removed | setting-deleted | comment-dropped
+    kind: str                 # both-reworded | library-removed | setting-deleted | comment-dropped | margin-replaced
     theirs: str | None
     library: str | None
 
@@ -142,6 +144,9 @@ def merge(base: bytes, theirs: bytes, new: bytes, version: int) -> MergeResult:
     _remove_rows_emptied(removals)
     for element in removals:
         _remove_paragraph(element)
+    margin_edits, margin_conflicts = carry_margins(base_doc, theirs_doc, new_doc, Edit, Conflict)
+    result.carried += margin_edits
+    result.conflicts += margin_conflicts
     standing = _standing_for(t, from_theirs, placed, added)
     if comments or their_comments:
         _ensure_comment_styles(new_doc)

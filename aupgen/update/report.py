@@ -7,6 +7,7 @@ through the project's render pipeline, so it uses whichever Word writer aupgen h
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from typing import Any
@@ -109,6 +110,10 @@ def _conflict_line(conflict) -> str:
     if conflict.kind == "both-reworded":
         return (f"You reworded {_quoted(conflict.theirs)}, and the clause library now says {_quoted(conflict.library)}. "
                 "Your wording is kept, with the library's beside it as a comment in the policy.")
+    if conflict.kind == "margin-replaced":
+        return (f"Your header or footer line {_quoted(conflict.theirs)} is replaced by the new version's "
+                f"{_quoted(conflict.library)}, because its version details changed; add your wording again "
+                "if you still need it.")
     if conflict.kind == "comment-dropped":
         return (f"The comment {_quoted(conflict.theirs)} was on a paragraph that is no longer in the policy, "
                 "so it could not be carried over.")
@@ -120,6 +125,9 @@ def _conflict_line(conflict) -> str:
 
 
 def _edit_line(edit) -> str:
+    if edit.kind.startswith("margin-"):
+        line = _edit_line(dataclasses.replace(edit, kind=edit.kind.removeprefix("margin-")))
+        return f"In the page header or footer, y{line[1:]}"
     if edit.kind == "reworded":
         return f"Your wording {_quoted(edit.after)}, in place of {_quoted(edit.before)}"
     if edit.kind == "added":
