@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from aupgen.answers.resolve import read_answers
@@ -91,3 +93,14 @@ def test_the_shortcut_gives_way_to_markdown_it_where_it_should():
 def test_table_rows_split_as_markdown_it_splits_them(row):
     assert split_row(row, ORIGINAL_SPLIT) == ORIGINAL_SPLIT(row)
     agree(f"| a | b |\n|---|---|\n{row}\n")
+
+
+INLINE = st.text(alphabet=list("ab *_\\\n():.-[]!<&`~|é\t\u00a0\u2003«»\ue004\ue005#>+=1"), max_size=30)
+
+
+@settings(max_examples=400, deadline=None)
+@given(INLINE)
+def test_any_text_parses_as_markdown_it_parses_it(text):
+    """Random text over every character the shortcuts treat specially: the same tokens, always."""
+    for markdown in (text, f"| a | b |\n|---|---|\n| {text} | x |", f"::: clause x\n{text}\n:::"):
+        agree(markdown)
