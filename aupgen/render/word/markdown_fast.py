@@ -12,9 +12,11 @@ brackets, breaks after spaces) returns None and markdown-it's own parser does it
 
 Table rows: markdown-it splits each row at its pipes one character at a time (escapedSplit, a
 tenth of a policy's parsing, for Appendix A); a row with no escaped pipe (``\\|``) is split by
-str.split, which gives the same cells. :func:`install` puts that in markdown-it's table rule.
+str.split, which gives the same cells. :func:`install` puts that in markdown-it's table module,
+so every markdown-it parser in the process takes it (each gets the very cells it got before).
 
-tests/test_markdown_fast.py checks both agree with markdown-it on every document the examples make.
+tests/test_markdown_fast.py checks both agree with markdown-it on every document the examples make,
+and on random text made of the characters they treat specially.
 """
 
 from __future__ import annotations
