@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -88,5 +87,7 @@ def did_you_mean(word: object, candidates: Iterable[str]) -> str:
     if not isinstance(word, (str, int, float)) or isinstance(word, bool):
         return ""
     text = str(word)[:200]  # nothing we offer is longer; comparing a huge text would be slow
+    import difflib  # only when there is something to suggest: it takes a few ms to load
+
     close = difflib.get_close_matches(text, list(candidates), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""

@@ -18,7 +18,7 @@ from typing import Any
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, Undefined, nodes
 from jinja2.parser import Parser
 
-from aupgen.sandbox import BudgetedSandbox, BudgetExceeded, budget, budget_filters, count_output
+from aupgen.sandbox import BudgetedSandbox, BudgetExceeded, budget, budget_filters, count_chars, count_output
 
 TEXT_SECONDS = 2.0
 """Longest a clause's text, a condition or a default may take to work out (a real one takes under a millisecond)."""
@@ -31,7 +31,8 @@ DOCUMENT_CHARS = 10_000_000
 CACHE_SIZE = 50_000
 """Compiled texts and conditions kept: every one of the largest library allowed (aupgen/library/limits.py)."""
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&:])")
+_MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|<>~&:"
+_MARKDOWN_ESCAPES = str.maketrans({char: "\\" + char for char in _MARKDOWN_SPECIAL})
 # Private-use characters mark fields and tracked changes for the Word writer; answers never carry them.
 _PRIVATE_USE = re.compile("[\ue000-\ue0ff]")
 
@@ -49,7 +50,7 @@ def escape_markdown(value: object) -> str:
     if isinstance(value, dt.date):
         return long_date(value)
     text = " ".join(_PRIVATE_USE.sub("", str(value)).split())  # one line: a newline would start a new block
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)  # ":" too, so a name like "::: footer" opens no block
+    return text.translate(_MARKDOWN_ESCAPES)  # ":" too, so a name like "::: footer" opens no block
 
 
 def long_date(value: dt.date | None) -> str:
@@ -168,7 +169,24 @@ def render_text(source: str, context: Mapping[str, Any]) -> MarkdownText:
             return MarkdownText(fastpath.run_text(program, context).strip())
         except fastpath.NeedsJinja:
             pass  # Jinja says what is wrong, in its own words
+    elif _interpreted.get(source, 0) < INTERPRET_UP_TO and len(_interpreted) < CACHE_SIZE:
+        # sets, loops, ~, filters in expressions: Jinja's parse, worked out without compiling (aupgen.interpret)
+        from aupgen import interpret
+
+        _interpreted[source] = _interpreted.get(source, 0) + 1
+        try:
+            with budget("its text", TEXT_SECONDS, TEXT_CHARS):
+                return interpret.render(source, context)
+        except fastpath.NeedsJinja:
+            pass
     return render_jinja(source, context)
+
+
+INTERPRET_UP_TO = 8
+"""Times a text is worked out by aupgen.interpret before Jinja compiles it: a build fills in each
+text once, where compiling costs more than interpreting; a run that assembles many policies (the
+library check's sweep, an estate) fills in each text many times, where compiled code is quicker."""
+_interpreted: dict[str, int] = {}
 
 
 def render_jinja(source: str, context: Mapping[str, Any]) -> MarkdownText:
@@ -240,13 +258,48 @@ def _substitute(source: str, context: Mapping[str, Any]) -> str | None:
 def render_counted(template, variables: Mapping[str, Any], what: str) -> str:
     """Render a whole template (a document) within :data:`DOCUMENT_SECONDS` and :data:`DOCUMENT_CHARS`."""
     with budget(what, DOCUMENT_SECONDS, DOCUMENT_CHARS):
-        return ENVIRONMENT.concat(_counted(template.generate(**variables)))  # type: ignore[attr-defined]
+        context = template.new_context(dict(variables))
+        try:  # as template.generate does, less one generator per piece of output
+            return _joined(template.root_render_func(context))
+        except Exception:
+            return template.environment.handle_exception()  # Jinja's own: raised again with the template's lines
+
+
+COUNT_EVERY = 64
+"""Pieces of a template's output between checks of its budget (each check costs a little; a
+document is thousands of pieces)."""
+COUNT_CHARS = 65_536
+"""Characters of output between checks of its budget, however few the pieces."""
+
+
+def _joined(pieces) -> str:
+    """The pieces of a document joined, counted as :func:`_counted` counts them."""
+    out: list[str] = []
+    append = out.append
+    chars = count = 0
+    for piece in pieces:
+        chars += len(piece)
+        count += 1
+        if count >= COUNT_EVERY or chars >= COUNT_CHARS:
+            count_chars(chars)
+            chars = count = 0
+        append(piece)
+    count_chars(chars)
+    return "".join(out)
 
 
 def _counted(pieces):
+    """``pieces``, counted against the budget (output and time) at least every COUNT_EVERY pieces
+    and COUNT_CHARS characters."""
+    chars = count = 0
     for piece in pieces:
-        count_output(piece)
+        chars += len(piece)
+        count += 1
+        if count >= COUNT_EVERY or chars >= COUNT_CHARS:
+            count_chars(chars)
+            chars = count = 0
         yield piece
+    count_chars(chars)
 
 
 def names_in(source: str) -> set[str]:

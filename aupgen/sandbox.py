@@ -106,8 +106,13 @@ def check_time() -> None:
 
 def count_output(text: str) -> None:
     """Count ``text`` against every active budget's output limit, and check the time."""
+    count_chars(len(text))
+
+
+def count_chars(length: int) -> None:
+    """Count ``length`` characters of output against every active budget's limit, and check the time."""
     for entry in _ACTIVE.stack:
-        entry.written += len(text)
+        entry.written += length
         if entry.written > entry.max_chars:
             raise BudgetExceeded(f"{entry.what} came to more than {entry.max_chars:,} characters")
     check_time()
@@ -226,12 +231,20 @@ class _CheckedCodeGenerator(CodeGenerator):
         self.write("))")
 
 
+SAFE_ATTRIBUTES_KEPT = 4096
+"""(type, attribute) answers of is_safe_attribute remembered per environment."""
+
+
 class BudgetedSandbox(ImmutableSandboxedEnvironment):
     """The immutable sandbox, with the limits described in this module's docstring."""
 
     code_generator_class = _CheckedCodeGenerator
 
     intercepted_binops = frozenset({"**", "*", "%"})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._safe_attributes: dict[tuple[type, str], bool] = {}
 
     def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:
         where = f"the operator {operator}"
@@ -251,6 +264,18 @@ class BudgetedSandbox(ImmutableSandboxedEnvironment):
         result = super().call_binop(context, operator, left, right)
         _check_size(result, where)
         return result
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Jinja's answer, remembered: it depends only on the object's type and the attribute's name
+        (is_internal_attribute and modifies_known_mutable look at nothing else), and a document asks
+        it a thousand times about the same few."""
+        key = (type(obj), attr)
+        safe = self._safe_attributes.get(key)
+        if safe is None:
+            safe = super().is_safe_attribute(obj, attr, value)
+            if len(self._safe_attributes) < SAFE_ATTRIBUTES_KEPT:
+                self._safe_attributes[key] = safe
+        return safe
 
     def wrap_str_format(self, value: Any):
         wrapped = super().wrap_str_format(value)

@@ -7,6 +7,9 @@ Generates a library (the shipped questions, settings, sources and templates, plu
 whose `when` conditions are the shipped library's own, reused as a real library reuses them),
 then times loading it, assembling the primary-school example, rendering the policy's Markdown,
 and (with --word) the Word documents. Every step should grow in line with N, never with N².
+Last, how long loading takes to refuse a library over the size limit (21 MB of padding files):
+it should be refused from the files' sizes, before any is read (tests/test_library_limits.py
+checks that nothing is read; this prints how long it takes).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from aupgen.answers.resolve import read_answers  # noqa: E402
+from aupgen.errors import UserError  # noqa: E402
 from aupgen.assembly.assemble import assemble  # noqa: E402
 from aupgen.library.load import load_library  # noqa: E402
 from aupgen.render.templates import AUP_TEMPLATE, render_markdown, render_pack  # noqa: E402
@@ -69,6 +73,19 @@ def main() -> None:
         print(f"{'':<32} {len(markdown):8,} characters")
         if args.word:
             timed("render the Word documents", lambda: render_pack(policy, library.templates))
+        oversized = make_library(Path(folder) / "oversized", 0, 1)
+        padding = ("# " + "x" * 98 + "\n") * 19_000  # 1.9 MB each, within the per-file limit
+        for index in range(11):
+            (oversized / "clauses" / f"99{index:02d}-padding.yaml").write_text(padding, encoding="utf-8")
+        timed("refuse a 21 MB library", lambda: refused(oversized))
+
+
+def refused(root: Path) -> None:
+    try:
+        load_library(root)
+    except UserError:
+        return
+    raise SystemExit(f"{root} was not refused")
 
 
 if __name__ == "__main__":

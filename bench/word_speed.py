@@ -10,9 +10,16 @@ Prints, with their targets:
                                                                                   target <= 0.15
   3. `aupgen new`: seconds until the first question is on the screen (in a pseudo-terminal)
                                                                                   target <= 0.3 s
+Each round takes one sample of every figure in turn (four of the in-process pack), so a change in
+the machine's load during the run falls on both sides of a ratio alike.
 Where pandoc is not installed (apt-get install pandoc), figures 1 and 2 are printed without ratios.
 Ratios use CPU time (user + system), which a busy shared machine disturbs far less than wall time;
 wall times are printed beside them.
+
+aupgen's processes run with Python's compiled bytecode cached (in a temporary PYTHONPYCACHEPREFIX,
+after one warm-up run), as an installed aupgen has it: pip compiles it on install. Where
+PYTHONDONTWRITEBYTECODE is set (a development checkout, say) every run would compile aupgen's
+modules afresh; the cold build is also shown that way, for comparison.
 """
 
 from __future__ import annotations
@@ -38,17 +45,25 @@ from aupgen.render.templates import AUP_TEMPLATE, render_markdown, render_pack
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def median_seconds(run, rounds: int) -> tuple[float, float]:
-    """Median (wall, CPU) seconds of ``run``: CPU of this process and the children it waited for."""
-    walls, cpus = [], []
+def seconds(run) -> tuple[float, float]:
+    """(wall, CPU) seconds of one ``run``: CPU of this process and the children it waited for."""
+    before, children = time.process_time(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    run()
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, time.process_time() - before + after.ru_utime - children.ru_utime + after.ru_stime - children.ru_stime
+
+
+def interleaved(runs: dict[str, tuple[object, int]], rounds: int) -> dict[str, tuple[float, float]]:
+    """Median (wall, CPU) seconds of each named run, sampled round by round in turn (``times`` samples a
+    round each), so that a change in the machine's load falls on every figure of a ratio alike."""
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in runs}
     for _ in range(rounds):
-        before, children = time.process_time(), resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        run()
-        walls.append(time.perf_counter() - start)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(time.process_time() - before + after.ru_utime - children.ru_utime + after.ru_stime - children.ru_stime)
-    return statistics.median(walls), statistics.median(cpus)
+        for name, (run, times) in runs.items():
+            samples[name].extend(seconds(run) for _ in range(times))
+    return {name: (statistics.median(w for w, _ in got), statistics.median(c for _, c in got))
+            for name, got in samples.items()}
 
 
 def cpu_seconds(pid: int) -> float:
@@ -60,14 +75,26 @@ def cpu_seconds(pid: int) -> float:
         return float("nan")
 
 
-def first_question_seconds(folder: Path) -> tuple[float, float]:
+def bytecode_env(prefix: Path | None) -> dict[str, str]:
+    """The environment for aupgen's processes: bytecode cached under ``prefix``, or (None) never cached."""
+    env = dict(os.environ)
+    if prefix is None:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env.pop("PYTHONPYCACHEPREFIX", None)
+    else:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(prefix)
+    return env
+
+
+def first_question_seconds(folder: Path, env: dict[str, str]) -> tuple[float, float]:
     """Start `aupgen new` in a pseudo-terminal; (wall, CPU) seconds until the first question appears."""
     library = load_library()
     first = library.questions[0].prompt[:20].encode()
     pid, fd = pty.fork()
     if pid == 0:  # the child: aupgen new, as a user would start it
         os.chdir(folder)
-        os.execv(sys.executable, [sys.executable, "-m", "aupgen", "new", "-o", str(folder)])
+        os.execve(sys.executable, [sys.executable, "-m", "aupgen", "new", "-o", str(folder)], env)
     start = time.perf_counter()
     seen = b""
     try:
@@ -97,21 +124,31 @@ def main(argv: list[str] | None = None) -> int:
     library = load_library()  # also fills the library cache, as any earlier run of aupgen would have
     policy = assemble(read_answers(answers, library).values, library)
     render_pack(policy, library.templates)  # warm-up: templates compiled, parser built
-    pack = median_seconds(lambda: render_pack(policy, library.templates), args.rounds * 4)
 
     with tempfile.TemporaryDirectory(prefix="aupgen-bench-") as folder:
         work = Path(folder)
         markdown = work / "policy.md"
         markdown.write_text(render_markdown(policy, library.templates, AUP_TEMPLATE, logo=False), encoding="utf-8")
-        build = median_seconds(lambda: subprocess.run(
-            [sys.executable, "-m", "aupgen", "build", str(answers), "-o", str(work / "out"), "--force"],
-            check=True, capture_output=True), args.rounds)
+        cached = bytecode_env(work / "bytecode")
+        command = [sys.executable, "-m", "aupgen", "build", str(answers), "-o", str(work / "out"), "--force"]
+        subprocess.run(command, check=True, capture_output=True, env=cached)  # warm-up: bytecode compiled
+        uncached = bytecode_env(None)
         pandoc_path = shutil.which("pandoc")
-        pandoc = median_seconds(lambda: subprocess.run(
-            [pandoc_path, str(markdown), "-f", "markdown", "-o", str(work / "pandoc.docx")],
-            check=True, capture_output=True), args.rounds) if pandoc_path else (None, None)
+        runs = {
+            "build": (lambda: subprocess.run(command, check=True, capture_output=True, env=cached), 1),
+            "build_uncached": (lambda: subprocess.run(command, check=True, capture_output=True, env=uncached), 1),
+            "pack": (lambda: render_pack(policy, library.templates), 4),
+        }
+        if pandoc_path:
+            runs["pandoc"] = (lambda: subprocess.run(
+                [pandoc_path, str(markdown), "-f", "markdown", "-o", str(work / "pandoc.docx")],
+                check=True, capture_output=True), 1)
+        figures = interleaved(runs, args.rounds)
+        build, build_uncached, pack = figures["build"], figures["build_uncached"], figures["pack"]
+        pandoc = figures.get("pandoc", (None, None))
         (work / "new").mkdir()
-        firsts = [first_question_seconds(work / "new") for _ in range(args.rounds)]
+        first_question_seconds(work / "new", cached)  # warm-up: the wizard's bytecode compiled
+        firsts = [first_question_seconds(work / "new", cached) for _ in range(args.rounds)]
         first = statistics.median(w for w, _ in firsts), statistics.median(c for _, c in firsts)
 
     load = os.getloadavg()[0]
@@ -119,11 +156,15 @@ def main(argv: list[str] | None = None) -> int:
           f"load average {load:.1f} on {os.cpu_count()} CPUs)")
     print("                                                  CPU ms    wall ms")
     print(f"  cold `aupgen build` (a new process)            {build[1] * 1000:8.0f} {build[0] * 1000:9.0f}")
+    print(f"    (without cached bytecode)                    {build_uncached[1] * 1000:8.0f} "
+          f"{build_uncached[0] * 1000:9.0f}")
     print(f"  one pack rendered in one process               {pack[1] * 1000:8.1f} {pack[0] * 1000:9.1f}")
     if pandoc[0] is not None:
         print(f"  pandoc, the same policy Markdown -> .docx      {pandoc[1] * 1000:8.0f} {pandoc[0] * 1000:9.0f}")
         print(f"  1. cold build / pandoc                         {build[1] / pandoc[1]:8.2f} {build[0] / pandoc[0]:9.2f}"
               "   (target <= 1.5)")
+        print(f"     (without cached bytecode)                   {build_uncached[1] / pandoc[1]:8.2f} "
+              f"{build_uncached[0] / pandoc[0]:9.2f}")
         print(f"  2. in-process pack / pandoc per document       {pack[1] / pandoc[1]:8.3f} {pack[0] / pandoc[0]:9.3f}"
               "   (target <= 0.15)")
     else:

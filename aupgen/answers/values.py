@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from typing import Any
 
@@ -104,6 +103,8 @@ def _suggest(question: Question, value: Any) -> str:
     if by_value:
         return by_value
     labels = {_plain(c.label): c for c in question.choices}
+    import difflib  # only when an answer needs a suggestion
+
     close = difflib.get_close_matches(_plain(value)[:200], list(labels), n=1, cutoff=0.6)
     if close:
         choice = labels[close[0]]

@@ -10,7 +10,6 @@ import argparse
 from pathlib import Path
 
 from aupgen.estate.command import add_estate_options, run_estate_command
-from aupgen.estate.settings import is_estate
 from aupgen.errors import warning_line
 
 
@@ -36,6 +35,8 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from aupgen.estate.settings import is_estate  # loads the YAML reader, which a run needs anyway
+
     if is_estate(args.answers):
         return run_estate_command("build", args)
     from aupgen.pack.build import build  # the renderer loads only when a build runs

@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 from aupgen.estate.command import add_estate_options, run_estate_command
-from aupgen.estate.settings import is_estate
 from aupgen.errors import for_terminal
 
 
@@ -53,6 +52,8 @@ def _date(text: str) -> dt.date:
 
 
 def run(args: argparse.Namespace) -> int:
+    from aupgen.estate.settings import is_estate  # loads the YAML reader, which a run needs anyway
+
     if is_estate(args.answers):
         return run_estate_command("update", args)
     from aupgen.update.run import update

@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from aupgen.errors import UserError
-from aupgen.estate.outcome import NEEDS_ANSWERS, Outcome
+
+if TYPE_CHECKING:
+    from aupgen.estate.outcome import Outcome
 
 WIDTH_WHEN_NOT_A_TERMINAL = 160
 DOING = {"build": "Building", "update": "Updating"}
@@ -59,6 +62,8 @@ def _print_summary(outcomes: Sequence[Outcome]) -> None:
 
 def _print_new_questions(outcomes: Sequence[Outcome]) -> None:
     """Each new question once, with the settings whose answers files need it."""
+    from aupgen.estate.outcome import NEEDS_ANSWERS
+
     needed: dict[str, tuple[str, list[str]]] = {}
     for outcome in outcomes:
         if outcome.status != NEEDS_ANSWERS:

@@ -20,7 +20,6 @@ from aupgen.errors import UserError, quote
 from aupgen.filenames import canonical_name, legacy_stem
 from aupgen.library.load import Library
 from aupgen.assembly.policy import HistoryEntry, Policy
-from aupgen.render.templates import signed_form_text
 from aupgen.yamlfile import read_mapping
 
 RECORD_SUFFIX = ".lock.yaml"
@@ -79,7 +78,7 @@ def record_for(policy: Policy, library: Library, built_on: dt.date) -> BuildReco
     revisions = {c.id: c.revision for c in library.clauses}
     on_form = [c for c in policy.clauses if c.commitment in policy.commitments]
     return BuildRecord(
-        form_text=signed_form_text(policy, library.templates),
+        form_text=_signed_form_text(policy, library),
         form_commitments=tuple(str(c.commitment) for c in on_form),
         library_version=library.version,
         policy_version=policy.version,
@@ -221,3 +220,9 @@ def _str_representer(dumper: yaml.SafeDumper, value: str):
 
 
 _BlockDumper.add_representer(str, _str_representer)
+
+
+def _signed_form_text(policy: Policy, library: Library) -> str:
+    from aupgen.render.templates import signed_form_text  # the renderer loads only when a record is made
+
+    return signed_form_text(policy, library.templates)

@@ -9,11 +9,13 @@ Word's 40-character limit and use only letters, digits and underscores.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 CLAUSE_PREFIX = "_AupC_"
 SECTION_PREFIX = "_AupS_"
 
 
+@lru_cache(maxsize=65536)
 def _digest(identifier: str) -> str:
     return hashlib.sha1(identifier.encode("utf-8")).hexdigest()[:20]
 

@@ -16,7 +16,7 @@ from aupgen.expressions import ENVIRONMENT, render_counted
 from aupgen.render.house import HouseStyle
 from aupgen.render.word import DocumentInfo, markdown_to_docx
 from aupgen.render.word.fields import bookmark, field, ref
-from aupgen.render.word.stylesheet import load_style_sheet
+from aupgen.render.word.stylesheet import StyleSheet, load_style_sheet
 
 AUP_TEMPLATE = "aup.md.j2"
 ACKNOWLEDGEMENT_TEMPLATE = "acknowledgement.md.j2"
@@ -120,11 +120,13 @@ def render_markdown_document(markdown: str, templates: Path, title: str, subject
 
 
 def render_acknowledgement(policy: Policy, templates: Path, created: dt.datetime | None = None,
-                           house: HouseStyle | None = None, markdown: str | None = None, **extra) -> bytes:
+                           house: HouseStyle | None = None, markdown: str | None = None,
+                           sheet: StyleSheet | None = None, **extra) -> bytes:
     """The acknowledgement form as a Word document: the template's (``extra`` names go to it, e.g. a
-    ``person``), or ``markdown`` already rendered (a page per adult of a roster, `aupgen forms`)."""
+    ``person``), or ``markdown`` already rendered (a page per adult of a roster, `aupgen forms`);
+    ``sheet``, the house's style sheet when the caller has it already."""
     house = house or HouseStyle()
-    sheet = house.sheet(load_style_sheet(templates / "styles.yaml"))
+    sheet = sheet or house.sheet(load_style_sheet(templates / "styles.yaml"))
     info = DocumentInfo(
         title=f"{policy.org_name}: {policy.title} – acknowledgement form",
         subject=f"Staff acknowledgement of the {policy.title} (version {policy.version})",
@@ -144,5 +146,5 @@ def render_pack(policy: Policy, templates: Path, created: dt.datetime | None = N
     return RenderedPack(
         policy=markdown_to_docx(render_markdown(policy, templates, AUP_TEMPLATE, logo=house.logo is not None),
                                 _policy_info(policy, created), sheet, None, house.logo, house.reference),
-        acknowledgement=render_acknowledgement(policy, templates, created, house),
+        acknowledgement=render_acknowledgement(policy, templates, created, house, sheet=sheet),
     )

@@ -12,7 +12,6 @@ import questionary
 from aupgen.answers.resolve import read_answers
 from aupgen.answers.file import (RESUME_NAME, command_path, read_partial_answers, write_answers_file,
                                  write_resume_file)
-from aupgen.pack.build import build_pack, pack_paths
 from aupgen.errors import UserError, for_terminal
 from aupgen.library.load import Library
 from aupgen.outputs import prepare_folder, slugify
@@ -109,6 +108,8 @@ def _finish(wizard: Wizard, action: str, output_dir: Path, answers: Path | None,
         return _reissue(target, output_dir, library, values, today, say)
     say("Writing your policy pack…")
     try:
+        from aupgen.pack.build import build_pack  # the renderer loads once the questions are answered
+
         result = build_pack(read_answers(target, library, today), library, output_dir, answers_file=target, pdf=pdf)
     except UserError:
         say(f"Your answers are saved in {target}.")
@@ -164,6 +165,8 @@ def _free_version(wizard: Wizard, output_dir: Path, library: Library, say) -> bo
     org_name, version = str(values.get("org_name", "")), values.get("policy_version")
     if not isinstance(version, int):
         return True
+    from aupgen.pack.build import pack_paths
+
     existing = [p for p in pack_paths(output_dir, org_name, version).all() if p.exists()]
     if not existing:
         return True

@@ -6,6 +6,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.container import container_plugin
 
 from aupgen.render.word.images import Image
+from aupgen.render.word import markdown_fast
 from aupgen.render.word.numbering import Numbering
 from aupgen.render.word.package import (DocumentInfo, Relationships, app_xml, core_xml, font_table_xml, settings_xml,
                                          theme_xml, zip_package)
@@ -29,6 +30,7 @@ def _parser() -> MarkdownIt:
     # One rule for every ::: block (the writer reads the block's name from its info), not one per name:
     # markdown-it tries each block rule on every line.
     md.use(container_plugin, name="block", validate=_is_block)
+    markdown_fast.install(md)  # plain text and table rows without markdown-it's slowest steps, to the same tokens
     return md
 
 

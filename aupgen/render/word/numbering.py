@@ -9,15 +9,13 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-import yaml
-
-from aupgen.render.word.stylesheet import PARTS
+from aupgen.render.word.stylesheet import read_part
 from aupgen.render.word.xml import DECLARATION, NAMESPACES, attr
 
 
 @lru_cache(maxsize=1)
 def definitions() -> dict[str, dict[str, Any]]:
-    return yaml.safe_load((PARTS / "numbering.yaml").read_text(encoding="utf-8"))
+    return read_part("numbering.yaml")
 
 
 class Numbering:

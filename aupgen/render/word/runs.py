@@ -12,6 +12,8 @@ from aupgen.render.word.tracked import DELETE_START, INSERT_START, MARKERS, Revi
 from aupgen.render.word.xml import attr, text as escape
 
 SPLIT = re.compile(f"([\ue000-\ue003]|{FIELD_START}[^{FIELD_END}]*{FIELD_END})")
+MARKED = re.compile("[\ue000-\U0010ffff]")
+"""A character at or above the first marker: the text may hold markers (a plain text has none)."""
 
 
 def run(content: str, bold: bool = False, italic: bool = False, strike: bool = False, link: bool = False) -> str:
@@ -68,7 +70,7 @@ class Inline:
         return "".join(out)
 
     def text(self, content: str, bold: bool, italic: bool, strike: bool, link: bool) -> str:
-        if max(content, default=" ") < "\ue000":  # no markers: one plain run
+        if MARKED.search(content) is None:  # no markers: one plain run
             if content.strip() or self.tracking:
                 self.kinds.add(self.tracking or "same")
             return self._wrap(run(content, bold, italic, strike, link)) if content else ""

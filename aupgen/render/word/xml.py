@@ -18,8 +18,13 @@ EMU_PER_CM = 360000
 _INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def text(value: str) -> str:
     """Escape character data."""
+    if _SPECIAL.search(value) is None:  # most text: nothing to escape or drop
+        return value
     value = _INVALID.sub("", value)
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
