@@ -1,5 +1,5 @@
-"""Update carries a setting's edits to page headers and footers; a line whose version details change takes
-the new version's details, and the report names the setting's wording."""
+"""Update carries a setting's edits to page headers and footers (a line whose version details change takes
+the new version's details, and the report names the setting's wording), and keeps a pack's PDFs."""
 
 from __future__ import annotations
 
@@ -71,3 +71,25 @@ def test_a_footer_whose_page_numbers_word_recalculated_is_not_an_edit(tmp_path):
     result = update(answers, out, library_root=library, approval_date=dt.date(2027, 3, 15))
     assert result.status == "updated"
     assert result.changes.carried == [] and result.changes.conflicts == []
+
+
+def test_a_pack_built_with_pdfs_gets_pdfs_of_its_next_version(tmp_path, capsys):
+    """Built with --pdf, updated without saying: v2 has PDFs too; --no-pdf leaves them out."""
+    from aupgen.cli import main
+    from conftest import pdf_pages
+
+    answers, out, library = built(tmp_path)
+    assert main(["build", str(answers), "-o", str(tmp_path / "with-pdf"), "--library",
+                 str(make_library(tmp_path, "v1", name="again")), "--pdf"]) == 0
+    folder = tmp_path / "with-pdf"
+    assert (folder / "test-primary-school-aup-v1.pdf").exists()
+    capsys.readouterr()
+    assert main(["update", str(answers), "-o", str(folder), "--library", str(library), "--no-input",
+                 "--approval-date", "2027-03-15"]) == 0
+    printed = capsys.readouterr().out
+    for name in ("test-primary-school-aup-v2.pdf", "test-primary-school-acknowledgement-v2.pdf"):
+        assert pdf_pages(folder / name) >= 1 and f"{name}  (" in printed
+
+    assert main(["update", str(answers), "-o", str(out), "--library", str(library), "--no-input", "--no-pdf",
+                 "--approval-date", "2027-03-15"]) == 0
+    assert not list(out.glob("*.pdf"))

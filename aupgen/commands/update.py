@@ -37,6 +37,8 @@ def register(subparsers) -> None:
     parser.add_argument("--defaults", action="store_true",
                         help="answer the library's new questions with their defaults, without asking, "
                              "and record them in the answers file")
+    parser.add_argument("--pdf", action=argparse.BooleanOptionalAction, default=None,
+                        help="write PDFs of the new policy and form too (default: if the last version has them)")
     parser.add_argument("--force", action="store_true",
                         help="write a new version even when nothing changed, replace its files, or build "
                              "from an older clause library than the last build used")
@@ -60,8 +62,10 @@ def run(args: argparse.Namespace) -> int:
 
     ask = _ask_in_terminal if not args.no_input and not args.defaults and sys.stdin.isatty() else None
     result = update(args.answers[0], args.output, args.library, ask=ask, force=args.force,
-                    approval_date=args.approval_date, defaults=args.defaults)
+                    approval_date=args.approval_date, defaults=args.defaults, pdf=args.pdf)
     print(for_terminal(result.report))
+    for warning in result.warnings:
+        print(f"aupgen: warning: {warning}", file=sys.stderr)
     if not result.written:
         print("No new version written (nothing changed; use --force to reissue anyway).")
         return 0
@@ -69,8 +73,10 @@ def run(args: argparse.Namespace) -> int:
               result.report_path: "the change report", result.report_docx_path: "the change report, in Word",
               args.answers[0]: "your answers file, now at the new version"}
     if result.build is not None:
-        labels.update({result.build.paths.policy: "the new policy", result.build.paths.record: "its build record",
-                       result.build.paths.acknowledgement: "the acknowledgement form"})
+        paths = result.build.paths
+        labels.update({paths.policy: "the new policy", paths.record: "its build record",
+                       paths.acknowledgement: "the acknowledgement form",
+                       paths.policy_pdf: "the new policy, as a PDF", paths.acknowledgement_pdf: "the form, as a PDF"})
     for path in result.written:
         label = labels.get(path)
         print(f"Written: {path}" + (f"  ({label})" if label else ""))

@@ -34,7 +34,7 @@ def run_estate_command(action: str, args: argparse.Namespace) -> int:
         raise UserError(f"--jobs {args.jobs}: give a whole number of at least 1.")
     settings = plan_settings(args.answers)
     prepare_folder(args.output)
-    pdf = getattr(args, "pdf", False)
+    pdf = getattr(args, "pdf", False)  # update's None: PDFs where the last version has them
     if pdf:
         from aupgen.render.pdf import find_soffice
         find_soffice()  # no LibreOffice: one sentence now, not one failure per setting

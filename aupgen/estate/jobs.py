@@ -43,7 +43,7 @@ class Job:
     today: dt.date | None = None
     debug: bool = False          # let a bug in aupgen raise, with its traceback, instead of reporting it
     defaults: bool = False       # new or left-out questions take their defaults, recorded in the answers file
-    pdf: bool = False            # a PDF beside each Word document (build only)
+    pdf: bool | None = False     # a PDF beside each Word document (update's None: where the last version has one)
 
     def __call__(self, setting: Setting) -> Outcome:
         answers = str(setting.answers)
@@ -85,7 +85,7 @@ class Job:
         org_name = read_answers(setting.answers, library, self.today).values["org_name"]
         folder = self._pack_folder(setting)
         result = run_update(setting.answers, folder, library, self.force, self.approval_date, self.today,
-                            defaults=self.defaults)
+                            defaults=self.defaults, pdf=self.pdf)
         if result.status == NEEDS_ANSWERS:
             questions = tuple(NewQuestion(q.id, q.prompt) for q in result.new_questions)
             names = ", ".join(q.id for q in questions)
@@ -97,4 +97,4 @@ class Job:
                            new_questions=questions)
         return Outcome(str(setting.answers), result.status, org_name, str(folder), result.version,
                        result.library_version, result.added, result.reworded, result.removed, result.must_resign,
-                       written=tuple(str(p) for p in result.written))
+                       warnings=result.warnings, written=tuple(str(p) for p in result.written))

@@ -27,6 +27,7 @@ class UpdateOutcome:
     must_resign: bool
     written: tuple[Path, ...] = ()
     new_questions: tuple[Question, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 class _NewQuestions(Exception):
@@ -41,12 +42,12 @@ def _refuse_to_ask(questions: list[Question], values: dict) -> dict:
 
 def run_update(answers_file: Path, folder: Path, library: Library, force: bool = False,
                approval_date: dt.date | None = None, today: dt.date | None = None,
-               defaults: bool = False) -> UpdateOutcome:
+               defaults: bool = False, pdf: bool | None = None) -> UpdateOutcome:
     """Update one setting without asking anything (``defaults``: new questions take their defaults, recorded
     in the answers file); UserError for a problem the user can fix."""
     try:
         result = update(answers_file, folder, library, ask=_refuse_to_ask, force=force,
-                        approval_date=approval_date, today=today, defaults=defaults)
+                        approval_date=approval_date, today=today, defaults=defaults, pdf=pdf)
     except _NewQuestions as new:
         return UpdateOutcome("needs answers", None, library.version, 0, 0, 0, False,
                              new_questions=tuple(new.questions))
@@ -55,4 +56,5 @@ def run_update(answers_file: Path, folder: Path, library: Library, force: bool =
     version = changes.new.version if result.written else changes.old.policy_version
     return UpdateOutcome(status, version, library.version, len(changes.of_kind("added")),
                          len(changes.of_kind("reworded")), len(changes.of_kind("removed")),
-                         bool(result.written) and changes.must_resign, tuple(result.written))
+                         bool(result.written) and changes.must_resign, tuple(result.written),
+                         warnings=tuple(result.warnings))

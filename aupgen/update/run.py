@@ -51,6 +51,7 @@ class UpdateResult:
     report_docx_path: Path | None = None
     redline_path: Path | None = None
     renamed_from: str | None = None
+    warnings: list[str] = field(default_factory=list)
     """The older stem the last version's files have, where this version takes today's stem."""
 
     @property
@@ -105,12 +106,14 @@ def update_or_problem(*args, **kwargs) -> UpdateResult:
 
 def update(answers_file: Path | str, folder: Path | str = ".", library_root: Library | Path | str | None = None,
            ask: AskNew | None = None, force: bool = False, approval_date: dt.date | None = None,
-           today: dt.date | None = None, defaults: bool = False, reissue: bool = False) -> UpdateResult:
+           today: dt.date | None = None, defaults: bool = False, reissue: bool = False,
+           pdf: bool | None = None) -> UpdateResult:
     """Compare, ask what is new (or take defaults, or stop), and write the next version if anything changed.
 
     ``force`` builds from an older library than the last build used, writes a version when nothing
     changed, and replaces existing files; ``reissue`` only writes a version when nothing changed.
-    ``library_root`` may be a library already loaded (a batch of settings loads it once).
+    ``library_root`` may be a library already loaded (a batch of settings loads it once). ``pdf``: write
+    PDFs of the new policy and form (None: if the last version has them, and LibreOffice is installed).
     """
     today = today or dt.date.today()
     answers_file, folder = Path(answers_file), Path(folder)
@@ -145,13 +148,13 @@ def update(answers_file: Path | str, folder: Path | str = ".", library_root: Lib
         return result
 
     _write_next_version(result, answers_file, raw_file.text, folder, library, record, added, raw["approval_date"],
-                        force, today)
+                        force, today, pdf)
     return result
 
 
 def _write_next_version(result: UpdateResult, answers_file: Path, answers_text: str, folder: Path, library: Library,
                         record: BuildRecord, added: dict[str, Any], approval_date: dt.date, force: bool,
-                        today: dt.date) -> None:
+                        today: dt.date, pdf: bool | None = None) -> None:
     """Render, merge the setting's edits, compare, report, and write every file of the next version in one step."""
     changes = result.changes
     policy, version = changes.new, changes.new.version
@@ -159,11 +162,12 @@ def _write_next_version(result: UpdateResult, answers_file: Path, answers_text: 
     stem = paths.policy.with_name(f"{paths.policy.stem}-changes")
     report_path, report_docx_path, redline_path = (stem.with_suffix(".md"), stem.with_name(stem.name + "-report.docx"),
                                                    stem.with_suffix(".docx"))
+    last = pack_paths(folder, policy.org_name, record.policy_version, stem=record.stem)
+    paths.pdf = _wants_pdf(pdf, last.policy_pdf, result.warnings)
     prepare_folder(folder)
     refuse_existing(paths.all() + [report_path, report_docx_path, redline_path], force)
     house = house_style(policy.answers, answers_file)  # the setting's logo, colour or reference document
     pack = render_pack(policy, library.templates, house=house)
-    last = pack_paths(folder, policy.org_name, record.policy_version, stem=record.stem)
     if record.stem not in (None, slugify(policy.org_name)):
         result.renamed_from = record.stem
     theirs, base = _readable_docx(last.policy), _readable_docx(last.base)
@@ -173,6 +177,10 @@ def _write_next_version(result: UpdateResult, answers_file: Path, answers_text: 
         document, changes.carried, changes.conflicts = merged.document, merged.carried, merged.conflicts
     changes.edits_unknown = theirs is not None and base is None
     files = pack_files(policy, library, paths, pack, today, policy_docx=document)
+    if paths.pdf:
+        from aupgen.render.pdf import docx_to_pdf
+        pdfs = docx_to_pdf({paths.policy.name: document, paths.acknowledgement.name: pack.acknowledgement})
+        files[paths.policy_pdf], files[paths.acknowledgement_pdf] = pdfs[paths.policy.name], pdfs[paths.acknowledgement.name]
     if theirs is not None or base is not None:
         files[redline_path] = redline(theirs if theirs is not None else base, document,
                                       title_note=f" – changes since version {record.policy_version}")
@@ -190,6 +198,22 @@ def _write_next_version(result: UpdateResult, answers_file: Path, answers_text: 
     result.report_path, result.report_docx_path = report_path, report_docx_path
     result.redline_path = redline_path if redline_path in files else None
     result.written = [p for p in files if p != paths.base]
+
+
+def _wants_pdf(asked: bool | None, last_pdf: Path, warnings: list[str]) -> bool:
+    """PDFs when asked for (LibreOffice must be there), or, unasked, when the last version has them and it is."""
+    from aupgen.render.pdf import find_soffice
+
+    if asked is False or (asked is None and not last_pdf.exists()):
+        return False
+    try:
+        find_soffice()
+    except UserError as error:
+        if asked:
+            raise
+        warnings.append(f"{last_pdf.name} has a PDF beside it, but this one gets none: {error}")
+        return False
+    return True
 
 
 def _answer_new_questions(answers_file: Path, library: Library, record: BuildRecord, raw: dict[str, Any],
