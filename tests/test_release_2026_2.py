@@ -165,6 +165,8 @@ def test_a_scottish_club_answers_the_new_questions_in_its_file(tmp_path, capsys)
     changed = report_parts(report)
     assert "Names the barring body of the setting's nation (Disclosure Scotland in Scotland" in changed["reworded"]
     assert "Streaming children is publishing their images" in changed["added"]
+    assert "5 new questions" in report  # answered in the file, and said so
+    assert "(already in your answers file)" in changed["new questions"] and "Scotland" in changed["new questions"]
 
 
 def report_parts(report: str) -> dict[str, str]:

@@ -46,6 +46,8 @@ class ChangeSet:
     clauses: list[ClauseChange] = field(default_factory=list)
     form: list[FormChange] = field(default_factory=list)
     new_questions: list[Question] = field(default_factory=list)
+    answered_in_file: list[Question] = field(default_factory=list)
+    """Questions new to the library since the last build that the answers file already answered (for the report)."""
     carried: list[Edit] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     older_library: bool = False

@@ -47,7 +47,7 @@ def report_context(changes: ChangeSet) -> dict[str, Any]:
         "old_library": old.library_version, "library": changes.library_version,
         "older_library": changes.older_library, "unchanged": changes.unchanged,
         "counts": counts_phrase(changes),
-        "question_count": _count(len(changes.new_questions), "new question"),
+        "question_count": _count(len(changes.new_questions) + len(changes.answered_in_file), "new question"),
         "carried_count": (f"{_count(carried, 'edit')} you made in Word {'was' if carried == 1 else 'were'} kept"
                           if carried else
                           f"Edits made in Word to version {old.policy_version} could not be looked for (the hidden "
@@ -58,7 +58,8 @@ def report_context(changes: ChangeSet) -> dict[str, Any]:
         "conflicts": [MarkdownText(_conflict_line(c)) for c in changes.conflicts],
         "carried": [MarkdownText(_edit_line(e)) for e in changes.carried],
         "groups": groups,
-        "questions": [{"prompt": q.prompt, "answer": _answer(q, new.answers.get(q.id))} for q in changes.new_questions],
+        "questions": [{"prompt": q.prompt, "answer": _answer(q, new.answers.get(q.id)), "in_file": q in changes.answered_in_file}
+                      for q in [*changes.new_questions, *changes.answered_in_file]],
     }
 
 

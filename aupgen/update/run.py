@@ -139,6 +139,8 @@ def update(answers_file: Path | str, folder: Path | str = ".", library_root: Lib
     policy = assemble(values, library)
     applicable = [q for q in library.questions if q.id in added]
     changes = compare(record, policy, library, applicable, signed_form_text(policy, library.templates))
+    changes.answered_in_file = [q for q in library.questions if q.id not in record.questions and q.id not in added
+                                and q.id in raw_file.data and q.asked]
     entry = HistoryEntry(version, values["approval_date"], _history_summary(changes, library))
     policy = dataclasses.replace(policy, history=record.history + (entry,))
     changes.new = policy
