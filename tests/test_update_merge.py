@@ -415,6 +415,7 @@ def test_the_settings_own_comments_go_on_the_same_paragraphs_of_the_next_version
     report = (out / "test-primary-school-aup-v2-changes.md").read_text()
     assert "Ada Smith: Check this against the trip policy. Governors asked about minibuses." in report
     assert "Does the hall speaker count?" in report and "could not be carried over" in report
+    assert "1 edit you made in Word and 2 comments left in Word were kept" in report
 
     # v3: the carried comments go on again, and nothing points at a comment that is not there.
     (out / V2).write_bytes((out / V2).read_bytes())

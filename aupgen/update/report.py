@@ -40,7 +40,8 @@ def report_context(changes: ChangeSet) -> dict[str, Any]:
         } for c in changes.of_kind(kind)]
         if items:
             groups.append({"title": title, "items": items})
-    carried = len(changes.carried)
+    carried = len([e for e in changes.carried if e.kind != "comment"])
+    comments = len(changes.carried) - carried
     return {
         "org_name": new.org_name, "title": new.title, "version": new.version,
         "old_version": old.policy_version, "built_on": long_date(old.built_on),
@@ -48,8 +49,7 @@ def report_context(changes: ChangeSet) -> dict[str, Any]:
         "older_library": changes.older_library, "unchanged": changes.unchanged,
         "counts": counts_phrase(changes),
         "question_count": _count(len(changes.new_questions) + len(changes.answered_in_file), "new question"),
-        "carried_count": (f"{_count(carried, 'edit')} you made in Word {'was' if carried == 1 else 'were'} kept"
-                          if carried else
+        "carried_count": (_carried_phrase(carried, comments) if carried or comments else
                           f"Edits made in Word to version {old.policy_version} could not be looked for (the hidden "
                           "copy of it as aupgen wrote it is missing), so check the new version for them"
                           if changes.edits_unknown else "No edits made in Word were found to carry over"),
@@ -61,6 +61,13 @@ def report_context(changes: ChangeSet) -> dict[str, Any]:
         "questions": [{"prompt": q.prompt, "answer": _answer(q, new.answers.get(q.id)), "in_file": q in changes.answered_in_file}
                       for q in [*changes.new_questions, *changes.answered_in_file]],
     }
+
+
+def _carried_phrase(edits: int, comments: int) -> str:
+    """"2 edits you made in Word were kept, and 1 comment" (either part may be absent)."""
+    kept = [_count(edits, "edit") + " you made in Word"] if edits else []
+    kept += [_count(comments, "comment") + " left in Word"] if comments else []
+    return " and ".join(kept) + (" were kept" if edits + comments > 1 else " was kept")
 
 
 def _count(number: int, noun: str) -> str:
