@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import shutil
 import sys
 from pathlib import Path
 
@@ -15,7 +14,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 from build_speed import random_answers  # noqa: E402  (the bench's generator, drawn from the question data)
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def write_estate(folder: Path, library: Library, count: int, seed: int = 12) -> list[Path]:
@@ -35,13 +33,5 @@ def write_estate(folder: Path, library: Library, count: int, seed: int = 12) -> 
 
 def make_library(tmp_path: Path, version: str, new_question: dict | None = None) -> Path:
     """A small clause library (tests/fixtures/update/<version>) with the shipped questions and templates."""
-    root = tmp_path / f"library-{version}{'-q' if new_question else ''}"
-    shutil.copytree(FIXTURES / "update" / version / "clauses", root / "clauses")
-    shutil.copy(ROOT / "clauses" / "settings.yaml", root / "clauses")
-    shutil.copy(ROOT / "clauses" / "nations.yaml", root / "clauses")  # the shipped templates name nations' bodies
-    shutil.copytree(ROOT / "templates", root / "templates")
-    questions = yaml.safe_load((ROOT / "clauses" / "questions.yaml").read_text(encoding="utf-8"))
-    if new_question:
-        questions["questions"].append(new_question)
-    (root / "clauses" / "questions.yaml").write_text(yaml.safe_dump(questions, sort_keys=False), encoding="utf-8")
-    return root
+    from update_helpers import make_library as small_library
+    return small_library(tmp_path, version, f"{version}{'-q' if new_question else ''}", new_question)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -17,36 +16,20 @@ from aupgen.pack.build import build
 from aupgen.cli import main
 from aupgen.errors import UserError
 from aupgen.update.run import update
-from conftest import FIXTURES, convert
+import update_helpers
+from conftest import convert
+from update_helpers import ANSWERS
 
-SHIPPED = Path(__file__).resolve().parent.parent
 NEW_QUESTION = {
     "id": "memory_sticks", "type": "choice", "prompt": "May adults use memory sticks?",
     "help": "Removable storage is easily lost.",
     "choices": [{"value": "not_permitted", "label": "No"}, {"value": "encrypted_only", "label": "Encrypted only"}],
     "default": "not_permitted",
 }
-ANSWERS = """\
-# My school's answers (a comment the user wrote)
-org_name: Test Primary School
-org_type: primary_school
-safeguarding_lead_name: Jo Bloggs
-safeguarding_lead_contact: dsl@test.example.org
-approval_date: 2026-09-01
-"""
 
 
 def make_library(tmp_path: Path, version: str, with_question: bool = False) -> Path:
-    root = tmp_path / f"library-{version}"
-    shutil.copytree(FIXTURES / "update" / version / "clauses", root / "clauses")
-    shutil.copy(SHIPPED / "clauses" / "settings.yaml", root / "clauses")
-    shutil.copy(SHIPPED / "clauses" / "nations.yaml", root / "clauses")  # the shipped templates name nations' bodies
-    shutil.copytree(SHIPPED / "templates", root / "templates")
-    questions = yaml.safe_load((SHIPPED / "clauses" / "questions.yaml").read_text())
-    if with_question:
-        questions["questions"].append(NEW_QUESTION)
-    (root / "clauses" / "questions.yaml").write_text(yaml.safe_dump(questions, sort_keys=False))
-    return root
+    return update_helpers.make_library(tmp_path, version, new_question=NEW_QUESTION if with_question else None)
 
 
 def snapshot(folder: Path) -> dict[str, str]:

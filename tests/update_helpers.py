@@ -25,14 +25,19 @@ approval_date: 2026-09-01
 """
 
 
-def make_library(tmp_path: Path, version: str = "v1", name: str | None = None) -> Path:
-    """A copy of the small test library ``version`` with the shipped questions, settings and templates."""
+def make_library(tmp_path: Path, version: str = "v1", name: str | None = None,
+                 new_question: dict | None = None) -> Path:
+    """A copy of the small test library ``version`` with the shipped questions (and ``new_question``),
+    settings, nations and templates, in ``library-<name or version>``."""
     root = tmp_path / f"library-{name or version}"
     shutil.copytree(FIXTURES / "update" / version / "clauses", root / "clauses")
     shutil.copy(SHIPPED / "clauses" / "settings.yaml", root / "clauses")
-    shutil.copy(SHIPPED / "clauses" / "questions.yaml", root / "clauses")
     shutil.copy(SHIPPED / "clauses" / "nations.yaml", root / "clauses")  # the shipped templates name nations' bodies
     shutil.copytree(SHIPPED / "templates", root / "templates")
+    questions = yaml.safe_load((SHIPPED / "clauses" / "questions.yaml").read_text(encoding="utf-8"))
+    if new_question:
+        questions["questions"].append(new_question)
+    (root / "clauses" / "questions.yaml").write_text(yaml.safe_dump(questions, sort_keys=False), encoding="utf-8")
     return root
 
 
