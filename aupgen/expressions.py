@@ -273,19 +273,8 @@ COUNT_CHARS = 65_536
 
 
 def _joined(pieces) -> str:
-    """The pieces of a document joined, counted as :func:`_counted` counts them."""
-    out: list[str] = []
-    append = out.append
-    chars = count = 0
-    for piece in pieces:
-        chars += len(piece)
-        count += 1
-        if count >= COUNT_EVERY or chars >= COUNT_CHARS:
-            count_chars(chars)
-            chars = count = 0
-        append(piece)
-    count_chars(chars)
-    return "".join(out)
+    """The pieces of a document joined, counted against its budget as they come."""
+    return "".join(_counted(pieces))
 
 
 def _counted(pieces):

@@ -120,3 +120,19 @@ def _greedy(a_list: list[int], b_list: list[int], score) -> list[tuple[int, int]
                 start += offset + 1
                 break
     return pairs
+
+
+def preceding_match(j: int, matched: dict[int, int]) -> int:
+    """The old index matched to the nearest new item before ``j`` (-1 if none): where an added item goes."""
+    for earlier in range(j - 1, -1, -1):
+        if earlier in matched:
+            return matched[earlier]
+    return -1
+
+
+def placed_before(i: int, placed: dict[int, Item]) -> Item | None:
+    """What stands for the nearest old item before ``i`` in the result (None if nothing does)."""
+    for earlier in range(i - 1, -1, -1):
+        if earlier in placed:
+            return placed[earlier]
+    return None

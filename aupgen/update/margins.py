@@ -13,7 +13,7 @@ from __future__ import annotations
 from docx.oxml.ns import qn
 from lxml import etree
 
-from aupgen.update.align import align, normalise
+from aupgen.update.align import align, normalise, placed_before, preceding_match
 from aupgen.update.wordxml import P, copy_into, paragraph_text
 
 KINDS = ("header", "footer", "first_page_header", "first_page_footer")
@@ -68,8 +68,8 @@ def _merge_margin(base, theirs, new, carry, edit, conflict, carried: list, confl
     for j, mine in enumerate(t):
         if j in from_theirs or not _text(mine):
             continue
-        before = max((i for jj, i in from_theirs.items() if jj < j), default=-1)
-        anchor = last.get(before) or next((placed[i] for i in range(before, -1, -1) if i in placed), None)
+        before = preceding_match(j, from_theirs)
+        anchor = last[before] if before in last else placed_before(before + 1, placed)
         copied = carry(mine)
         if anchor is None:
             new.insert(0, copied)

@@ -21,7 +21,7 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from aupgen.update.align import align, normalise
+from aupgen.update.align import align, normalise, placed_before, preceding_match
 from aupgen.update.comments import add_comments, comments_by_paragraph
 from aupgen.update.margins import carry_margins
 from aupgen.update.wordxml import (BOOKMARK_END, BOOKMARK_START, P, PPR, TBL, TC, TR, Para, copy_into, open_docx,
@@ -101,7 +101,7 @@ def merge(base: bytes, theirs: bytes, new: bytes, version: int) -> MergeResult:
                                           f"“{lib.text}”. Your wording from version {version} is kept here; "
                                           "replace it with the new wording if you agree, then delete this comment."))
         elif mine is not None:
-            anchor = _anchor_before(i, placed)
+            anchor = placed_before(i, placed)
             copied = _insert_after(anchor, carry(mine.element), new_doc)
             placed[i] = copied
             result.conflicts.append(Conflict("library-removed", mine.text, None))
@@ -122,8 +122,8 @@ def merge(base: bytes, theirs: bytes, new: bytes, version: int) -> MergeResult:
     for j, mine in enumerate(t):
         if j in from_theirs:
             continue
-        before = _preceding_base(j, from_theirs)
-        anchor = last[before] if before in last else _anchor_before(before + 1, placed)
+        before = preceding_match(j, from_theirs)
+        anchor = last[before] if before in last else placed_before(before + 1, placed)
         container = _added_container(mine.element, matched)
         if container is not None:  # a row or a table the setting added: copied whole
             if container not in copied:
@@ -211,21 +211,6 @@ def _remove_rows_emptied(removals: list[etree._Element]) -> None:
         if all(p in gone for p in row.iter(P)) and row.getparent() is not None:
             row.getparent().remove(row)
             removals[:] = [e for e in removals if e not in set(row.iter(P))]
-
-
-def _preceding_base(j: int, from_theirs: dict[int, int]) -> int:
-    """The base paragraph matched to the nearest paragraph before theirs[j] (-1 if none)."""
-    for earlier in range(j - 1, -1, -1):
-        if earlier in from_theirs:
-            return from_theirs[earlier]
-    return -1
-
-
-def _anchor_before(i: int, placed: dict[int, etree._Element]) -> etree._Element | None:
-    for earlier in range(i - 1, -1, -1):
-        if earlier in placed:
-            return placed[earlier]
-    return None
 
 
 def _insert_after(anchor: etree._Element | None, copied: etree._Element, document) -> etree._Element:
