@@ -1,5 +1,5 @@
 """Allow ``python -m aupgen``."""
 
-from aupgen.console import main
+from aupgen.commands.console import main
 
 raise SystemExit(main())

@@ -13,7 +13,7 @@ from aupgen.commands import forms as forms_command
 from aupgen.commands import update as update_command
 from aupgen.commands import new as new_command
 from aupgen.errors import UserError, one_line
-from aupgen.outputs import WRITTEN
+from aupgen.files.outputs import WRITTEN
 
 COMMANDS = [new_command, build_command, update_command, forms_command, clauses_command]
 

@@ -24,7 +24,7 @@ import pytest
 import yaml
 
 from aupgen.errors import UserError
-from aupgen.outputs import remove_stale_parts, write_all_atomically, write_atomically
+from aupgen.files.outputs import remove_stale_parts, write_all_atomically, write_atomically
 from test_bad_input import answers_text
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="uses SIGKILL")
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="uses SIGKILL")
 HELPER = r"""
 import os, sys, time
 from pathlib import Path
-from aupgen import outputs
+from aupgen.files import outputs
 if sys.argv[3] == "slow-disk":  # the data is written, the disk is slow to confirm it: stop there
     calls = []
     def slow_fsync(fd, _real=os.fsync):

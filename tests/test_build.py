@@ -15,7 +15,7 @@ from aupgen.answers.resolve import read_answers
 from aupgen.assembly.assemble import add_months, assemble
 from aupgen.pack.build import build
 from aupgen.cli import main
-from aupgen.expressions import evaluate
+from aupgen.library.expressions import evaluate
 from conftest import EXAMPLES, pdf_pages
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -20,7 +20,7 @@ import yaml
 from aupgen.checks.pairwise import all_pairs
 from aupgen.checks.sweep import Sweep, outer_sets
 from aupgen.cli import main
-from aupgen.expressions import possessive
+from aupgen.library.expressions import possessive
 
 
 @pytest.fixture

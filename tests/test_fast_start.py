@@ -83,8 +83,8 @@ def test_simple_texts_render_exactly_as_jinja_does(library):
     """The fast path for clause texts (substitutions and if-blocks) gives Jinja's own result."""
     from aupgen.answers.resolve import read_answers
     from aupgen.assembly import assemble as assembly
-    from aupgen.expressions import render_jinja, render_text
-    from aupgen.fastpath import text_program
+    from aupgen.library.expressions import render_jinja, render_text
+    from aupgen.library.fastpath import text_program
     from conftest import EXAMPLES
 
     texts = [c.text for c in library.clauses] + [c.commitment for c in library.clauses if c.commitment]
@@ -134,8 +134,8 @@ def test_simple_conditions_evaluate_exactly_as_jinja_does(library):
 
     from aupgen.answers.resolve import resolve
     from aupgen.assembly import assemble as assembly
-    from aupgen.expressions import compile_condition, evaluate
-    from aupgen.fastpath import simple_condition as _simple_condition
+    from aupgen.library.expressions import compile_condition, evaluate
+    from aupgen.library.fastpath import simple_condition as _simple_condition
     from conftest import EXAMPLES
     import sys
     sys.path.insert(0, str(EXAMPLES[0].parent.parent / "bench"))

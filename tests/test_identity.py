@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from aupgen.errors import UserError
-from aupgen.filenames import MAX_STEM, slugify
-from aupgen.outputs import write_all_atomically
+from aupgen.files.filenames import MAX_STEM, slugify
+from aupgen.files.outputs import write_all_atomically
 from aupgen.pack.build import build
 from aupgen.pack.record import read_record
 from aupgen.update.run import update
@@ -204,7 +204,7 @@ def as_built_by_first_aupgen(result, stem: str) -> None:
 def test_a_pack_built_under_the_first_stems_is_still_updated(tmp_path, capsys, org_name, old_stem):
     """Packs from before stems had fingerprints (long names cut at 60, other scripts 'organisation') are found;
     the next version takes today's stem, and the user is told."""
-    from aupgen.filenames import legacy_stem
+    from aupgen.files.filenames import legacy_stem
     old_stem = old_stem or legacy_stem(org_name)
     assert old_stem is not None and old_stem != slugify(org_name)
     out = tmp_path / "out"

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from aupgen.cli import interrupted_message
-from aupgen.yamlschema import SafeLoader
+from aupgen.files.yamlschema import SafeLoader
 from test_bad_input import EXAMPLE, aupgen, answers_text, line_of, refuse, work  # noqa: F401
 from test_security import document_text
 from test_wizard import CTRL_C, INTERRUPTED, start_new
@@ -169,7 +169,7 @@ def test_an_interrupt_after_files_were_put_in_place_says_which():
 
 
 def test_libyaml_reads_with_the_same_rules_where_it_is_installed():
-    from aupgen.yamlschema import FastLoader
+    from aupgen.files.yamlschema import FastLoader
     if not yaml.__with_libyaml__:
         pytest.skip("PyYAML without libyaml")
     assert FastLoader is not None

@@ -1,4 +1,4 @@
-"""Clause texts worked out from Jinja's parse (aupgen.interpret) come out exactly as Jinja renders them."""
+"""Clause texts worked out from Jinja's parse (aupgen.library.interpret) come out exactly as Jinja renders them."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aupgen import interpret
+from aupgen.library import interpret
 from aupgen.answers.resolve import read_answers, resolve
 from aupgen.assembly import assemble as assembly
-from aupgen.expressions import render_jinja, render_text
-from aupgen.fastpath import NeedsJinja, text_program
+from aupgen.library.expressions import render_jinja, render_text
+from aupgen.library.fastpath import NeedsJinja, text_program
 from conftest import EXAMPLES, ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -72,8 +72,8 @@ def test_odd_texts_render_as_jinja_renders_them_or_go_to_jinja(source):
 
 
 def test_a_text_over_its_budget_is_refused_as_jinja_refuses_it():
-    from aupgen.expressions import TEXT_CHARS
-    from aupgen.sandbox import BudgetExceeded
+    from aupgen.library.expressions import TEXT_CHARS
+    from aupgen.library.sandbox import BudgetExceeded
 
     source = "{% for i in items %}{{ big }}{% endfor %}"
     context = {"items": list(range(50)), "big": "x" * (TEXT_CHARS // 10)}
@@ -120,7 +120,7 @@ def test_texts_made_of_jinja_pieces_render_as_jinja_renders_them(source):
 
 
 def interpret_then_jinja(source: str) -> str:
-    """What render_text gives for a text the first time (aupgen.interpret, or Jinja when it gives way)."""
+    """What render_text gives for a text the first time (aupgen.library.interpret, or Jinja when it gives way)."""
     try:
         return interpret.render(source, ODD)
     except NeedsJinja:

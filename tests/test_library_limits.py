@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aupgen import expressions
+from aupgen.library import expressions
 from aupgen.answers.resolve import read_answers
 from aupgen.assembly.assemble import assemble
 from aupgen.library import limits
@@ -126,7 +126,7 @@ def test_a_heavy_text_ends_in_a_sentence_within_its_budget(attack):
 
 def test_a_budget_counts_processor_time_so_a_busy_machine_never_stops_a_template():
     """Waiting (another process on the core, a machine under load) uses no processor time: only work counts."""
-    from aupgen.sandbox import budget, check_time
+    from aupgen.library.sandbox import budget, check_time
     with budget("a text that waited", 0.2, 1000):
         time.sleep(0.5)  # wall time past the budget, almost no processor time
         check_time()     # does not raise

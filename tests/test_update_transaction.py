@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from aupgen import outputs
+from aupgen.files import outputs
 from aupgen.cli import main
 from aupgen.errors import UserError
 from aupgen.pack.build import build

@@ -33,7 +33,7 @@ from aupgen.wizard.session import INTERRUPTED, new
 from aupgen.library.load import Library
 from aupgen.library.questions import Question, load_questions
 from aupgen.wizard.prompts import Wizard
-from aupgen.yamlfile import read_mapping
+from aupgen.files.yamlfile import read_mapping
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 9, 1)

@@ -15,9 +15,9 @@ from aupgen import __version__
 from aupgen.answers.resolve import base_context, check_value
 from aupgen.errors import UserError, did_you_mean, quote
 from aupgen.library.load import Library
-from aupgen.outputs import write_atomically
+from aupgen.files.outputs import write_atomically
 from aupgen.library.terms import terms_for
-from aupgen.yamlfile import read_mapping
+from aupgen.files.yamlfile import read_mapping
 
 RESUME_NAME = "aupgen-resume.yaml"
 """The file an interrupted wizard keeps its answers in, inside the output folder."""
@@ -132,7 +132,7 @@ def edited_answers(text: str, replace: Mapping[str, Any], add: Mapping[str, Any]
     ``policy_version : 1``); only that value's characters are replaced, so every comment, quote
     and blank line the user wrote stays as it was. Answers not yet in the file (and ``add``) go at
     the end, under ``note`` as a comment. Values are only located with ruamel; what aupgen reads
-    is still checked by the safe loader (aupgen.yamlfile).
+    is still checked by the safe loader (aupgen.files.yamlfile).
     """
     lines = text.splitlines(keepends=True)
     located = _value_places(text)

@@ -10,11 +10,11 @@ from typing import Any
 
 from aupgen.answers.values import FIRST_YEAR, LAST_YEAR, check_value
 from aupgen.errors import UserError, UserErrors, did_you_mean, quote
-from aupgen.expressions import join_words, names_in
+from aupgen.library.expressions import join_words, names_in
 from aupgen.library.load import Library
 from aupgen.library.questions import Question
 from aupgen.library.terms import terms_for
-from aupgen.yamlfile import read_mapping
+from aupgen.files.yamlfile import read_mapping
 
 __all__ = ["FIRST_YEAR", "LAST_YEAR", "Answers", "base_context", "check_value", "read_answers", "resolve"]
 

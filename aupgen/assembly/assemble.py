@@ -9,7 +9,7 @@ from typing import Any
 
 from aupgen.library.clauses import Clause, Section
 from aupgen.errors import UserError
-from aupgen.expressions import DOCUMENT_CHARS, DOCUMENT_SECONDS, BudgetExceeded, MarkdownText, budget, evaluate, render_text
+from aupgen.library.expressions import DOCUMENT_CHARS, DOCUMENT_SECONDS, BudgetExceeded, MarkdownText, budget, evaluate, render_text
 from aupgen.library.load import Library
 from aupgen.assembly.policy import CitedDocument, CitedPoint, HistoryEntry, Policy, PolicyClause, PolicySection
 from aupgen.library.terms import terms_for

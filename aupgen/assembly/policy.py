@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from aupgen.expressions import MarkdownText
+from aupgen.library.expressions import MarkdownText
 from aupgen.library.sources import Citation, Document, Point
 
 

@@ -18,7 +18,7 @@ from aupgen.answers.resolve import resolve
 from aupgen.assembly.assemble import assemble, clause_context
 from aupgen.assembly.policy import Policy
 from aupgen.checks.sweep import SWEEP_DATE, Raw, _hashable
-from aupgen.expressions import ENVIRONMENT, MarkdownText, evaluate, names_in, render_text
+from aupgen.library.expressions import ENVIRONMENT, MarkdownText, evaluate, names_in, render_text
 from aupgen.library.clauses import Clause
 from aupgen.library.load import Library
 from aupgen.library.terms import terms_for

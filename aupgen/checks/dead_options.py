@@ -18,7 +18,7 @@ from aupgen.checks.build import Builder
 from aupgen.checks.sweep import SWEEP_DATE, fixed_answers
 from aupgen.answers.resolve import resolve
 from aupgen.errors import UserError
-from aupgen.expressions import ENVIRONMENT, compared_constants
+from aupgen.library.expressions import ENVIRONMENT, compared_constants
 from aupgen.library.load import Library
 from aupgen.library.questions import Question
 

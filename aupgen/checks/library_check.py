@@ -13,7 +13,7 @@ from aupgen.checks.dead_options import dead_options
 from aupgen.checks.run_sweep import TemplateRenderer, run_sweep
 from aupgen.checks.sweep import Sweep
 from aupgen.errors import UserError, did_you_mean
-from aupgen.expressions import ENVIRONMENT, compared_constants, names_in
+from aupgen.library.expressions import ENVIRONMENT, compared_constants, names_in
 from aupgen.library.clauses import Clause, load_topic
 from aupgen.library.facets import load_facets
 from aupgen.library.load import SPECIAL_FILES, Library, default_library_root, load_library
@@ -21,7 +21,7 @@ from aupgen.library.questions import Question, load_questions
 from aupgen.library.sources import load_sources
 from aupgen.library.terms import load_settings, terms_for
 from aupgen.library.words import load_words, parse_words
-from aupgen.yamlfile import read_mapping
+from aupgen.files.yamlfile import read_mapping
 
 CONTEXT_NAMES = {"terms", "labels"}
 OPTIONAL_FILES = {"facets.yaml", "words.yaml"}

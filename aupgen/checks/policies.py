@@ -10,7 +10,7 @@ from typing import Any
 from aupgen.assembly.assemble import MAX_COMMITMENTS
 from aupgen.assembly.policy import Policy
 from aupgen.checks.build import template_names
-from aupgen.expressions import names_in
+from aupgen.library.expressions import names_in
 from aupgen.library.clauses import Clause
 from aupgen.library.load import Library
 

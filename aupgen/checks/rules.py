@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from aupgen.expressions import names_in
+from aupgen.library.expressions import names_in
 from aupgen.library.clauses import Clause
 from aupgen.library.facets import RULE_WORDS
 from aupgen.library.load import Library

@@ -18,7 +18,7 @@ from jinja2 import meta
 
 from aupgen.answers.resolve import resolve
 from aupgen.checks.pairwise import all_pairs
-from aupgen.expressions import ENVIRONMENT, evaluate, names_in
+from aupgen.library.expressions import ENVIRONMENT, evaluate, names_in
 from aupgen.library.load import Library
 from aupgen.library.questions import Question
 from aupgen.library.terms import terms_for

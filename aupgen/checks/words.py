@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from aupgen.expressions import evaluate
+from aupgen.library.expressions import evaluate
 from aupgen.library.words import WordRule
 
 GRAMMAR = (

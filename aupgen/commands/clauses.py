@@ -76,7 +76,7 @@ def _check_options(root: Path | None, org_types: list[str], people: list[list[st
 def run_coverage(args: argparse.Namespace) -> int:
     from aupgen.library.coverage import coverage, coverage_markdown, coverage_text
     from aupgen.library.load import load_library
-    from aupgen.outputs import write_atomically
+    from aupgen.files.outputs import write_atomically
 
     library = load_library(args.library)
     rows = coverage(library)

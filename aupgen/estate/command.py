@@ -28,7 +28,7 @@ def run_estate_command(action: str, args: argparse.Namespace) -> int:
     from aupgen.estate.run import run_estate
     from aupgen.estate.settings import plan_settings
     from aupgen.estate.summary import counts, write_summary
-    from aupgen.outputs import prepare_folder
+    from aupgen.files.outputs import prepare_folder
 
     if args.jobs is not None and args.jobs < 1:
         raise UserError(f"--jobs {args.jobs}: give a whole number of at least 1.")

@@ -20,7 +20,7 @@ from aupgen.assembly.policy import Policy
 from aupgen.estate.roster import Person
 from aupgen.estate.spreadsheet import xlsx_bytes
 from aupgen.library.load import Library
-from aupgen.outputs import prepare_folder, refuse_existing, slugify, write_all_atomically
+from aupgen.files.outputs import prepare_folder, refuse_existing, slugify, write_all_atomically
 from aupgen.pack.record import latest_record
 from aupgen.render.house import house_style
 from aupgen.render.templates import ACKNOWLEDGEMENT_TEMPLATE, render_acknowledgement, render_markdown

@@ -16,7 +16,7 @@ from aupgen.estate.outcome import BUILT, FAILED, NEEDS_ANSWERS, NewQuestion, Out
 from aupgen.estate.settings import Setting
 from aupgen.estate.update_adapter import run_update
 from aupgen.library.load import Library, load_library
-from aupgen.outputs import slugify
+from aupgen.files.outputs import slugify
 from aupgen.pack.build import build_pack, recorded_defaults
 from aupgen.pack.record import latest_record
 

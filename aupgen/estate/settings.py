@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aupgen.errors import UserError, quote
-from aupgen.outputs import slugify
-from aupgen.yamlfile import read_mapping
+from aupgen.files.outputs import slugify
+from aupgen.files.yamlfile import read_mapping
 
 ANSWERS_SUFFIXES = (".yaml", ".yml")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from aupgen.estate.outcome import STATUSES, Outcome
 from aupgen.estate.spreadsheet import xlsx_bytes
-from aupgen.outputs import write_all_atomically
+from aupgen.files.outputs import write_all_atomically
 
 COLUMNS = ("answers file", "setting", "pack folder", "status", "version", "library version",
            "clauses added", "clauses reworded", "clauses removed", "staff must sign", "problem")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aupgen.errors import UserError
-from aupgen.yamlfile import read_mapping
+from aupgen.files.yamlfile import read_mapping
 
 CHANGE_KINDS = ("added", "reworded", "removed")
 UNVERSIONED = "unversioned"

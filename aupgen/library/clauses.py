@@ -9,12 +9,16 @@ from pathlib import Path
 from jinja2 import TemplateSyntaxError
 
 from aupgen.errors import UserError
-from aupgen.expressions import check_syntax
+from aupgen.library.expressions import check_syntax
 from aupgen.library.conditions import check_when
 from aupgen.library.facets import Rule, parse_rules
-from aupgen.yamlfile import YamlFile
+from aupgen.files.yamlfile import YamlFile
 
-CLAUSE_FIELDS = {"id", "when", "text", "commitment", "rank", "sources", "decides", "rules", "commitment_rules"}
+CLAUSE_FIELDS = {"id", "when", "text", "commitment", "rank", "sources", "decides", "rules", "commitment_rules",
+                 "audience"}
+AUDIENCES = ("all", "leaders", "technical")
+"""Who a clause binds: every adult (the first part, and the signed summary), leaders and the
+safeguarding lead, or technical staff."""
 SECTION_FIELDS = {"id", "title", "order", "intro"}
 DEFAULT_RANK = 50
 
@@ -46,6 +50,8 @@ class Clause:
     """The rules the clause's text sets on facets (clauses/facets.yaml)."""
     commitment_rules: tuple[Rule, ...] = ()
     """The rules its form commitment promises (the same as `rules` unless written out)."""
+    audience: str = "all"
+    """Who it binds: one of AUDIENCES."""
 
     @property
     def revision(self) -> str:
@@ -110,6 +116,9 @@ def _parse_clause(file: YamlFile, section: str, index: int, item: object) -> Cla
     rank = item.get("rank", DEFAULT_RANK)
     if not isinstance(rank, int):
         raise UserError(f"{at('rank')}: {label}: 'rank' must be a whole number.")
+    audience = item.get("audience", "all")
+    if audience not in AUDIENCES:
+        raise UserError(f"{at('audience')}: {label}: 'audience' must be one of {', '.join(AUDIENCES)}.")
     decides = item.get("decides")
     if decides is not None and not isinstance(decides, dict):
         raise UserError(f"{at('decides')}: {label}: 'decides' must map question ids to the choice(s) "
@@ -122,7 +131,7 @@ def _parse_clause(file: YamlFile, section: str, index: int, item: object) -> Cla
     else:
         commitment_rules = rules if commitment is not None else ()
     return Clause(name, section, item["text"], when, tuple(sources), commitment, rank,
-                  file.path, file.line_of("clauses", index), decides, rules, commitment_rules)
+                  file.path, file.line_of("clauses", index), decides, rules, commitment_rules, audience)
 
 
 def _check_template(file: YamlFile, keys: tuple, source: object, label: str) -> None:

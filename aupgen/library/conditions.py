@@ -9,7 +9,7 @@ from __future__ import annotations
 from jinja2 import TemplateSyntaxError
 
 from aupgen.errors import UserError
-from aupgen.expressions import check_condition
+from aupgen.library.expressions import check_condition
 
 
 def check_when(when: object, where: str, label: str = "") -> None:

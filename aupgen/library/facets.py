@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from aupgen.errors import UserError
-from aupgen.expressions import evaluate
+from aupgen.library.expressions import evaluate
 from aupgen.library.conditions import check_when
-from aupgen.yamlfile import YamlFile
+from aupgen.files.yamlfile import YamlFile
 
 RULE_VALUES = ("allow", "approval", "forbid")
 """allow: permitted; approval: permitted only with prior approval; forbid: not permitted."""

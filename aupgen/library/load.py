@@ -16,7 +16,7 @@ from aupgen.library.nations import load_nations
 from aupgen.library.questions import Question, load_questions
 from aupgen.library.sources import Citation, Document, Point, load_sources
 from aupgen.library.terms import Settings, load_settings
-from aupgen.yamlfile import read_mapping
+from aupgen.files.yamlfile import read_mapping
 
 SPECIAL_FILES = {"questions.yaml", "settings.yaml", "sources.yaml", "changelog.yaml", "facets.yaml", "words.yaml",
                  "nations.yaml"}

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aupgen.errors import UserError
-from aupgen.expressions import MarkdownText
-from aupgen.yamlfile import read_mapping
+from aupgen.library.expressions import MarkdownText
+from aupgen.files.yamlfile import read_mapping
 
 DEFAULT_NATION = "england"
 """The nation of an answers file that does not say (every answers file written before 2026.2)."""

@@ -9,9 +9,9 @@ from typing import Any
 from aupgen.errors import UserError
 from jinja2 import TemplateSyntaxError
 
-from aupgen.expressions import compile_text, evaluate, render_text
+from aupgen.library.expressions import compile_text, evaluate, render_text
 from aupgen.library.conditions import check_when
-from aupgen.yamlfile import YamlFile
+from aupgen.files.yamlfile import YamlFile
 
 TYPES = ("text", "choice", "multi", "bool", "date", "integer")
 VALIDATORS = ("email_or_phone",)

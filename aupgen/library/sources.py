@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aupgen.errors import UserError
-from aupgen.yamlfile import YamlFile
+from aupgen.files.yamlfile import YamlFile
 
 
 @dataclass(frozen=True)

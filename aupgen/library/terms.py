@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aupgen.errors import UserError
-from aupgen.expressions import join_words, upper_first
+from aupgen.library.expressions import join_words, upper_first
 from aupgen.library.nations import Nation, nation_words
-from aupgen.yamlfile import YamlFile
+from aupgen.files.yamlfile import YamlFile
 
 REQUIRED_WORDS = ("setting", "children", "child", "parents", "governors", "default_leader_title",
                   "default_safeguarding_lead_title", "default_approver", "escalation")

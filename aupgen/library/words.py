@@ -8,7 +8,7 @@ from pathlib import Path
 
 from aupgen.errors import UserError
 from aupgen.library.conditions import check_when
-from aupgen.yamlfile import YamlFile, read_mapping
+from aupgen.files.yamlfile import YamlFile, read_mapping
 
 ENTRY_FIELDS = {"when", "why", "words", "patterns"}
 

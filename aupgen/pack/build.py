@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from aupgen.answers.resolve import Answers, read_answers
 from aupgen.assembly.assemble import assemble
 from aupgen.library.load import Library, load_library
-from aupgen.outputs import prepare_folder, refuse_existing, slugify, write_all_atomically
+from aupgen.files.outputs import prepare_folder, refuse_existing, slugify, write_all_atomically
 from aupgen.assembly.policy import Policy
 from aupgen.pack.record import record_for, record_path, record_yaml
 
@@ -67,7 +67,7 @@ def base_path(policy_path: Path) -> Path:
 def pack_paths(folder: Path, org_name: str, version: int, stem: str | None = None) -> PackPaths:
     """Where a pack's files go: ``<org-slug>-aup-v<version>.docx`` and its acknowledgement form.
 
-    ``stem`` names a pack built under another stem (see `aupgen.filenames.legacy_stem`).
+    ``stem`` names a pack built under another stem (see `aupgen.files.filenames.legacy_stem`).
     """
     slug = stem or slugify(org_name)
     return PackPaths(folder / f"{slug}-aup-v{version}.docx", folder / f"{slug}-acknowledgement-v{version}.docx")
@@ -147,7 +147,7 @@ def build(answers_file: Path | str, folder: Path | str = ".", library_root: Path
 def recorded_defaults(path: Path, answers: Answers, library: Library, today: dt.date | None) -> dict[Path, bytes]:
     """The answers file at ``path`` with the defaults it left out written in (nothing if it left none out)."""
     from aupgen.answers.file import applicable_answers, edited_answers
-    from aupgen.yamlfile import read_mapping
+    from aupgen.files.yamlfile import read_mapping
 
     file = read_mapping(path, "answers file")
     missing = {key: value for key, value in applicable_answers(answers.values, library, today).items()

@@ -17,10 +17,10 @@ import yaml
 
 from aupgen import __version__
 from aupgen.errors import UserError, quote
-from aupgen.filenames import canonical_name, legacy_stem
+from aupgen.files.filenames import canonical_name, legacy_stem
 from aupgen.library.load import Library
 from aupgen.assembly.policy import HistoryEntry, Policy
-from aupgen.yamlfile import read_mapping
+from aupgen.files.yamlfile import read_mapping
 
 RECORD_SUFFIX = ".lock.yaml"
 

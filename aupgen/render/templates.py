@@ -12,7 +12,7 @@ from jinja2 import FileSystemLoader, TemplateNotFound, TemplateSyntaxError
 from aupgen import __version__
 from aupgen.assembly.policy import Policy
 from aupgen.errors import UserError, quote
-from aupgen.expressions import ENVIRONMENT, render_counted
+from aupgen.library.expressions import ENVIRONMENT, render_counted
 from aupgen.render.house import HouseStyle
 from aupgen.render.word import DocumentInfo, markdown_to_docx
 from aupgen.render.word.fields import bookmark, field, ref

@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import FileSystemLoader
 
 from aupgen.errors import UserError
-from aupgen.expressions import ENVIRONMENT, MarkdownText, long_date
+from aupgen.library.expressions import ENVIRONMENT, MarkdownText, long_date
 from aupgen.library.load import default_library_root
 from aupgen.render.templates import render_markdown_document
 from aupgen.update.changes import ChangeSet, counts_phrase

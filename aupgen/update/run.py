@@ -22,7 +22,7 @@ from aupgen.assembly.policy import HistoryEntry
 from aupgen.errors import UserError
 from aupgen.library.load import Library, load_library
 from aupgen.library.questions import Question
-from aupgen.outputs import prepare_folder, refuse_existing, slugify, write_all_atomically
+from aupgen.files.outputs import prepare_folder, refuse_existing, slugify, write_all_atomically
 from aupgen.pack.build import BuildResult, pack_files, pack_paths
 from aupgen.pack.record import BuildRecord, latest_record
 from aupgen.render.house import house_style
@@ -32,7 +32,7 @@ from aupgen.update.merge import merge
 from aupgen.update.redline import redline
 from aupgen.update.report import report_docx, report_markdown
 from aupgen.update.wordxml import open_docx
-from aupgen.yamlfile import read_mapping
+from aupgen.files.yamlfile import read_mapping
 
 AskNew = Callable[[list[Question], dict[str, Any]], dict[str, Any]]
 

@@ -2,7 +2,7 @@
 
 A template asks for a Word field with ``{{ field("PAGE") }}`` or a cross-reference with
 ``{{ ref(clause) }}``; these print private-use characters that no answer or clause text can
-contain (aupgen.expressions strips them from everything it escapes), so text such as a setting
+contain (aupgen.library.expressions strips them from everything it escapes), so text such as a setting
 named "{NUMPAGES} Ltd" stays text. The Word writer turns each marked span into a field whose
 cached result shows before Word updates it.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from aupgen.expressions import MarkdownText
+from aupgen.library.expressions import MarkdownText
 from aupgen.render.bookmarks import clause_bookmark, section_bookmark
 
 FIELD_START, FIELD_SEPARATOR, FIELD_END = "\ue004", "\ue005", "\ue006"

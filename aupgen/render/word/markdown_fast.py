@@ -3,7 +3,7 @@
 Inline tokens, without markdown-it's inline parser.
 
 markdown-it tries each of its inline rules at every special character, in Python; a policy's
-text is escaped for Markdown throughout (aupgen.expressions.escape_markdown), so a document of
+text is escaped for Markdown throughout (aupgen.library.expressions.escape_markdown), so a document of
 seventy thousand characters spent about half of its parsing there. Inline content made only of
 text, backslash escapes, line breaks and ``**bold**`` pairs is tokenised here with markdown-it's
 meaning (CommonMark's escapes, soft breaks and delimiter-run rules; a ``_`` stays text where no

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from aupgen.errors import UserError
-from aupgen.yamlfile import read_mapping
+from aupgen.files.yamlfile import read_mapping
 
 STYLE_SETTINGS = {"type", "name", "based_on", "next", "font", "size", "bold", "italic", "colour", "underline",
                   "before", "after", "line", "keep_next", "keep_lines", "outline", "numbering", "border", "fill",

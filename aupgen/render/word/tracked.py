@@ -2,7 +2,7 @@
 
 The redline (aupgen/update/redline.py) puts the markers into clause texts; the Word writer turns the
 marked runs into ``w:ins`` / ``w:del`` revisions that Word and LibreOffice offer to accept or
-reject. Private-use characters are used so no answer or clause text can produce them (aupgen.expressions
+reject. Private-use characters are used so no answer or clause text can produce them (aupgen.library.expressions
 strips them from everything it escapes).
 """
 

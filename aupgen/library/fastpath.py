@@ -20,7 +20,7 @@ from typing import Any, Mapping
 
 from jinja2 import Undefined
 
-from aupgen.expressions import ENVIRONMENT, escape_markdown
+from aupgen.library.expressions import ENVIRONMENT, escape_markdown
 
 NAME = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*"
 TOKEN = re.compile(r"(\{\{.*?\}\}|\{%.*?%\})", re.S)

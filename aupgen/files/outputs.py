@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from aupgen.errors import UserError
-from aupgen.filenames import slugify  # noqa: F401  (where callers have always found it)
+from aupgen.files.filenames import slugify  # noqa: F401  (where callers have always found it)
 
 PART_SUFFIX = ".part"
 STALE_AFTER_SECONDS = 24 * 3600

@@ -3,7 +3,7 @@
 Nothing here can reach Python objects or the file system: templates and conditions run in
 Jinja's immutable sandbox, and anything printed with ``{{ }}`` is escaped for Markdown unless it
 is :class:`MarkdownText` (clause text the library wrote on purpose). Each text and condition is
-worked out within a budget of time and output (aupgen/sandbox.py), so a careless or hostile
+worked out within a budget of time and output (aupgen/library/sandbox.py), so a careless or hostile
 library ends in a sentence naming the clause rather than a build that never finishes.
 """
 
@@ -18,7 +18,7 @@ from typing import Any
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, Undefined, nodes
 from jinja2.parser import Parser
 
-from aupgen.sandbox import BudgetedSandbox, BudgetExceeded, budget, budget_filters, count_chars, count_output
+from aupgen.library.sandbox import BudgetedSandbox, BudgetExceeded, budget, budget_filters, count_chars, count_output
 
 TEXT_SECONDS = 2.0
 """Longest a clause's text, a condition or a default may take to work out (a real one takes under a millisecond)."""
@@ -138,7 +138,7 @@ def evaluate(source: str, context: Mapping[str, Any]) -> Any:
 
     Conditions made only of names, attributes, constants, lists, ``==``, ``!=``, ``in``, ``not in``,
     ``and``, ``or`` and ``not`` (every condition in the shipped library) are evaluated without
-    compiling them, with Jinja's meaning (aupgen.fastpath); anything else goes to Jinja.
+    compiling them, with Jinja's meaning (aupgen.library.fastpath); anything else goes to Jinja.
     """
     tree = fastpath.simple_condition(source)
     if tree is not None:
@@ -156,7 +156,7 @@ def render_text(source: str, context: Mapping[str, Any]) -> MarkdownText:
     The context is shared with the template rather than copied (it is read-only in the sandbox),
     which keeps assembling a policy of a hundred clauses fast. The text is worked out within
     :data:`TEXT_SECONDS` and :data:`TEXT_CHARS`; over either, BudgetExceeded says which.
-    Texts with simple ``{% if %}`` blocks are also worked out without compiling (aupgen.fastpath).
+    Texts with simple ``{% if %}`` blocks are also worked out without compiling (aupgen.library.fastpath).
     """
     if "{" not in source and "\r" not in source:  # Jinja would turn \r\n into \n: let it
         return MarkdownText(source.strip())
@@ -170,8 +170,8 @@ def render_text(source: str, context: Mapping[str, Any]) -> MarkdownText:
         except fastpath.NeedsJinja:
             pass  # Jinja says what is wrong, in its own words
     elif _interpreted.get(source, 0) < INTERPRET_UP_TO and len(_interpreted) < CACHE_SIZE:
-        # sets, loops, ~, filters in expressions: Jinja's parse, worked out without compiling (aupgen.interpret)
-        from aupgen import interpret
+        # sets, loops, ~, filters in expressions: Jinja's parse, worked out without compiling (aupgen.library.interpret)
+        from aupgen.library import interpret
 
         _interpreted[source] = _interpreted.get(source, 0) + 1
         try:
@@ -183,7 +183,7 @@ def render_text(source: str, context: Mapping[str, Any]) -> MarkdownText:
 
 
 INTERPRET_UP_TO = 8
-"""Times a text is worked out by aupgen.interpret before Jinja compiles it: a build fills in each
+"""Times a text is worked out by aupgen.library.interpret before Jinja compiles it: a build fills in each
 text once, where compiling costs more than interpreting; a run that assembles many policies (the
 library check's sweep, an estate) fills in each text many times, where compiled code is quicker."""
 _interpreted: dict[str, int] = {}
@@ -324,4 +324,4 @@ __all__ = [
     "render_text", "upper_first",
 ]
 
-from aupgen import fastpath  # noqa: E402  (it uses ENVIRONMENT and escape_markdown, defined above)
+from aupgen.library import fastpath  # noqa: E402  (it uses ENVIRONMENT and escape_markdown, defined above)

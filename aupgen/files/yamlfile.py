@@ -1,7 +1,7 @@
 """Read YAML files safely, and say where in them something is wrong.
 
 Data is built only by PyYAML's SafeConstructor (over libyaml's faster parser where it is
-installed), with numbers read as YAML 1.2 reads them (aupgen/yamlschema.py): a ``!!python/...``
+installed), with numbers read as YAML 1.2 reads them (aupgen/files/yamlschema.py): a ``!!python/...``
 tag is refused.
 Before anything is built, one pass over the parser's events refuses what safe_load would accept but
 we must not: a key given twice (the first answer would be lost silently), an alias bomb, and
@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from aupgen.errors import UserError, quote, where
-from aupgen.yamlschema import FastLoader, SafeLoader
+from aupgen.files.yamlschema import FastLoader, SafeLoader
 
 MAX_BYTES = 2_000_000
 """No answers file or library file is anywhere near this size; a bigger one is a mistake."""

@@ -1,4 +1,4 @@
-"""Clause texts that need more than aupgen.fastpath, worked out from Jinja's own parse without compiling it.
+"""Clause texts that need more than aupgen.library.fastpath, worked out from Jinja's own parse without compiling it.
 
 Compiling a text with Jinja (its parse, then Python source, then Python's compiler) takes about two
 milliseconds; parsing alone about a third of that. A text with ``{% set %}``, ``~``, inline
@@ -23,9 +23,9 @@ from jinja2 import Undefined, nodes
 from jinja2.runtime import LoopContext, new_context
 from jinja2.utils import _PassArg
 
-from aupgen.expressions import ENVIRONMENT, MarkdownText
-from aupgen.fastpath import NeedsJinja
-from aupgen.sandbox import BudgetExceeded, check_time, count_output
+from aupgen.library.expressions import ENVIRONMENT, MarkdownText
+from aupgen.library.fastpath import NeedsJinja
+from aupgen.library.sandbox import BudgetExceeded, check_time, count_output
 
 CACHE_SIZE = 50_000
 
