@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from aupgen import __version__
+from aupgen.files.caches import cache_folder
 from aupgen.library.changelog import Change, LibraryVersion
 from aupgen.library.clauses import Clause, Section
 from aupgen.library.facets import Facet, Rule
@@ -31,17 +32,6 @@ from aupgen.library.terms import Settings
 CLASSES = {cls.__name__: cls for cls in (Change, LibraryVersion, Clause, Section, Choice, Question, Citation,
                                          Document, Point, Settings, Facet, Rule, Nation)}
 FORMAT = 3  # 2: issue 9's facets, clause rules and choice conditions; 3: issue 10's nations
-
-
-def cache_folder() -> Path | None:
-    """Where caches go (e.g. ~/.cache/aupgen), or None when caching is switched off."""
-    if os.environ.get("AUPGEN_NO_CACHE"):
-        return None
-    try:
-        from platformdirs import user_cache_dir
-        return Path(user_cache_dir("aupgen", appauthor=False))
-    except ImportError:  # pragma: no cover - platformdirs is a dependency; XDG as a fallback
-        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "aupgen"
 
 
 def library_key(root: Path, folder: Path) -> str:
