@@ -1,0 +1,83 @@
+"""Files from outside (issue 22): each kind of hostile or careless input, built on the fly.
+
+Every case asserts the outcome a user gets: exit 0 with the right output, or exit 2 with one
+sentence naming the file and what was expected, nothing written, no traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from aupgen.cli import main
+from aupgen.estate.spreadsheet import csv_bytes
+from aupgen.estate.summary import summary_csv
+from aupgen.pack.build import build
+from conftest import EXAMPLES, convert
+
+PRIMARY = next(e for e in EXAMPLES if e.stem == "primary-school")
+SLUG = "st-aidans-church-of-england-primary-school"
+FORMULAS = ["=HYPERLINK(\"http://example.org\",\"x\")", "+SUM(1,1)", "-2+3", "@SUM(1)", "\tTab Start", "\rReturn"]
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        return list(csv.reader(stream))
+
+
+# 1. Spreadsheet formula injection ------------------------------------------------------------
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_written_as_text():
+    rows = [[value, 3, None] for value in FORMULAS] + [["Plain name", -1, "ok"]]
+    written = list(csv.reader(io.StringIO(csv_bytes(["name", "number", "blank"], rows).decode("utf-8-sig"),
+                                          newline="")))
+    assert [row[0] for row in written[1:len(FORMULAS) + 1]] == ["'" + value for value in FORMULAS]
+    assert written[-1] == ["Plain name", "-1", "ok"]  # numbers and ordinary text as they are
+    summary = summary_csv([[FORMULAS[0], "=1+1", None, "built", 1, "2026.2", 0, 0, 0, "no", None]])
+    assert list(csv.reader(io.StringIO(summary.decode("utf-8-sig"), newline="")))[1][:2] == [
+        "'" + FORMULAS[0], "'=1+1"]
+
+
+def test_a_roster_of_formula_names_gives_a_register_libreoffice_reads_as_text(tmp_path, soffice):
+    out = tmp_path / "pack"
+    build(PRIMARY, out)
+    roster = tmp_path / "staff.csv"
+    names = ["=1+1", "+SUM(1,1)", "-2+3", "@SUM(1)"]
+    roster.write_text("Name,Role,Email\n" + "".join(f'"{n}",Helper,\n' for n in names)
+                      + '"Jane Smith","=HYPERLINK(""http://example.org"")",=1+1@x.co\n', encoding="utf-8")
+    assert main(["forms", str(PRIMARY), "--roster", str(roster), "-o", str(out)]) == 0
+    register = out / f"{SLUG}-acknowledgement-v1-register.csv"
+    rows = read_csv(register)
+    assert [row[0] for row in rows[1:5]] == ["'" + n for n in names]
+    assert rows[5][1].startswith("'=") and rows[5][2] == "'=1+1@x.co"
+    workbook = openpyxl.load_workbook(convert(soffice, register, "xlsx", tmp_path / "calc"))
+    cells = [cell for row in workbook.active.iter_rows() for cell in row if cell.value is not None]
+    assert cells and all(cell.data_type != "f" for cell in cells), "Calc read a cell as a formula"
+
+
+# 9. Roster CSV quoting -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("header", ["Name,Role,Email", '"Name","Role","Email"'])
+def test_roster_quotes_are_read_by_excels_rules_whatever_the_header(tmp_path, header):
+    out = tmp_path / "pack"
+    build(PRIMARY, out)
+    roster = tmp_path / "staff.csv"
+    roster.write_text(f'{header}\n"Robert ""Bob"" Smith",Leader,bob@example.org\n'
+                      '"Smith, Jane","Helper, Tuesdays",\n', encoding="utf-8")
+    assert main(["forms", str(PRIMARY), "--roster", str(roster), "-o", str(out)]) == 0
+    rows = read_csv(out / f"{SLUG}-acknowledgement-v1-register.csv")
+    assert rows[1][:3] == ['Robert "Bob" Smith', "Leader", "bob@example.org"]
+    assert rows[2][:3] == ["Smith, Jane", "Helper, Tuesdays", ""]
+
+
+def test_a_semicolon_roster_from_a_european_excel_is_still_read(tmp_path):
+    out = tmp_path / "pack"
+    build(PRIMARY, out)
+    roster = tmp_path / "staff.csv"
+    roster.write_text('Name;Role;Email\n"Dupont; Marie";Volunteer;\n', encoding="utf-8")
+    assert main(["forms", str(PRIMARY), "--roster", str(roster), "-o", str(out)]) == 0
+    assert read_csv(out / f"{SLUG}-acknowledgement-v1-register.csv")[1][:2] == ["Dupont; Marie", "Volunteer"]
