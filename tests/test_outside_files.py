@@ -81,3 +81,46 @@ def test_a_semicolon_roster_from_a_european_excel_is_still_read(tmp_path):
     roster.write_text('Name;Role;Email\n"Dupont; Marie";Volunteer;\n', encoding="utf-8")
     assert main(["forms", str(PRIMARY), "--roster", str(roster), "-o", str(out)]) == 0
     assert read_csv(out / f"{SLUG}-acknowledgement-v1-register.csv")[1][:2] == ["Dupont; Marie", "Volunteer"]
+
+
+# 6. Outputs never written through a symbolic link without --force ----------------------------
+
+def test_a_dangling_link_named_like_the_policy_is_refused_and_its_target_not_created(tmp_path, capsys):
+    out = tmp_path / "pack"
+    out.mkdir()
+    target = tmp_path / "elsewhere" / "planted.docx"
+    (out / f"{SLUG}-aup-v1.docx").symlink_to(target)
+    assert main(["build", str(PRIMARY), "-o", str(out)]) == 2
+    error = capsys.readouterr().err.strip()
+    assert "symbolic link" in error and f"{SLUG}-aup-v1.docx" in error and "Traceback" not in error
+    assert not target.exists() and not target.parent.exists()
+    assert sorted(p.name for p in out.iterdir()) == [f"{SLUG}-aup-v1.docx"]
+
+
+def test_a_summary_csv_that_links_elsewhere_is_not_overwritten_without_force(tmp_path, capsys):
+    answers = tmp_path / "answers"
+    answers.mkdir()
+    (answers / "primary.yaml").write_bytes(PRIMARY.read_bytes())
+    packs = tmp_path / "packs"
+    packs.mkdir()
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me", encoding="utf-8")
+    (packs / "summary.csv").symlink_to(precious)
+    assert main(["build", str(answers), "-o", str(packs), "--jobs", "1"]) == 2
+    assert "symbolic link" in capsys.readouterr().err
+    assert precious.read_text(encoding="utf-8") == "keep me"
+    assert sorted(p.name for p in packs.iterdir()) == ["summary.csv"]  # refused before any setting was built
+    assert main(["build", str(answers), "-o", str(packs), "--jobs", "1", "--force"]) == 0
+    assert "answers file" in precious.read_text(encoding="utf-8-sig")  # --force: written through, link kept
+    assert (packs / "summary.csv").is_symlink()
+
+
+def test_the_register_is_not_written_through_a_link(tmp_path, capsys):
+    out = tmp_path / "pack"
+    build(PRIMARY, out)
+    roster = tmp_path / "staff.csv"
+    roster.write_text("Name,Role\nJane Smith,Helper\n", encoding="utf-8")
+    target = tmp_path / "target.csv"
+    (out / f"{SLUG}-acknowledgement-v1-register.csv").symlink_to(target)
+    assert main(["forms", str(PRIMARY), "--roster", str(roster), "-o", str(out)]) == 2
+    assert "symbolic link" in capsys.readouterr().err and not target.exists()

@@ -102,5 +102,5 @@ def write_forms(answers_file: Path, people: Sequence[Person], folder: Path, libr
         result.register: xlsx_bytes(f"Version {policy.version}", REGISTER_COLUMNS, rows,
                                     date_columns=("date issued", "date signed")),
         result.register_csv: register_csv(rows),
-    })
+    }, follow_links=force)
     return result

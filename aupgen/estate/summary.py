@@ -29,13 +29,14 @@ def summary_csv(rows: Sequence[Row]) -> bytes:
     return csv_bytes(COLUMNS, rows)
 
 
-def write_summary(folder: Path, outcomes: Sequence[Outcome]) -> list[Path]:
-    """Write (or replace: it is a report, rewritten every run) the summary files into ``folder``."""
+def write_summary(folder: Path, outcomes: Sequence[Outcome], force: bool = False) -> list[Path]:
+    """Write (or replace: it is a report, rewritten every run) the summary files into ``folder``;
+    a symbolic link in their place is refused unless ``force``."""
     folder.mkdir(parents=True, exist_ok=True)
     rows = summary_rows(outcomes)
     files = {folder / "summary.csv": summary_csv(rows),
              folder / "summary.xlsx": xlsx_bytes("Summary", COLUMNS, rows)}
-    write_all_atomically(files)
+    write_all_atomically(files, follow_links=force)
     return list(files)
 
 
