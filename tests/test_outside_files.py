@@ -124,3 +124,33 @@ def test_the_register_is_not_written_through_a_link(tmp_path, capsys):
     (out / f"{SLUG}-acknowledgement-v1-register.csv").symlink_to(target)
     assert main(["forms", str(PRIMARY), "--roster", str(roster), "-o", str(out)]) == 2
     assert "symbolic link" in capsys.readouterr().err and not target.exists()
+
+
+# 4. The estate summary's "staff must sign" comes from each setting's records -------------------
+
+def test_a_second_run_still_says_who_must_sign_the_version_the_first_run_made(tmp_path):
+    from aupgen.pack.record import latest_record, signing_needed
+    from estate_answers import make_library
+
+    v1 = make_library(tmp_path, "v1")
+    v2 = make_library(tmp_path, "v2", {"id": "memory_sticks", "type": "choice", "prompt": "Memory sticks?",
+                                       "choices": [{"value": "no", "label": "No"}], "default": "no"})
+    answers = tmp_path / "answers"
+    answers.mkdir()
+    (answers / "club.yaml").write_text("org_name: Riverside Youth Club\norg_type: youth_group\n"
+                                       "safeguarding_lead_name: Jo Bloggs\n"
+                                       "safeguarding_lead_contact: dsl@riverside.example.org\n", encoding="utf-8")
+    packs = tmp_path / "packs"
+    assert main(["build", str(answers), "-o", str(packs), "--library", str(v1), "--jobs", "1"]) == 0
+    folder = packs / "riverside-youth-club"
+    assert signing_needed(latest_record(folder, "riverside-youth-club")) is True  # a first version
+    assert main(["update", str(answers), "-o", str(packs), "--library", str(v2), "--jobs", "1",
+                 "--defaults"]) == 0
+    first = read_csv(packs / "summary.csv")
+    assert main(["update", str(answers), "-o", str(packs), "--library", str(v2), "--jobs", "1"]) == 0
+    second = read_csv(packs / "summary.csv")
+    column = first[0].index("staff must sign")
+    assert first[1][first[0].index("status")] == "updated"
+    assert second[1][second[0].index("status")] == "unchanged"
+    assert second[1][column] == first[1][column] == ("yes" if signing_needed(
+        latest_record(folder, "riverside-youth-club")) else "no")
