@@ -154,3 +154,57 @@ def test_a_second_run_still_says_who_must_sign_the_version_the_first_run_made(tm
     assert second[1][second[0].index("status")] == "unchanged"
     assert second[1][column] == first[1][column] == ("yes" if signing_needed(
         latest_record(folder, "riverside-youth-club")) else "no")
+
+
+# 10. A pooled estate run killed outright takes its workers with it --------------------------------
+
+def _descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads processes from /proc")
+def test_killing_an_estate_run_ends_its_workers(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    answers = tmp_path / "answers"
+    answers.mkdir()
+    for n in range(40):
+        (answers / f"s{n:02}.yaml").write_text(PRIMARY.read_text(encoding="utf-8").replace(
+            "St Aidan", f"St Aidan {n}"), encoding="utf-8")
+    run = subprocess.Popen([sys.executable, "-m", "aupgen", "build", str(answers), "-o", str(tmp_path / "packs"),
+                            "--jobs", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list((tmp_path / "packs").glob("*/*.docx")):
+        time.sleep(0.05)  # the workers are building
+    workers = _descendants(run.pid)
+    assert workers, "no worker processes seen"
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() and
+                                              "Z" not in (Path(f"/proc/{pid}/stat").read_text().split(")")[1][:3])
+                                              for pid in workers):
+        time.sleep(0.1)
+    alive = [pid for pid in workers if Path(f"/proc/{pid}").exists()
+             and (Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z")]
+    assert not alive, f"workers still running after the run was killed: {alive}"
+    built = len(list((tmp_path / "packs").glob("*/*-aup-v1.docx")))
+    time.sleep(1)
+    assert len(list((tmp_path / "packs").glob("*/*-aup-v1.docx"))) == built  # nothing more is written
