@@ -208,3 +208,87 @@ def test_killing_an_estate_run_ends_its_workers(tmp_path):
     built = len(list((tmp_path / "packs").glob("*/*-aup-v1.docx")))
     time.sleep(1)
     assert len(list((tmp_path / "packs").glob("*/*-aup-v1.docx"))) == built  # nothing more is written
+
+
+# 11. Logos decoded in full, from the answers file's folder; no pipes or devices as inputs ---------
+
+def _png(width: int, height: int, rows: bytes | None = None) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    if rows is None:
+        rows = b"".join(b"\x00" + b"\x1f\x38\x64" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def _answers(tmp_path: Path, **extra: str) -> Path:
+    import yaml
+
+    values = yaml.safe_load(PRIMARY.read_text(encoding="utf-8"))
+    values.pop("logo", None)
+    values.update(extra)
+    path = tmp_path / "answers.yaml"
+    path.write_text(yaml.safe_dump(values), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name, data, words", [
+    ("huge.png", _png(20000, 20000, rows=b""), ["at most 6000 pixels on each side"]),
+    ("garbage.png", _png(40, 20)[:40] + b"\x00garbage" * 50, ["damaged PNG"]),
+    ("truncated.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 100, ["damaged JPEG"]),
+])
+def test_a_logo_that_is_not_a_whole_sane_picture_is_refused(tmp_path, capsys, name, data, words):
+    (tmp_path / name).write_bytes(data)
+    assert main(["build", str(_answers(tmp_path, logo=name)), "-o", str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1 and "Traceback" not in error and "logo" in error
+    for word in words:
+        assert word in error
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+@pytest.mark.parametrize("where", ["/etc/hostname", "../outside.png", "link.png"])
+def test_a_logo_from_outside_the_answers_folder_is_refused(tmp_path, capsys, where):
+    folder = tmp_path / "setting"
+    folder.mkdir()
+    (tmp_path / "outside.png").write_bytes(_png(40, 20))
+    (folder / "link.png").symlink_to(tmp_path / "outside.png")
+    assert main(["build", str(_answers(folder, logo=where)), "-o", str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err.strip()
+    assert "logo" in error and "answers file's folder" in error and "Traceback" not in error
+
+
+def test_a_good_logo_in_a_subfolder_is_still_used(tmp_path):
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "logo.png").write_bytes(_png(40, 20))
+    assert main(["build", str(_answers(tmp_path, logo="images/logo.png")), "-o", str(tmp_path / "out")]) == 0
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_pipe_or_device_as_a_roster_or_logo_is_refused_at_once(tmp_path, capsys, kind):
+    import os
+
+    out = tmp_path / "pack"
+    build(PRIMARY, out)
+    special = tmp_path / "special.csv"
+    if kind == "fifo":
+        os.mkfifo(special)  # a plain open() would wait for a writer for ever
+    else:
+        special.symlink_to("/dev/zero")  # never ends
+    assert main(["forms", str(PRIMARY), "--roster", str(special), "-o", str(out)]) == 2
+    error = capsys.readouterr().err.strip()
+    assert ("named pipe" if kind == "fifo" else "device") in error and "Traceback" not in error
+    logo_folder = tmp_path / "logo"
+    logo_folder.mkdir()
+    os.mkfifo(logo_folder / "logo.png") if kind == "fifo" else (logo_folder / "logo.png").symlink_to("/dev/zero")
+    assert main(["build", str(_answers(logo_folder, logo="logo.png")), "-o", str(tmp_path / "out2")]) == 2
+    assert "logo" in capsys.readouterr().err
+
+
+def test_a_logo_just_over_the_side_limit_names_its_size(tmp_path, capsys):
+    (tmp_path / "wide.png").write_bytes(_png(6001, 1))
+    assert main(["build", str(_answers(tmp_path, logo="wide.png")), "-o", str(tmp_path / "out")]) == 2
+    assert "6001 × 1 pixels" in capsys.readouterr().err

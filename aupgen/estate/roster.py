@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from aupgen.files.inputs import InputError, read_bounded
 from aupgen.errors import UserError, quote
 
 COLUMNS = {"name": ("name", "full name"), "role": ("role", "job title", "position"),
@@ -136,18 +137,10 @@ def _problem(path: Path, person: Person) -> str | None:
 
 
 def _read_bytes(path: Path) -> bytes:
-    if not path.exists():
-        raise UserError(f"{path} does not exist; expected a staff roster (.csv or .xlsx).")
-    if path.is_dir():
-        raise UserError(f"{path} is a folder; expected a staff roster (.csv or .xlsx).")
     try:
-        with path.open("rb") as stream:
-            data = stream.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise UserError(f"{path} cannot be read ({(exc.strerror or str(exc)).lower()}).") from exc
-    if len(data) > MAX_BYTES:
-        raise UserError(f"{path} is larger than {MAX_BYTES:,} bytes; expected a staff roster.")
-    return data
+        return read_bounded(path, MAX_BYTES)
+    except InputError as exc:
+        raise UserError(f"{exc}; expected a staff roster (.csv or .xlsx) of at most {MAX_BYTES:,} bytes.") from None
 
 
 def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
