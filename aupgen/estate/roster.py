@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from aupgen.files.inputs import InputError, read_bounded
 from aupgen.errors import UserError, quote
 
 COLUMNS = {"name": ("name", "full name"), "role": ("role", "job title", "position"),
@@ -136,32 +137,36 @@ def _problem(path: Path, person: Person) -> str | None:
 
 
 def _read_bytes(path: Path) -> bytes:
-    if not path.exists():
-        raise UserError(f"{path} does not exist; expected a staff roster (.csv or .xlsx).")
-    if path.is_dir():
-        raise UserError(f"{path} is a folder; expected a staff roster (.csv or .xlsx).")
     try:
-        with path.open("rb") as stream:
-            data = stream.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise UserError(f"{path} cannot be read ({(exc.strerror or str(exc)).lower()}).") from exc
-    if len(data) > MAX_BYTES:
-        raise UserError(f"{path} is larger than {MAX_BYTES:,} bytes; expected a staff roster.")
-    return data
+        return read_bounded(path, MAX_BYTES)
+    except InputError as exc:
+        raise UserError(f"{exc}; expected a staff roster (.csv or .xlsx) of at most {MAX_BYTES:,} bytes.") from None
 
 
 def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
     text = _decode(path, _read_bytes(path))
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample.split("\n", 1)[0] or sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         return [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
         raise UserError(f"{path}, line {reader.line_num}: not a readable CSV row ({exc}).") from exc
+
+
+def _delimiter(text: str) -> str:
+    """The header row's separator (comma, semicolon as a European Excel saves, or tab), counted
+    outside quotes; everything else follows Excel's own CSV rules (doubled quotes inside quotes,
+    separators and line breaks inside a quoted cell), which the csv module reads as they are."""
+    counts = {",": 0, ";": 0, "\t": 0}
+    quoted = False
+    for char in text[:4096]:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in "\r\n":
+            break
+        elif not quoted and char in counts:
+            counts[char] += 1
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
 
 
 def _decode(path: Path, data: bytes) -> str:
