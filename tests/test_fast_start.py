@@ -97,16 +97,33 @@ def test_compiled_texts_and_conditions_are_kept_in_jinjas_bytecode_cache(cache_h
     assert expected == ("\\*St Mary's\\* many /b-cache", True)
 
 
-@pytest.mark.parametrize("content", [b"", b"not bytecode", b"j2\x00" * 40])
-def test_a_corrupt_bytecode_cache_is_ignored(cache_home, content):
+@pytest.mark.parametrize("content", [b"", b"not bytecode", b"j2\x00" * 40, b"MAGIC", b"MAGIC\x80\x04garbage",
+                                     b"MAGIC\x80\x04\x95\x00"])
+def test_a_corrupt_bytecode_cache_is_ignored(cache_home, content, tmp_path, library):
+    from jinja2.bccache import bc_magic
+
     from aupgen.library import expressions
+    from aupgen.render import templates
 
     text = "{{ org_name }} /corrupt-cache"
-    assert expressions.render_text(text, {"org_name": "A"}) == "A /corrupt-cache"
-    for file in (cache_home / "jinja").glob("*.bytecode"):
-        file.write_bytes(content)
     expressions.compile_text.cache_clear()
+    assert expressions.render_text(text, {"org_name": "A"}) == "A /corrupt-cache"
+    shutil.copytree(library.templates, tmp_path / "templates")
+    policy_template = tmp_path / "templates" / "aup.md.j2"
+    policy_template.write_text(policy_template.read_text() + "\n<!-- corrupt-cache -->\n")
+    env = templates._environment(tmp_path / "templates")
+    first = env.get_template("aup.md.j2")
+    assert len(list((cache_home / "jinja").glob("*.bytecode"))) >= 2  # a text and the document templates
+    for file in (cache_home / "jinja").glob("*.bytecode"):
+        file.write_bytes(content.replace(b"MAGIC", bc_magic))
+    expressions.compile_text.cache_clear()
+    templates._ENVIRONMENTS.clear()
     assert expressions.render_text(text, {"org_name": "B"}) == "B /corrupt-cache"
+    again = templates._environment(tmp_path / "templates").get_template("aup.md.j2")
+    assert again is not first
+    assert again.root_render_func.__code__.co_code == first.root_render_func.__code__.co_code  # compiled again
+    assert all(file.read_bytes().startswith(bc_magic) and file.read_bytes() != content.replace(b"MAGIC", bc_magic)
+               for file in (cache_home / "jinja").glob("*.bytecode"))  # and kept again
 
 
 def test_no_bytecode_is_read_from_a_folder_others_can_write(cache_home):

@@ -116,6 +116,29 @@ def _make_environment() -> BudgetedSandbox:
 ENVIRONMENT = _make_environment()
 
 
+class VersionedBytecodeCache(FileSystemBytecodeCache):
+    """Jinja's FileSystemBytecodeCache, its keys also naming what compiled code depends on besides a
+    template's text (aupgen's version, this module and the sandbox's code generator): a new aupgen
+    never runs code an older one compiled."""
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(f"{_code_version()}\0{name}", filename)
+
+    def load_bytecode(self, bucket) -> None:
+        """Jinja's, but a damaged file is a miss (compiled again), never an error."""
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - whatever a damaged file makes the reader raise
+            bucket.reset()
+
+    def dump_bytecode(self, bucket) -> None:
+        """Jinja's, but failing to keep the code (a full or read-only disk) is not an error."""
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
 def bytecode_cache() -> BytecodeCache | None:
     """Jinja's bytecode cache in aupgen's cache folder; None when caching is off or the folder is not ours."""
     folder = cache_folder()
@@ -124,7 +147,7 @@ def bytecode_cache() -> BytecodeCache | None:
     key = str(folder)
     if key not in _BYTECODE_CACHES:
         private = private_folder(folder / "jinja")
-        _BYTECODE_CACHES[key] = FileSystemBytecodeCache(str(private), "%s.bytecode") if private else None
+        _BYTECODE_CACHES[key] = VersionedBytecodeCache(str(private), "%s.bytecode") if private else None
     return _BYTECODE_CACHES[key]
 
 
@@ -146,17 +169,10 @@ def _compiled(kind: str, source: str, make: Callable[[], Any]):
     cache = bytecode_cache()
     if cache is None:
         return make()
-    name = f"{kind}\0{_code_version()}\0{source}"
-    try:
-        bucket = cache.get_bucket(ENVIRONMENT, name, None, source)
-    except Exception:  # noqa: BLE001 - an unreadable or corrupt cache file: compile instead
-        return make()
+    bucket = cache.get_bucket(ENVIRONMENT, f"{kind}\0{source}", None, source)
     if bucket.code is None:
         bucket.code = make()
-        try:
-            cache.set_bucket(bucket)
-        except OSError:
-            pass  # failing to keep it is not an error
+        cache.set_bucket(bucket)
     return bucket.code
 
 

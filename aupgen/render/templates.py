@@ -12,7 +12,7 @@ from jinja2 import FileSystemLoader, TemplateNotFound, TemplateSyntaxError
 from aupgen import __version__
 from aupgen.assembly.policy import Policy
 from aupgen.errors import UserError, quote
-from aupgen.library.expressions import ENVIRONMENT, render_counted
+from aupgen.library.expressions import ENVIRONMENT, bytecode_cache, render_counted
 from aupgen.render.house import HouseStyle
 from aupgen.render.word import DocumentInfo, markdown_to_docx
 from aupgen.render.word.fields import bookmark, field, ref
@@ -32,11 +32,13 @@ class RenderedPack:
 
 
 def _environment(templates: Path):
-    """One template environment per templates folder (Jinja then compiles each template once)."""
-    key = str(templates.resolve())
+    """One template environment per templates folder (Jinja then compiles each template once, and keeps
+    its code in the bytecode cache for the next run)."""
+    cache = bytecode_cache()
+    key = f"{templates.resolve()}\0{id(cache)}"
     env = _ENVIRONMENTS.get(key)
     if env is None:
-        env = ENVIRONMENT.overlay(loader=FileSystemLoader(str(templates)))
+        env = ENVIRONMENT.overlay(loader=FileSystemLoader(str(templates)), bytecode_cache=cache)
         env.globals.update(field=field, ref=ref, bookmark=bookmark)
         _ENVIRONMENTS[key] = env
     return env
