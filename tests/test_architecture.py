@@ -254,6 +254,15 @@ def test_the_checks_see_what_they_look_for(tmp_path):
         modules.cache_clear()
 
 
+def test_the_readme_maps_every_folder_of_the_package():
+    """README's pipeline table names every stage folder of aupgen/, and every module lying loose in it."""
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("The pipeline, one folder"):readme.index("## Development")]
+    folders = {p.parent.name for p in PACKAGE.glob("*/__init__.py")}
+    assert sorted(f for f in folders if f"`aupgen/{f}/`" not in table) == []
+    assert all(f"`{name}`" in table for name in TOP_LEVEL - {"__init__", "__main__"})
+
+
 if __name__ == "__main__":  # a quick look at everything that fails, in one go
     for check in (lambda: cycles(graph()), private_uses, long_parameter_lists):
         print(*check(), sep="\n")
