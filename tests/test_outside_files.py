@@ -292,3 +292,86 @@ def test_a_logo_just_over_the_side_limit_names_its_size(tmp_path, capsys):
     (tmp_path / "wide.png").write_bytes(_png(6001, 1))
     assert main(["build", str(_answers(tmp_path, logo="wide.png")), "-o", str(tmp_path / "out")]) == 2
     assert "6001 × 1 pixels" in capsys.readouterr().err
+
+
+# 5 and 8. Workbooks: no expansion beyond limits, no DTDs; 11: a flood of problems is summarised ---
+
+def _run_bounded(args: list[str], seconds: float = 20) -> tuple[int, str, int]:
+    """Run aupgen in a child process: (exit code, stderr, the child's peak memory in MB)."""
+    import resource
+    import subprocess
+    import sys
+    import time
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "aupgen", *args], capture_output=True, text=True, timeout=seconds)
+    assert time.monotonic() - start < seconds
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return done.returncode, done.stderr, max(peak, before) // 1024
+
+
+def _workbook(tmp_path: Path, change) -> Path:
+    import zipfile
+
+    plain = tmp_path / "plain.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["Name", "Role"])
+    book.active.append(["Jane Smith", "Helper"])
+    book.save(plain)
+    hostile = tmp_path / "staff.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(hostile, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item.filename, change(item.filename, source.read(item.filename)))
+    return hostile
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory):
+    out = tmp_path_factory.mktemp("pack")
+    build(PRIMARY, out)
+    return out
+
+
+def test_a_tiny_workbook_claiming_every_cell_of_a_sheet_is_read_by_its_real_cells(tmp_path, pack):
+    import re
+
+    def claim_everything(name: str, data: bytes) -> bytes:
+        if name == "xl/worksheets/sheet1.xml":
+            data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', data)
+            assert b"XFD1048576" in data
+        return data
+    roster = _workbook(tmp_path, claim_everything)
+    assert roster.stat().st_size < 10_000
+    code, err, peak = _run_bounded(["forms", str(PRIMARY), "--roster", str(roster), "-o", str(pack), "--force"])
+    assert code == 0, err
+    assert peak < 600, f"{peak} MB"
+
+
+def test_a_workbook_with_a_dtd_is_refused_in_one_sentence(tmp_path, pack):
+    def with_entity(name: str, data: bytes) -> bytes:
+        if name == "xl/worksheets/sheet1.xml":
+            return b'<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">]>' + data.split(b"?>", 1)[-1]
+        return data
+    code, err, _ = _run_bounded(["forms", str(PRIMARY), "--roster", str(_workbook(tmp_path, with_entity)),
+                                 "-o", str(pack), "--force"])
+    assert code == 2 and "DTD" in err and "sheet1.xml" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_workbook_that_unpacks_to_a_gigabyte_is_refused_before_it_is_unpacked(tmp_path, pack):
+    def padded(name: str, data: bytes) -> bytes:
+        return data + b" " * 60_000_000 if name == "xl/worksheets/sheet1.xml" else data
+    roster = _workbook(tmp_path, padded)
+    assert roster.stat().st_size < 1_000_000
+    code, err, peak = _run_bounded(["forms", str(PRIMARY), "--roster", str(roster), "-o", str(pack), "--force"])
+    assert code == 2 and "unpacks to" in err and "Traceback" not in err
+    assert peak < 600, f"{peak} MB"
+
+
+def test_a_hundred_thousand_bad_rows_give_a_short_list(tmp_path, pack):
+    roster = tmp_path / "staff.csv"
+    roster.write_text("Name,Role\n" + ",Helper\n" * 100_000, encoding="utf-8")
+    code, err, _ = _run_bounded(["forms", str(PRIMARY), "--roster", str(roster), "-o", str(pack), "--force"])
+    lines = err.strip().splitlines()
+    assert code == 2 and len(lines) == 21 and "99,980 more problems" in lines[-1]
