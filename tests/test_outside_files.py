@@ -375,3 +375,26 @@ def test_a_hundred_thousand_bad_rows_give_a_short_list(tmp_path, pack):
     code, err, _ = _run_bounded(["forms", str(PRIMARY), "--roster", str(roster), "-o", str(pack), "--force"])
     lines = err.strip().splitlines()
     assert code == 2 and len(lines) == 21 and "99,980 more problems" in lines[-1]
+
+
+def test_a_second_estate_run_on_the_same_folder_at_the_same_time_stops_at_once(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    answers = tmp_path / "answers"
+    answers.mkdir()
+    for n in range(8):
+        (answers / f"s{n}.yaml").write_text(PRIMARY.read_text(encoding="utf-8").replace(
+            "St Aidan", f"St Aidan {n}"), encoding="utf-8")
+    packs = tmp_path / "packs"
+    first = subprocess.Popen([sys.executable, "-m", "aupgen", "build", str(answers), "-o", str(packs), "--jobs", "1"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list(packs.glob("*/*.docx")):
+        time.sleep(0.05)
+    second = subprocess.run([sys.executable, "-m", "aupgen", "build", str(answers), "-o", str(packs), "--jobs", "1",
+                             "--force"], capture_output=True, text=True, timeout=60)
+    assert first.wait(timeout=120) == 0, first.stderr.read()
+    assert second.returncode == 2 and "in use by another aupgen run" in second.stderr
+    assert len(read_csv(packs / "summary.csv")) == 9  # the first run's summary, whole
