@@ -398,3 +398,59 @@ def test_a_second_estate_run_on_the_same_folder_at_the_same_time_stops_at_once(t
     assert first.wait(timeout=120) == 0, first.stderr.read()
     assert second.returncode == 2 and "in use by another aupgen run" in second.stderr
     assert len(read_csv(packs / "summary.csv")) == 9  # the first run's summary, whole
+
+
+# 8 and 5. Word documents from outside: no DTDs, no expansion beyond limits -----------------------
+
+def _docx_with(tmp_path: Path, source: Path, name: str, change) -> Path:
+    import zipfile
+
+    target = tmp_path / name
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in original.infolist():
+            out.writestr(item.filename, change(item.filename, original.read(item.filename)))
+    return target
+
+
+def _with_dtd(part: str):
+    def change(name: str, data: bytes) -> bytes:
+        if name == part:
+            body = data.split(b"?>", 1)[-1]
+            return b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "entity">]>' + body
+        return data
+    return change
+
+
+def test_a_reference_docx_with_a_dtd_is_refused(tmp_path, capsys):
+    plain = tmp_path / "plain.docx"
+    import docx as python_docx
+    python_docx.Document().save(plain)
+    _docx_with(tmp_path, plain, "house.docx", _with_dtd("word/styles.xml"))
+    assert main(["build", str(_answers(tmp_path, reference_docx="house.docx")), "-o", str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err.strip()
+    assert "reference_docx" in error and "DTD" in error and "styles.xml" in error and "Traceback" not in error
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.docx"))
+
+
+@pytest.mark.parametrize("case", ["dtd", "expansion"])
+def test_an_edited_policy_with_a_dtd_or_a_huge_expansion_stops_the_update_in_one_sentence(tmp_path, case):
+    import shutil
+
+    answers = tmp_path / "answers.yaml"
+    shutil.copy(PRIMARY, answers)
+    out = tmp_path / "out"
+    build(answers, out)
+    policy = out / f"{SLUG}-aup-v1.docx"
+    if case == "dtd":
+        change = _with_dtd("word/document.xml")
+    else:
+        def change(name: str, data: bytes) -> bytes:
+            return data + b" " * (30 * 1024 * 1024) if name == "word/document.xml" else data
+    hostile = _docx_with(tmp_path, policy, "hostile.docx", change)
+    shutil.move(hostile, policy)
+    before = sorted(p.name for p in out.iterdir())
+    code, err, peak = _run_bounded(["update", str(answers), "-o", str(out), "--force", "--no-input"])
+    assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert ("DTD" in err) if case == "dtd" else ("bytes of XML" in err)
+    assert sorted(p.name for p in out.iterdir()) == before
+    assert peak < 600

@@ -72,10 +72,12 @@ PROLOG_BYTES = 65_536
 """How much of each XML part is searched for a DTD: Word and Excel write theirs in the first line."""
 
 
-def check_zip(data: bytes, path: Path, max_unpacked: int) -> None:
-    """Refuse a zipped Office file that would unpack to more than ``max_unpacked`` bytes or hold more
-    than MAX_PARTS parts, or whose XML declares a DTD (entities are how a small file becomes a huge
-    or a leaking one; Office never writes them). InputError says which."""
+def check_zip(data: bytes, path: Path, max_unpacked: int, max_xml: int | None = None) -> None:
+    """Refuse a zipped Office file that would unpack to more than ``max_unpacked`` bytes (its XML
+    parts, which are what gets parsed, to more than ``max_xml``) or hold more than MAX_PARTS parts, or
+    whose XML declares a DTD (entities are how a small file becomes a huge or a leaking one; Office
+    never writes them). InputError says which."""
+    max_xml = max_unpacked if max_xml is None else max_xml
     import io
     import zipfile
 
@@ -99,8 +101,10 @@ def check_zip(data: bytes, path: Path, max_unpacked: int) -> None:
                 unpacked += len(start)
                 while chunk := stream.read(1 << 20):  # the sizes in a zip's directory can lie: count
                     unpacked += len(chunk)
-                    if unpacked > max_unpacked:
-                        raise InputError(f"{path} unpacks to more than {max_unpacked:,} bytes; no more is read")
+                    if unpacked > max_xml:
+                        raise InputError(f"{path} unpacks to more than {max_xml:,} bytes of XML; no more is read")
+                if unpacked > max_xml:
+                    raise InputError(f"{path} unpacks to more than {max_xml:,} bytes of XML; no more is read")
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
             raise InputError(f"{path}: its part {entry.filename} is damaged ({exc})") from None
         if b"<!doctype" in start.lower():
