@@ -454,3 +454,56 @@ def test_an_edited_policy_with_a_dtd_or_a_huge_expansion_stops_the_update_in_one
     assert ("DTD" in err) if case == "dtd" else ("bytes of XML" in err)
     assert sorted(p.name for p in out.iterdir()) == before
     assert peak < 600
+
+
+# 2. Update carries any picture Word shows, byte for byte ---------------------------------------
+
+PICTURES = {
+    "svg": ("image/svg+xml", b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" '
+                             b'height="10" fill="#1F3864"/></svg>'),
+    "emf": ("image/x-emf", b"\x01\x00\x00\x00" + b"\x00" * 36 + b" EMF" + b"\x00" * 60),
+    "wmf": ("image/x-wmf", b"\xd7\xcd\xc6\x9a" + b"\x00" * 60),
+    "jpg": ("image/jpeg", b"\xff\xd8\xff\xdb\x00\x43" + b"\x08" * 67 + b"\xff\xd9"),  # no JFIF or Exif header
+    "png": ("image/png", b"\x89PNG\r\n\x1a\n" + b"damaged" * 10),
+}
+
+
+def test_update_carries_pictures_python_docx_cannot_read(tmp_path):
+    import docx as python_docx
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml.ns import qn
+    from update_helpers import ANSWERS, edit_clause, make_library, release
+
+    v1 = make_library(tmp_path, "v1")
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(ANSWERS, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["build", str(answers), "-o", str(out), "--library", str(v1)]) == 0
+    policy = next(p for p in out.glob("*-aup-v1.docx") if not p.name.startswith("."))
+    document = python_docx.Document(policy)
+    anchor = next(p for p in document.paragraphs if p.text.startswith("Bluetooth must be switched off"))
+    template = tmp_path / "t.png"
+    template.write_bytes(_png(40, 20))
+    for number, (extension, (content_type, blob)) in enumerate(PICTURES.items(), start=1):
+        paragraph = anchor.insert_paragraph_before(f"Picture {extension} added in Word: ", style=anchor.style)
+        run = paragraph.add_run()
+        run.add_picture(str(template))
+        part = Part(PackURI(f"/word/media/added{number}.{extension}"), content_type, blob, document.part.package)
+        rel_id = document.part.relate_to(part, RT.IMAGE)
+        run._r.find(".//" + qn("a:blip")).set(qn("r:embed"), rel_id)
+    document.save(policy)
+    v2 = make_library(tmp_path, "v1", name="2026.2")
+    edit_clause(v2, "10-devices.yaml", "devices.bluetooth",
+                text="Bluetooth and nearby sharing must be switched off on every device used at the {{ terms.setting }}.")
+    release(v2, "2026.2", [{"clause": "devices.bluetooth", "change": "reworded", "reason": "Nearby sharing."}])
+    code, err, _ = _run_bounded(["update", str(answers), "-o", str(out), "--library", str(v2), "--no-input"],
+                                seconds=60)
+    assert code == 0, err
+    carried = python_docx.Document(policy.with_name(policy.name.replace("-v1", "-v2")))
+    blobs = {rel.target_part.blob for rel in carried.part.rels.values() if rel.reltype == RT.IMAGE}
+    for extension, (_, blob) in PICTURES.items():
+        paragraph = next(p for p in carried.paragraphs if p.text.startswith(f"Picture {extension} added"))
+        assert paragraph._p.find(".//" + qn("a:blip")) is not None
+        assert blob in blobs, extension
