@@ -64,3 +64,49 @@ def beside(folder: Path, relative: str, key: str) -> Path:
         raise InputError(f"{relative} leads out of the answers file's folder, and aupgen reads only files "
                          "in that folder or below it")
     return path
+
+
+MAX_PARTS = 2_000
+"""Parts in one Word document or workbook: a real one has tens; a long policy, a few hundred."""
+PROLOG_BYTES = 65_536
+"""How much of each XML part is searched for a DTD: Word and Excel write theirs in the first line."""
+
+
+def check_zip(data: bytes, path: Path, max_unpacked: int, max_xml: int | None = None) -> None:
+    """Refuse a zipped Office file that would unpack to more than ``max_unpacked`` bytes (its XML
+    parts, which are what gets parsed, to more than ``max_xml``) or hold more than MAX_PARTS parts, or
+    whose XML declares a DTD (entities are how a small file becomes a huge or a leaking one; Office
+    never writes them). InputError says which."""
+    max_xml = max_unpacked if max_xml is None else max_xml
+    import io
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputError(f"{path} is not a readable zipped Office file ({exc})") from None
+    if len(entries) > MAX_PARTS:
+        raise InputError(f"{path} holds {len(entries):,} parts; an Office file of this kind has at most {MAX_PARTS:,}")
+    declared = sum(entry.file_size for entry in entries)
+    if declared > max_unpacked:
+        raise InputError(f"{path} unpacks to {declared:,} bytes; at most {max_unpacked:,} are read")
+    unpacked = 0
+    for entry in entries:
+        if not entry.filename.lower().endswith((".xml", ".rels", ".vml")):
+            continue
+        try:
+            with archive.open(entry) as stream:
+                start = stream.read(PROLOG_BYTES)
+                unpacked += len(start)
+                while chunk := stream.read(1 << 20):  # the sizes in a zip's directory can lie: count
+                    unpacked += len(chunk)
+                    if unpacked > max_xml:
+                        raise InputError(f"{path} unpacks to more than {max_xml:,} bytes of XML; no more is read")
+                if unpacked > max_xml:
+                    raise InputError(f"{path} unpacks to more than {max_xml:,} bytes of XML; no more is read")
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            raise InputError(f"{path}: its part {entry.filename} is damaged ({exc})") from None
+        if b"<!doctype" in start.lower():
+            raise InputError(f"{path}: its part {entry.filename} declares a DTD (<!DOCTYPE>), which Word and "
+                             "Excel never write and aupgen does not read")
