@@ -179,6 +179,27 @@ def test_an_empty_section(capsys, copy):
     assert gaming.name in line and "org_type=youth_group" in line
 
 
+def test_an_optional_section_may_print_nothing(capsys, copy):
+    gaming = topic(copy, "gaming")
+    data = yaml.safe_load(gaming.read_text())
+    data["section"]["optional"] = True
+    for clause in data["clauses"]:
+        clause["when"] = "org_type == 'college'"
+    gaming.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    code, out = check(capsys, copy)
+    assert "answer sets" in out and "(Online gaming) is empty" not in out
+
+
+def test_optional_must_be_true_or_false(capsys, copy):
+    gaming = topic(copy, "gaming")
+    data = yaml.safe_load(gaming.read_text())
+    data["section"]["optional"] = "sometimes"
+    gaming.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    code, out = check(capsys, copy)
+    assert code == 2
+    assert gaming.name in out and "'optional' must be true or false" in out and "Traceback" not in out
+
+
 def test_a_breaches_section_stating_no_outcome(capsys, copy):
     breaches = topic(copy, "breaches")
     data = yaml.safe_load(breaches.read_text())
