@@ -113,7 +113,7 @@ def test_childrens_home_consent_comes_from_the_placing_authority(packs):
     assert "The call has been agreed in advance with whoever holds delegated authority under the young person's placement plan" in policy
     assert "social worker on behalf of the placing authority" not in policy
     assert "corporate parent" in policy
-    assert "Outside your shifts" in policy
+    assert "within your shifts" in policy
 
 
 def test_hospital_service_names_wards_and_patients(packs):
