@@ -128,7 +128,8 @@ def write_pack(policy: Policy, library: Library, folder: Path, options: PackOpti
     files = pack_files(policy, library, paths, pack, options.today)
     if options.pdf:
         files |= pack_pdfs(paths, files, soffice)
-    write_all_atomically(files | (also or {}), overwrite=options.force, replaceable=(also or {}).keys())
+    write_all_atomically(files | (also or {}), overwrite=options.force, replaceable=(also or {}).keys(),
+                         follow_links=options.force)
     return BuildResult(paths, policy)
 
 
