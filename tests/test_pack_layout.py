@@ -233,3 +233,19 @@ def test_the_pdf_contents_have_page_numbers(examples, soffice, tmp_path):
     numbers = [int(re.search(r"(\d+)\s*$", line).group(1)) for line in entries]
     assert numbers == sorted(numbers) and numbers[0] >= 1 and numbers[-1] > 3
     assert any("Part 1: What every adult must do" in line for line in entries)
+
+
+def test_no_function_in_the_pack_stage_takes_over_six_parameters():
+    import ast
+    from pathlib import Path
+
+    import aupgen.pack
+    too_many = []
+    for path in Path(aupgen.pack.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                arguments = node.args
+                count = len(arguments.posonlyargs) + len(arguments.args) + len(arguments.kwonlyargs)
+                if count > 6:
+                    too_many.append(f"{path.name}: {node.name} ({count})")
+    assert not too_many

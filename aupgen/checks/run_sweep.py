@@ -154,7 +154,7 @@ def _check_words(built: Built, policy: Policy, tally: Tally, templates: bool) ->
             places.append((f"{source.file}, the intro of section '{section.id}'", section.intro))
     render = _STATE["render"]
     if templates and render is not None:
-        bare = replace(policy, sections=(), commitments=(), sources=(), commitment_clauses=())
+        bare = replace(policy, sections=(), commitments=(), sources=(), commitment_clauses=(), parts=())
         for name in TEMPLATES:
             places.append((str(library.templates / name), render(bare, library.templates, name)))
     setting = describe(built.raw, {"org_type", "people"})
