@@ -54,7 +54,7 @@ def test_a_first_layout_pack_updates_to_the_new_layout(tmp_path, capsys):
     sources = texts(out / f"{STEM}-sources-v2.docx")
     assert sources[0] == "Sources of the Acceptable Use Policy"
     record = yaml.safe_load((out / f"{STEM}-aup-v2.lock.yaml").read_text())
-    assert record["layout"] == 2
+    assert record["layout"] == 2 and record["documents"]["sources"] == f"{STEM}-sources-v2.docx"
     assert not (out / f"{STEM}-sources-v1.docx").exists()  # v1 is left as it was
 
 

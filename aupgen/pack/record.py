@@ -111,6 +111,7 @@ def record_yaml(record: BuildRecord, policy_file: str) -> str:
         "organisation": record.organisation,
         "library_version": record.library_version,
         "layout": record.layout,
+        "documents": _documents(policy_file, record.policy_version),
         "policy_version": record.policy_version,
         "built_on": record.built_on,
         "history": [{"version": h.version, "date": h.date, "summary": h.summary} for h in record.history],
@@ -126,6 +127,13 @@ def record_yaml(record: BuildRecord, policy_file: str) -> str:
     header = (f"# aupgen build record for {policy_file}: what went into it. `aupgen update` compares\n"
               "# the next build with this file; keep it beside the policy and do not edit it.\n")
     return header + yaml.dump(data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _documents(policy_file: str, version: int) -> dict[str, str]:
+    """The pack's documents by what they are, named as aupgen.pack.build.pack_paths names them."""
+    stem = policy_file.removesuffix(f"-aup-v{version}.docx")
+    return {"policy": policy_file, "signed_summary": f"{stem}-acknowledgement-v{version}.docx",
+            "sources": f"{stem}-sources-v{version}.docx"}
 
 
 def read_record(path: Path) -> BuildRecord:
