@@ -98,6 +98,7 @@ class Sweep:
         mixed = set().union(*(names_in(c) for c in conditions if c not in self.outer_conditions)) if conditions else set()
         self.outer_read = [name for name in OUTER if name in mixed] + (["terms"] if "terms" in mixed else [])
         self._arrays: dict[Any, list[tuple]] = {}
+        self._contexts: dict[str, dict[str, Any]] = {}
 
     def answer_sets(self, outer: Raw) -> list[Raw]:
         rows = self._array(outer)
@@ -149,10 +150,14 @@ class Sweep:
 
     def _outer_context(self, outer: Raw) -> dict[str, Any]:
         """What conditions see before the covered questions are answered (the setting's words settled)."""
-        context: dict[str, Any] = {q.id: q.empty_value() for q in self.library.questions}
-        context.update(outer, today=SWEEP_DATE)
-        context["terms"] = terms_for(context, self.library.settings)
-        return context
+        key = repr(sorted(outer.items()))
+        found = self._contexts.get(key)
+        if found is None:
+            found = {q.id: q.empty_value() for q in self.library.questions}
+            found.update(outer, today=SWEEP_DATE)
+            found["terms"] = terms_for(found, self.library.settings)
+            self._contexts[key] = found
+        return {name: list(value) if isinstance(value, list) else value for name, value in found.items()}
 
     def _effective(self, outer: Raw, row: tuple) -> tuple:
         """The row with None for every factor whose question is not asked, given the answers before it."""
