@@ -30,6 +30,8 @@ TemplateRenderer = Callable[[Policy, Path, str], str]
 """render_markdown(policy, templates folder, template name) -> Markdown (aupgen.render.templates)."""
 TEMPLATES = ("aup.md.j2", "acknowledgement.md.j2")
 GROUPS_PER_CHUNK = 8
+"""The fewest outer sets (org_type x people) one process checks at a time."""
+CHUNKS_PER_JOB = 4
 
 
 @dataclass
@@ -67,8 +69,9 @@ def run_sweep(library: Library, org_types: list[str] | None = None, jobs: int | 
               render: TemplateRenderer | None = None, people_sets: list[list[str]] | None = None) -> Tally:
     """Check every answer set; ``jobs`` processes (default: every core), chunked by outer group."""
     outers = outer_sets(library, org_types, people_sets)
-    chunks = list(iter_chunks(outers, GROUPS_PER_CHUNK))
     jobs = jobs or os.cpu_count() or 1
+    # a few long runs of neighbouring outer sets per process: neighbours share texts and covering arrays
+    chunks = list(iter_chunks(outers, max(GROUPS_PER_CHUNK, -(-len(outers) // (jobs * CHUNKS_PER_JOB)))))
     total = Tally()
     if jobs <= 1 or len(chunks) <= 1:
         _start(library.root, render, library)
