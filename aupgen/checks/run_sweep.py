@@ -18,6 +18,7 @@ from aupgen.assembly.assemble import assemble
 from aupgen.assembly.policy import Policy
 from aupgen.checks.build import Builder, Built, template_names
 from aupgen.checks.policies import PolicyChecks
+from aupgen.checks.readability import MAX_CLAUSE_SENTENCE, MAX_SUMMARY_LINE, longest_sentence, words_in
 from aupgen.checks.reads import MISSING, condition_paths, union
 from aupgen.checks.rules import contradictions_in
 from aupgen.checks.sweep import Raw, Sweep, describe, iter_chunks, outer_sets
@@ -96,7 +97,7 @@ def _start(root: Path, render: TemplateRenderer | None, library: Library | None 
                   ruled={c.id for c in library.clauses if c.rules or c.commitment_rules},
                   intros=[s for s in library.sections if s.intro], sweep=Sweep(library), render=render, words=words,
                   word_paths=union(condition_paths(rule.when) for rule in words), which={}, seen={}, key_names={},
-                  word_cache={}, ticks={}, multi=[q for q in library.questions if q.type == "multi"])
+                  word_cache={}, ticks={}, lengths={}, multi=[q for q in library.questions if q.type == "multi"])
 
 
 def _check_chunk(outers: list[Raw]) -> Tally:
@@ -172,6 +173,7 @@ def _check_policy(built: Built, which: tuple[int, ...], tally: Tally, templates:
                     if facet in library.facets:  # an unknown facet is reported once by the static check
                         found.setdefault(facet, []).append((value, clause, source))
         problems += contradictions_in(library, found)
+        problems += _length_problems(built)
         words = _word_problems(built, which, templates)
     except (UserError, TemplateError) as error:
         tally.note(("error", str(error)), f"{str(error).rstrip('.')} (answers {describe(built.raw)}).")
@@ -183,6 +185,38 @@ def _check_policy(built: Built, which: tuple[int, ...], tally: Tally, templates:
         for place, hits_in in words:
             for kind, match, why in hits_in:
                 tally.note(("word", place, kind, match.lower()), f"{place}: '{match}' ({why}), in the policy for {setting}.")
+
+
+def _length_problems(built: Built) -> list[tuple[tuple, str, set[str]]]:
+    """A clause sentence over MAX_CLAUSE_SENTENCE words, or a commitment (a line of the signed summary)
+    over MAX_SUMMARY_LINE: each text measured once."""
+    builder: Builder = _STATE["builder"]
+    cache = _STATE["lengths"]
+    found = []
+    for key in built.texts:
+        problems = cache.get(key)
+        if problems is None:
+            clause = builder.clause_of(key)
+            text, commitment = builder.text(key)
+            place = f"{clause.file}, line {clause.line}, clause '{clause.id}'"
+            names = set(template_names(clause.text)) | set(template_names(clause.commitment)) - {"labels"}
+            problems = cache[key] = []
+            count, sentence = longest_sentence(text)
+            if count > MAX_CLAUSE_SENTENCE:
+                problems.append((("long", clause.id), f"{place}: a sentence of {count} words (at most "
+                                 f"{MAX_CLAUSE_SENTENCE}; split it): “{_shorten(sentence)}”", names))
+            count = len(words_in(commitment))
+            if count > MAX_SUMMARY_LINE:
+                problems.append((("long commitment", clause.id), f"{place}: its commitment, a line of the signed "
+                                 f"summary, has {count} words (at most {MAX_SUMMARY_LINE}): “{_shorten(commitment)}”",
+                                 names))
+        found += problems
+    return found
+
+
+def _shorten(sentence: str, words: int = 12) -> str:
+    parts = sentence.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
 def _word_problems(built: Built, which: tuple[int, ...], templates: bool) -> list[tuple[str, list]]:
