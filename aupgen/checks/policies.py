@@ -58,7 +58,7 @@ class PolicyChecks:
         library, by_id = self.library, self.builder.clauses
         present = {self.section_of[i] for i in built.ids}
         for section in library.sections:
-            if section.id not in present:
+            if section.id not in present and not section.optional:
                 reads = set().union(*(_when_names(c) for c in library.clauses if c.section == section.id))
                 yield ("empty", section.id), f"{section.file}: section '{section.id}' ({section.title}) is empty", reads
         chosen = set(built.ids)

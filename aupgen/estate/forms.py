@@ -7,9 +7,7 @@ update that needs re-signing, the forms are for the new version), or the answers
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,12 +16,12 @@ from aupgen.answers.resolve import read_answers
 from aupgen.assembly.assemble import assemble
 from aupgen.assembly.policy import Policy
 from aupgen.estate.roster import Person
-from aupgen.estate.spreadsheet import xlsx_bytes
+from aupgen.estate.spreadsheet import csv_bytes, xlsx_bytes
 from aupgen.library.load import Library
 from aupgen.files.outputs import prepare_folder, refuse_existing, slugify, write_all_atomically
 from aupgen.pack.record import latest_record
 from aupgen.render.house import house_style
-from aupgen.render.templates import ACKNOWLEDGEMENT_TEMPLATE, render_acknowledgement, render_markdown
+from aupgen.render.templates import ACKNOWLEDGEMENT_TEMPLATE, FormOptions, render_acknowledgement, render_markdown
 
 REGISTER_COLUMNS = ("name", "role", "email", "policy version", "date issued", "date signed")
 PAGE_BREAK = "\n\n::: pagebreak\n:::\n\n"
@@ -83,12 +81,7 @@ def register_rows(policy: Policy, people: Sequence[Person], issued: dt.date) -> 
 
 
 def register_csv(rows: Sequence[Sequence[object]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(REGISTER_COLUMNS)
-    for row in rows:
-        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, dt.date) else v for v in row])
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes(REGISTER_COLUMNS, rows)
 
 
 def write_forms(answers_file: Path, people: Sequence[Person], folder: Path, library: Library,
@@ -105,9 +98,9 @@ def write_forms(answers_file: Path, people: Sequence[Person], folder: Path, libr
     house = house_style(policy.answers, answers_file)  # the setting's logo, colour or reference document
     forms = forms_markdown(policy, library.templates, people, logo=house.logo is not None)
     write_all_atomically({
-        result.forms: render_acknowledgement(policy, library.templates, house=house, markdown=forms),
+        result.forms: render_acknowledgement(policy, library.templates, FormOptions(house=house, markdown=forms)),
         result.register: xlsx_bytes(f"Version {policy.version}", REGISTER_COLUMNS, rows,
                                     date_columns=("date issued", "date signed")),
         result.register_csv: register_csv(rows),
-    })
+    }, follow_links=force)
     return result

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from aupgen.assembly.policy import HistoryEntry
 from aupgen.errors import UserError
 from aupgen.library.load import Library, load_library
 from aupgen.library.questions import Question
+from aupgen.files.inputs import InputError, check_zip, read_bounded
 from aupgen.files.outputs import prepare_folder, refuse_existing, slugify, write_all_atomically
 from aupgen.pack.build import BuildResult, pack_files, pack_paths
 from aupgen.pack.record import BuildRecord, latest_record
@@ -194,7 +196,7 @@ def _write_next_version(result: UpdateResult, answers_file: Path, answers_text: 
     edited = edited_answers(answers_text, {"policy_version": version, "approval_date": approval_date}, added, note)
     _still_as_read(answers_file, answers_text)
     files[answers_file] = edited.encode("utf-8")   # last: renamed only once everything else is in place
-    write_all_atomically(files)
+    write_all_atomically(files, replaceable=[answers_file], follow_links=force)
     result.status = "updated"
     result.build = BuildResult(paths, policy)
     result.report_path, result.report_docx_path = report_path, report_docx_path
@@ -256,14 +258,23 @@ def _defaults_of(questions: list[Question], raw: dict[str, Any], library: Librar
         answers.update(taken)
 
 
+MAX_DOCX_BYTES = 20 * 1024 * 1024
+MAX_DOCX_UNPACKED = 200 * 1024 * 1024
+MAX_DOCX_XML = 25 * 1024 * 1024
+"""An edited policy: 20 MB as saved (pictures included), what it unpacks to, and its XML (a
+thousand-page document has less than half of that)."""
+
+
 def _readable_docx(path: Path) -> bytes | None:
     """The bytes of a Word document of the last version (None if it is not there); a damaged one stops the update."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return None
-    except OSError as exc:
-        raise UserError(f"{path}: cannot be read ({exc.strerror or exc}); nothing was written.") from exc
+    try:
+        data = read_bounded(path, MAX_DOCX_BYTES)
+        check_zip(data, path, MAX_DOCX_UNPACKED, MAX_DOCX_XML)
+    except InputError as exc:
+        raise UserError(f"{exc}, so nothing was written; save it again from Word as a .docx, or move it away "
+                        "to update without carrying its edits.") from None
     try:
         open_docx(data)
     except Exception as exc:  # not a zip, no document part, broken XML: python-docx and lxml raise many kinds
