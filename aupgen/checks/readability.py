@@ -203,6 +203,7 @@ def measure(markdown: str) -> Measure:
     return Measure(words + headings, len(found), words / len(found), lengths[longest], found[longest], ease)
 
 
+@lru_cache(maxsize=20_000)
 def longest_sentence(markdown: str) -> tuple[int, str]:
     """(words, sentence) of the longest sentence of a clause's text."""
     found = sentences(markdown)
