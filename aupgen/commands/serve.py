@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import secrets
+import signal
 import socket
 import sys
 import threading
@@ -46,13 +47,23 @@ def run(args: argparse.Namespace) -> int:
     print(f"aupgen is running at {url}  (only this computer can open it; press Ctrl-C to stop)", flush=True)
     if not args.no_browser:
         threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+    stopped = []
+
+    def stop(signum, frame):  # waitress ends its loop quietly on KeyboardInterrupt: note that it was Ctrl-C
+        stopped.append(signum)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, stop)
     try:
         server.run()
     except KeyboardInterrupt:
-        print("aupgen: stopped; nothing of your answers was kept.", file=sys.stderr)
-        return 130
+        stopped.append(signal.SIGINT)
     finally:
+        signal.signal(signal.SIGINT, previous)
         server.close()
+    if stopped:
+        print("aupgen: stopped; the answers typed in the browser were not kept.", file=sys.stderr)
+        return 130
     return 0
 
 

@@ -1,8 +1,8 @@
 """The policy and the signed summary as HTML, from the same Markdown templates `aupgen build` renders.
 
 The Word-only parts of the Markdown (the ``::: header``/``footer``, the logo, the contents, page
-breaks) are left out; the other ``:::`` blocks keep their text. Headings move one level down, under
-the page's own heading.
+breaks) are left out; the other ``:::`` blocks keep their text. Headings move two levels down, under
+the page's heading and the panel's.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ WORD_ONLY = {"header", "footer", "logo", "toc", "pagebreak"}
 _BLOCK = re.compile(r"^:::\s*([a-z]*)")
 _CLASSES = {"table": "govuk-table", "th": "govuk-table__header", "td": "govuk-table__cell",
             "p": "govuk-body", "ul": "govuk-list govuk-list--bullet", "ol": "govuk-list govuk-list--number",
-            "h2": "govuk-heading-l", "h3": "govuk-heading-m", "h4": "govuk-heading-s", "h5": "govuk-heading-s"}
+            "h3": "govuk-heading-m", "h4": "govuk-heading-s", "h5": "govuk-heading-s", "h6": "govuk-heading-s"}
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def to_html(markdown: str) -> str:
 
 def _heading_open(tokens, index, options, env):
     token = tokens[index]
-    level = min(int(token.tag[1]) + 1, 6)
+    level = min(int(token.tag[1]) + 2, 6)
     token.tag = f"h{level}"
     return f'<h{level} class="{_CLASSES.get(token.tag, "govuk-heading-s")}">'
 
