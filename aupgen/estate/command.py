@@ -27,13 +27,14 @@ def run_estate_command(action: str, args: argparse.Namespace) -> int:
     from aupgen.estate.progress import progress_for
     from aupgen.estate.run import run_estate
     from aupgen.estate.settings import plan_settings
-    from aupgen.estate.summary import counts, write_summary
-    from aupgen.files.outputs import prepare_folder
+    from aupgen.estate.summary import SUMMARY_NAMES, counts, write_summary
+    from aupgen.files.outputs import prepare_folder, refuse_links
 
     if args.jobs is not None and args.jobs < 1:
         raise UserError(f"--jobs {args.jobs}: give a whole number of at least 1.")
     settings = plan_settings(args.answers)
     prepare_folder(args.output)
+    refuse_links([args.output / name for name in SUMMARY_NAMES], args.force)  # before any setting is built
     pdf = getattr(args, "pdf", False)  # update's None: PDFs where the last version has them
     if pdf:
         from aupgen.render.pdf import find_soffice
@@ -41,7 +42,7 @@ def run_estate_command(action: str, args: argparse.Namespace) -> int:
     job = Job(action, args.output, args.library, args.force, getattr(args, "approval_date", None),
               debug=getattr(args, "debug", False), defaults=getattr(args, "defaults", False), pdf=pdf)
     outcomes = run_estate(settings, job, args.jobs, progress_for(DOING[action]))
-    written = write_summary(args.output, outcomes)
+    written = write_summary(args.output, outcomes, args.force)
     _print_summary(outcomes)
     _print_new_questions(outcomes)
     print(f"{counts(outcomes)}. Summary: {written[0]} and {written[1]}")

@@ -7,9 +7,7 @@ update that needs re-signing, the forms are for the new version), or the answers
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +16,7 @@ from aupgen.answers.resolve import read_answers
 from aupgen.assembly.assemble import assemble
 from aupgen.assembly.policy import Policy
 from aupgen.estate.roster import Person
-from aupgen.estate.spreadsheet import xlsx_bytes
+from aupgen.estate.spreadsheet import csv_bytes, xlsx_bytes
 from aupgen.library.load import Library
 from aupgen.files.outputs import prepare_folder, refuse_existing, slugify, write_all_atomically
 from aupgen.pack.record import latest_record
@@ -83,12 +81,7 @@ def register_rows(policy: Policy, people: Sequence[Person], issued: dt.date) -> 
 
 
 def register_csv(rows: Sequence[Sequence[object]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(REGISTER_COLUMNS)
-    for row in rows:
-        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, dt.date) else v for v in row])
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes(REGISTER_COLUMNS, rows)
 
 
 def write_forms(answers_file: Path, people: Sequence[Person], folder: Path, library: Library,
@@ -109,5 +102,5 @@ def write_forms(answers_file: Path, people: Sequence[Person], folder: Path, libr
         result.register: xlsx_bytes(f"Version {policy.version}", REGISTER_COLUMNS, rows,
                                     date_columns=("date issued", "date signed")),
         result.register_csv: register_csv(rows),
-    })
+    }, follow_links=force)
     return result

@@ -152,16 +152,28 @@ def _read_bytes(path: Path) -> bytes:
 
 def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
     text = _decode(path, _read_bytes(path))
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample.split("\n", 1)[0] or sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         return [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
         raise UserError(f"{path}, line {reader.line_num}: not a readable CSV row ({exc}).") from exc
+
+
+def _delimiter(text: str) -> str:
+    """The header row's separator (comma, semicolon as a European Excel saves, or tab), counted
+    outside quotes; everything else follows Excel's own CSV rules (doubled quotes inside quotes,
+    separators and line breaks inside a quoted cell), which the csv module reads as they are."""
+    counts = {",": 0, ";": 0, "\t": 0}
+    quoted = False
+    for char in text[:4096]:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in "\r\n":
+            break
+        elif not quoted and char in counts:
+            counts[char] += 1
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
 
 
 def _decode(path: Path, data: bytes) -> str:

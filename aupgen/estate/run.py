@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -43,7 +46,8 @@ def run_estate(settings: Sequence[Setting], job: Job, workers: int | None = None
                 progress.advance(outcomes[-1])
         return outcomes
     results: dict[int, Outcome] = {}
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=die_with,
+                               initargs=(os.getpid(),))
     try:
         futures: dict[Future, int] = {pool.submit(job, setting): index for index, setting in enumerate(settings)}
         with progress.running(len(settings)):
@@ -72,6 +76,37 @@ def _outcome(future: Future, setting: Setting) -> Outcome:
         return Outcome(str(setting.answers), FAILED,
                        problem=f"{setting.answers}: the worker process building it stopped unexpectedly "
                                "(out of memory?); run aupgen again for this file alone.")
+
+
+def die_with(parent: int) -> None:
+    """Make this worker end the moment the estate run that started it does (killed outright, say),
+    rather than go on writing packs nobody is waiting for: Linux's parent-death signal (the parent
+    is the fork server, which itself ends with the run), and a watch on the run's process."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux
+        pass
+    threading.Thread(target=_watch, args=(parent,), name="aupgen-watch-parent", daemon=True).start()
+
+
+PR_SET_PDEATHSIG = 1
+WATCH_SECONDS = 0.25
+
+
+def _watch(parent: int) -> None:
+    while True:
+        time.sleep(WATCH_SECONDS)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            os._exit(EXIT_ORPHANED)
+        except OSError:
+            pass  # alive (another user's process cannot be signalled, but it exists)
+
+
+EXIT_ORPHANED = 70
 
 
 def _context():

@@ -1,10 +1,37 @@
-"""A plain, tidy .xlsx of rows: bold frozen header, filters, column widths that fit (openpyxl)."""
+"""The estate's tables as files: a plain, tidy .xlsx (bold frozen header, filters, column widths
+that fit: openpyxl) and a .csv that no spreadsheet takes for a formula."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 from collections.abc import Sequence
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes Excel or Calc read a CSV cell as a formula (or begin one after a tab or return)."""
+
+
+def csv_cell(value: object) -> str:
+    """A cell's text for a CSV; text that a spreadsheet would read as a formula gets a leading
+    apostrophe (OWASP's advice: the apostrophe shows, and nothing runs)."""
+    if value is None:
+        return ""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return str(value)
+
+
+def csv_bytes(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
+    """UTF-8 with a byte-order mark (so Excel shows names like "Ysgol Gymraeg" with their accents),
+    Excel's dialect, every cell through :func:`csv_cell`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([csv_cell(name) for name in columns])
+    writer.writerows([[csv_cell(value) for value in row] for row in rows])
+    return buffer.getvalue().encode("utf-8-sig")
 
 MAX_WIDTH = 60
 """Widest a column is made (in characters); longer text wraps."""

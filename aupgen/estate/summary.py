@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from pathlib import Path
 
 from aupgen.estate.outcome import STATUSES, Outcome
-from aupgen.estate.spreadsheet import xlsx_bytes
+from aupgen.estate.spreadsheet import csv_bytes, xlsx_bytes
 from aupgen.files.outputs import write_all_atomically
 
 COLUMNS = ("answers file", "setting", "pack folder", "status", "version", "library version",
@@ -28,21 +26,17 @@ def summary_rows(outcomes: Sequence[Outcome]) -> list[Row]:
 
 
 def summary_csv(rows: Sequence[Row]) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel shows names like "Ysgol Gymraeg" with their accents."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerows([["" if value is None else value for value in row] for row in rows])
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes(COLUMNS, rows)
 
 
-def write_summary(folder: Path, outcomes: Sequence[Outcome]) -> list[Path]:
-    """Write (or replace: it is a report, rewritten every run) the summary files into ``folder``."""
+def write_summary(folder: Path, outcomes: Sequence[Outcome], force: bool = False) -> list[Path]:
+    """Write (or replace: it is a report, rewritten every run) the summary files into ``folder``;
+    a symbolic link in their place is refused unless ``force``."""
     folder.mkdir(parents=True, exist_ok=True)
     rows = summary_rows(outcomes)
     files = {folder / "summary.csv": summary_csv(rows),
              folder / "summary.xlsx": xlsx_bytes("Summary", COLUMNS, rows)}
-    write_all_atomically(files)
+    write_all_atomically(files, follow_links=force)
     return list(files)
 
 

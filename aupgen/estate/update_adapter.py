@@ -13,6 +13,7 @@ from pathlib import Path
 
 from aupgen.library.load import Library
 from aupgen.library.questions import Question
+from aupgen.pack.record import signing_needed
 from aupgen.update.run import update
 
 
@@ -24,7 +25,7 @@ class UpdateOutcome:
     added: int
     reworded: int
     removed: int
-    must_resign: bool
+    must_resign: bool | None
     written: tuple[Path, ...] = ()
     new_questions: tuple[Question, ...] = ()
     warnings: tuple[str, ...] = ()
@@ -54,7 +55,8 @@ def run_update(answers_file: Path, folder: Path, library: Library, force: bool =
     changes = result.changes
     status = "updated" if result.written else "unchanged"
     version = changes.new.version if result.written else changes.old.policy_version
+    # Unchanged now, but perhaps made by an earlier run (killed, or run before): its records tell.
+    must_sign = changes.must_resign if result.written else signing_needed(changes.old)
     return UpdateOutcome(status, version, library.version, len(changes.of_kind("added")),
                          len(changes.of_kind("reworded")), len(changes.of_kind("removed")),
-                         bool(result.written) and changes.must_resign, tuple(result.written),
-                         warnings=tuple(result.warnings))
+                         must_sign, tuple(result.written), warnings=tuple(result.warnings))

@@ -51,6 +51,7 @@ def refuse_existing(paths: list[Path], force: bool) -> None:
     """Stop before writing anything if a file would be overwritten (unless ``force``)."""
     if force:
         return
+    refuse_links(paths, force)
     existing = [str(p) for p in paths if Path(p).exists()]
     if not existing:
         return
@@ -60,17 +61,26 @@ def refuse_existing(paths: list[Path], force: bool) -> None:
                     f"(move {pronoun} away, raise policy_version, or use --force to replace {pronoun}).")
 
 
+def refuse_links(paths: Iterable[Path], force: bool) -> None:
+    """Stop before writing anything if one of ``paths`` is a symbolic link (unless ``force``)."""
+    links = [str(p) for p in paths if not force and Path(p).is_symlink()]
+    if links:
+        raise UserError(f"{links[0]} is a symbolic link, so writing it would write wherever the link points; "
+                        "nothing was written (remove the link, or use --force to write through it).")
+
+
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it into place.
+    """Write ``data`` to a temporary file beside ``path``, then rename it into place (a file the user
+    named, such as their answers file: a symbolic link is written through and stays a link).
 
     The new file keeps the permissions of the one it replaces (or gets the usual ones for a new
     file), and leftovers of earlier killed runs for the same ``path`` are removed first.
     """
-    write_all_atomically({Path(path): data})
+    write_all_atomically({Path(path): data}, replaceable=[Path(path)])
 
 
 def write_all_atomically(files: Mapping[Path, bytes], overwrite: bool = True,
-                         replaceable: Iterable[Path] = ()) -> None:
+                         replaceable: Iterable[Path] = (), follow_links: bool = False) -> None:
     """Write several files as one step: all of them, or (on any failure) none of them.
 
     Every file is written in full to its temporary file first; only then are they renamed into
@@ -84,7 +94,13 @@ def write_all_atomically(files: Mapping[Path, bytes], overwrite: bool = True,
     one was writing (two builds of the same setting at once): everything is taken back and a
     UserError says what happened. Files named in ``replaceable`` (an answers file being edited in
     place) are replaced all the same.
+
+    A symbolic link (even one pointing nowhere) among ``files`` is refused before anything is
+    written, unless it is in ``replaceable`` or ``follow_links`` is set (``--force``): otherwise a
+    link planted where a report goes would let aupgen write, or create, a file anywhere.
     """
+    replaceable = [Path(p) for p in replaceable]
+    refuse_links([Path(p) for p in files if Path(p) not in replaceable], follow_links)
     targets = {Path(p): _through_links(Path(p)) for p in files}
     replace_anyway = {targets[Path(p)] for p in replaceable}
     pending: dict[Path, str] = {}

@@ -111,7 +111,7 @@ def write_pack(policy: Policy, library: Library, folder: Path, force: bool = Fal
                            soffice)
         files[paths.policy_pdf] = pdfs[paths.policy.name]
         files[paths.acknowledgement_pdf] = pdfs[paths.acknowledgement.name]
-    write_all_atomically(files | (also or {}), overwrite=force, replaceable=(also or {}).keys())
+    write_all_atomically(files | (also or {}), overwrite=force, replaceable=(also or {}).keys(), follow_links=force)
     return BuildResult(paths, policy, warnings or [])
 
 

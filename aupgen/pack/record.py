@@ -192,6 +192,25 @@ def latest_record(folder: Path, slug: str, organisation: str | None = None) -> B
     return record
 
 
+def signing_needed(record: BuildRecord) -> bool | None:
+    """Must staff sign the version ``record`` was built for? Yes for a first version; for a later one,
+    exactly when the text of its form differs from the version before it (the rule `aupgen update`
+    applies), read from the two records on disk, so a second run of an estate tells the truth about
+    what the first run made. None when the earlier record is missing or too old to hold its form."""
+    if record.policy_version <= 1:
+        return True
+    if record.path is None or record.stem is None or record.form_text is None:
+        return None
+    earlier = record.path.with_name(f"{record.stem}-aup-v{record.policy_version - 1}{RECORD_SUFFIX}")
+    try:
+        before = read_record(earlier)
+    except (OSError, UserError):
+        return None
+    if before.form_text is None:
+        return None
+    return " ".join(before.form_text.split()) != " ".join(record.form_text.split())
+
+
 def _names(record: BuildRecord, organisation: str) -> bool:
     """Does the policy of an old record (one that does not name its organisation) name ``organisation``?
 

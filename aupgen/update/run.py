@@ -194,7 +194,7 @@ def _write_next_version(result: UpdateResult, answers_file: Path, answers_text: 
     edited = edited_answers(answers_text, {"policy_version": version, "approval_date": approval_date}, added, note)
     _still_as_read(answers_file, answers_text)
     files[answers_file] = edited.encode("utf-8")   # last: renamed only once everything else is in place
-    write_all_atomically(files)
+    write_all_atomically(files, replaceable=[answers_file], follow_links=force)
     result.status = "updated"
     result.build = BuildResult(paths, policy)
     result.report_path, result.report_docx_path = report_path, report_docx_path
