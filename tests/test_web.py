@@ -261,3 +261,17 @@ def test_aupgen_serve_prints_one_line_refuses_strangers_and_stops_on_ctrl_c():
         out, err = server.communicate(timeout=15)
     assert server.returncode == 130
     assert err.strip().count("\n") == 0 and "stopped" in err and "Traceback" not in err
+
+
+def test_a_visit_and_its_pack_are_forgotten_after_their_hour():
+    from aupgen.web.store import Download, Store
+
+    store = Store(lifetime=0.2)
+    key, visit = store.new()
+    visit.download = Download("pack.zip", b"PK")
+    time.sleep(0.12)
+    assert store.get(key).download is not None
+    time.sleep(0.12)
+    assert store.get(key).download is None  # the pack is older than its hour; the visit was used since
+    time.sleep(0.25)
+    assert store.get(key) is None and len(store) == 0

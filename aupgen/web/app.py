@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hmac
 import os
 import secrets
@@ -81,41 +80,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def _env_flag(name: str) -> bool | None:
     value = os.environ.get(name)
     return None if value is None else value.strip().lower() in ("1", "true", "yes", "on")
-
-
-def library():
-    """The clause library the app serves (loaded once per process)."""
-    from flask import current_app
-
-    from aupgen.library.load import load_library
-
-    loaded = current_app.extensions.get("aupgen_library")
-    if loaded is None:
-        loaded = current_app.extensions["aupgen_library"] = load_library(current_app.config["AUPGEN_LIBRARY"])
-    return loaded
-
-
-def today() -> dt.date:
-    from flask import current_app
-
-    return current_app.config.get("AUPGEN_TODAY") or dt.date.today()
-
-
-def wants_pdf() -> bool:
-    """PDFs in the pack: as configured, else when LibreOffice is installed."""
-    from flask import current_app
-
-    configured = current_app.config.get("AUPGEN_PDF")
-    if configured is None:
-        from aupgen.errors import UserError
-        from aupgen.render.pdf import find_soffice
-        try:
-            find_soffice()
-            configured = True
-        except UserError:
-            configured = False
-        current_app.config["AUPGEN_PDF"] = configured
-    return bool(configured)
 
 
 def _guard(app: Flask) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, request, session, url_for
 
 from aupgen.answers.journey import Step, answer_label, answers_of, next_step, steps
 from aupgen.errors import UserError
-from aupgen.web import fields
-from aupgen.web.app import library, today
+from aupgen.files.filenames import slugify
+from aupgen.web import fields, packs
+from aupgen.web.context import library, today
 from aupgen.web.store import Store, Visit
 
 blueprint = Blueprint("pages", __name__)
@@ -78,17 +79,15 @@ def question(qid: str):
             else:
                 current.following.discard(qid)
         if saving:
-            from aupgen.web.uploads import saved_answers
             return saved_answers(current)
         if reading.ok:
             if changing and next_step(journey(current)) is None:
                 return redirect(url_for("pages.check"))
             return next_page(current)
-    asked = [s for s in found]
     return render_template(
         "question.html", step=step, reading=reading, shown=fields.shown(step, reading),
         error_href=fields.error_href(step, reading) if reading is not None and not reading.ok else None,
-        number=asked.index(step) + 1, total=len(asked), back=_back(found, step, changing),
+        number=found.index(step) + 1, total=len(found), back=_back(found, step, changing),
         changing=changing, mode=current.mode)
 
 
@@ -139,6 +138,15 @@ def all_answers(current: Visit) -> dict:
     """Every answer the pack is built from: for an update, last year's answers with the new ones."""
     everything = steps(library(), today(), current.given, current.following)
     return answers_of(everything)
+
+
+def saved_answers(current: Visit) -> Response:
+    """The answers so far as a file to keep: uploaded on the start page, it carries on from here."""
+    values = all_answers(current)
+    text = packs.answers_text(values, library(), today(), finished=False)
+    name = f"{slugify(str(values.get('org_name') or 'aupgen'))}-answers-unfinished.yaml"
+    return Response(text.encode("utf-8"), mimetype="application/x-yaml",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @blueprint.get("/accessibility")

@@ -23,6 +23,7 @@ class Download:
     name: str
     data: bytes
     kind: str = "application/zip"
+    made: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -67,6 +68,8 @@ class Store:
             visit = self._visits.get(key)
             if visit is not None:
                 visit.seen = time.monotonic()
+                if visit.download is not None and visit.seen - visit.download.made > self.lifetime:
+                    visit.download = None  # made over an hour ago: deleted, even while the visit goes on
             return visit
 
     def drop(self, key: str | None) -> None:

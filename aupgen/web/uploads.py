@@ -5,11 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
 from aupgen.errors import UserError
-from aupgen.files.filenames import slugify
 from aupgen.web import packs
-from aupgen.web.app import library, today, wants_pdf
-from aupgen.web.pages import all_answers, begin, next_page, visit
-from aupgen.web.store import Download, Visit
+from aupgen.web.context import library, today, wants_pdf
+from aupgen.web.pages import all_answers, begin, next_page, saved_answers, visit
+from aupgen.web.store import Download
 
 blueprint = Blueprint("uploads", __name__)
 
@@ -58,15 +57,6 @@ def update():
     current.mode, current.update = "update", last
     current.given.update(last.values)
     return next_page(current)
-
-
-def saved_answers(current: Visit) -> Response:
-    """The answers so far as a file to keep: uploaded on the start page, it carries on from here."""
-    values = all_answers(current)
-    text = packs.answers_text(values, library(), today(), finished=False)
-    name = f"{slugify(str(values.get('org_name') or 'aupgen'))}-answers-unfinished.yaml"
-    return Response(text.encode("utf-8"), mimetype="application/x-yaml",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @blueprint.post("/save")

@@ -17,7 +17,7 @@ from typing import Any, TextIO
 
 import questionary
 
-from aupgen.answers.journey import accept, answer_label, as_text, parse_text, problem, short_name
+from aupgen.answers.journey import accept, answer_label, as_text, parse_text, problem, short_name, steps
 from aupgen.answers.resolve import base_context, check_value
 from aupgen.library.load import Library
 from aupgen.library.questions import Question
@@ -174,19 +174,8 @@ class Wizard:
 
     def _position(self, current: Question) -> tuple[int, int]:
         """Which question this is, and about how many there are, given the answers so far."""
-        context = base_context(self.library, self.today)
-        number = total = 0
-        for question in self.library.questions:
-            if question.applies(context) and question.asked:
-                total += 1
-                if question.id == current.id:
-                    number = total
-                entry = self.entries.get(question.id)
-                context[question.id] = entry.value if entry else question.default_value(context)
-            else:
-                context[question.id] = question.empty_value()
-            context["terms"] = terms_for(context, self.library.settings)
-        return number, total
+        found = steps(self.library, self.today, {key: entry.value for key, entry in self.entries.items()})
+        return next((step.number for step in found if step.question.id == current.id), 0), len(found)
 
     def _say(self, text: str) -> None:
         self.out.write(text + "\n")
