@@ -275,3 +275,17 @@ def test_a_visit_and_its_pack_are_forgotten_after_their_hour():
     assert store.get(key).download is None  # the pack is older than its hour; the visit was used since
     time.sleep(0.25)
     assert store.get(key) is None and len(store) == 0
+
+
+@pytest.mark.libreoffice
+def test_the_zip_holds_pdfs_when_libreoffice_is_installed():
+    import shutil
+    if not (shutil.which("soffice") or shutil.which("libreoffice")):
+        pytest.skip("needs LibreOffice")
+    _, client = _client(AUPGEN_PDF=None)  # the default: PDFs when LibreOffice is there
+    _walk(client, SCOUTS)
+    preview = client.get("/preview").get_data(as_text=True)
+    client.post("/build", data={"csrf_token": _csrf(preview)})
+    files = zip_files(client.get("/download").data)
+    pdfs = sorted(name for name in files if name.endswith(".pdf"))
+    assert len(pdfs) >= 2 and all(files[name].startswith(b"%PDF") for name in pdfs)

@@ -13,6 +13,7 @@ import re
 import zipfile
 from pathlib import Path
 
+import docx
 import pytest
 import yaml
 
@@ -260,6 +261,11 @@ def test_update_asks_only_the_new_question(chromium, server, tmp_path):
     data["questions"] = [q for q in data["questions"] if q != "review_months"]  # last year's library lacked it
     record.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     (folder / answers.name).write_bytes(answers.read_bytes())
+    policy_path = next(folder.glob("*-aup-v1.docx"))
+    edited = docx.Document(str(policy_path))  # the setting's own edit, made in Word after last year's build
+    edited.add_paragraph("Our own local rule: the minibus camera is switched off on every trip.")
+    edited_path = tmp_path / "our-edited-policy.docx"
+    edited.save(str(edited_path))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for path in folder.iterdir():
@@ -272,6 +278,7 @@ def test_update_asks_only_the_new_question(chromium, server, tmp_path):
     visitor.page.get_by_role("link", name="update it to the current version").click()
     visitor.checked()
     visitor.page.set_input_files("#last-pack", str(last_zip))
+    visitor.page.set_input_files("#edited-policy", str(edited_path))
     visitor.continue_()
     assert visitor.page.url.endswith("/questions/review_months")
     assert visitor.answer_all({"review_months": "24"}) == ["review_months"]
@@ -280,6 +287,7 @@ def test_update_asks_only_the_new_question(chromium, server, tmp_path):
         "do not need to sign again" in visitor.page.locator("main").inner_text()
 
     from aupgen.update.run import update
+    policy_path.write_bytes(edited_path.read_bytes())  # the terminal's way: the edited policy in the folder
     update(folder / answers.name, folder, ask=lambda questions, context: {q.id: 24 for q in questions})
     expected = {p.name: p.read_bytes() for p in folder.iterdir() if "-v2" in p.name or p.name == answers.name}
     assert set(expected) <= set(pack)
@@ -289,3 +297,6 @@ def test_update_asks_only_the_new_question(chromium, server, tmp_path):
         elif not name.endswith(".lock.yaml"):
             assert pack[name].decode() == data.decode(), name
     assert "review_months: 24" in pack[answers.name].decode()
+    assert any(name.endswith("-changes.docx") for name in pack)  # the redline
+    assert any("minibus camera" in line for line in docx_text(next(
+        data for name, data in pack.items() if name.endswith("-aup-v2.docx"))))  # the Word edit carried over
