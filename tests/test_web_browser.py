@@ -184,11 +184,12 @@ def test_the_same_journey_with_javascript_off(chromium, server, tmp_path):
     visitor.open()
     visitor.continue_("Start now")
     visitor.answer_all(SCOUTS)
-    preview_text = None
     visitor.page.get_by_role("button", name="Continue").click()
+    visitor.checked()
     preview_text = visitor.page.locator("main").inner_text()
     assert "The summary your adults sign" in preview_text and "Rhian Morgan" in preview_text  # both panels show
     visitor.page.get_by_role("button", name=re.compile("Make")).first.click()
+    visitor.checked()
     download = visitor.download("Download your policy pack")
     _same_as_build(Path(download.path()).read_bytes(), tmp_path)
 
