@@ -208,3 +208,302 @@ def test_killing_an_estate_run_ends_its_workers(tmp_path):
     built = len(list((tmp_path / "packs").glob("*/*-aup-v1.docx")))
     time.sleep(1)
     assert len(list((tmp_path / "packs").glob("*/*-aup-v1.docx"))) == built  # nothing more is written
+
+
+# 11. Logos decoded in full, from the answers file's folder; no pipes or devices as inputs ---------
+
+def _png(width: int, height: int, rows: bytes | None = None) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    if rows is None:
+        rows = b"".join(b"\x00" + b"\x1f\x38\x64" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def _answers(tmp_path: Path, **extra: str) -> Path:
+    import yaml
+
+    values = yaml.safe_load(PRIMARY.read_text(encoding="utf-8"))
+    values.pop("logo", None)
+    values.update(extra)
+    path = tmp_path / "answers.yaml"
+    path.write_text(yaml.safe_dump(values), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name, data, words", [
+    ("huge.png", _png(20000, 20000, rows=b""), ["at most 6000 pixels on each side"]),
+    ("garbage.png", _png(40, 20)[:40] + b"\x00garbage" * 50, ["damaged PNG"]),
+    ("truncated.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 100, ["damaged JPEG"]),
+])
+def test_a_logo_that_is_not_a_whole_sane_picture_is_refused(tmp_path, capsys, name, data, words):
+    (tmp_path / name).write_bytes(data)
+    assert main(["build", str(_answers(tmp_path, logo=name)), "-o", str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1 and "Traceback" not in error and "logo" in error
+    for word in words:
+        assert word in error
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+@pytest.mark.parametrize("where", ["/etc/hostname", "../outside.png", "link.png"])
+def test_a_logo_from_outside_the_answers_folder_is_refused(tmp_path, capsys, where):
+    folder = tmp_path / "setting"
+    folder.mkdir()
+    (tmp_path / "outside.png").write_bytes(_png(40, 20))
+    (folder / "link.png").symlink_to(tmp_path / "outside.png")
+    assert main(["build", str(_answers(folder, logo=where)), "-o", str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err.strip()
+    assert "logo" in error and "answers file's folder" in error and "Traceback" not in error
+
+
+def test_a_good_logo_in_a_subfolder_is_still_used(tmp_path):
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "logo.png").write_bytes(_png(40, 20))
+    assert main(["build", str(_answers(tmp_path, logo="images/logo.png")), "-o", str(tmp_path / "out")]) == 0
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_pipe_or_device_as_a_roster_or_logo_is_refused_at_once(tmp_path, capsys, kind):
+    import os
+
+    out = tmp_path / "pack"
+    build(PRIMARY, out)
+    special = tmp_path / "special.csv"
+    if kind == "fifo":
+        os.mkfifo(special)  # a plain open() would wait for a writer for ever
+    else:
+        special.symlink_to("/dev/zero")  # never ends
+    assert main(["forms", str(PRIMARY), "--roster", str(special), "-o", str(out)]) == 2
+    error = capsys.readouterr().err.strip()
+    assert ("named pipe" if kind == "fifo" else "device") in error and "Traceback" not in error
+    logo_folder = tmp_path / "logo"
+    logo_folder.mkdir()
+    os.mkfifo(logo_folder / "logo.png") if kind == "fifo" else (logo_folder / "logo.png").symlink_to("/dev/zero")
+    assert main(["build", str(_answers(logo_folder, logo="logo.png")), "-o", str(tmp_path / "out2")]) == 2
+    assert "logo" in capsys.readouterr().err
+
+
+def test_a_logo_just_over_the_side_limit_names_its_size(tmp_path, capsys):
+    (tmp_path / "wide.png").write_bytes(_png(6001, 1))
+    assert main(["build", str(_answers(tmp_path, logo="wide.png")), "-o", str(tmp_path / "out")]) == 2
+    assert "6001 × 1 pixels" in capsys.readouterr().err
+
+
+# 5 and 8. Workbooks: no expansion beyond limits, no DTDs; 11: a flood of problems is summarised ---
+
+def _run_bounded(args: list[str], seconds: float = 20) -> tuple[int, str, int]:
+    """Run aupgen in a child process: (exit code, stderr, the child's peak memory in MB)."""
+    import resource
+    import subprocess
+    import sys
+    import time
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "aupgen", *args], capture_output=True, text=True, timeout=seconds)
+    assert time.monotonic() - start < seconds
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return done.returncode, done.stderr, max(peak, before) // 1024
+
+
+def _workbook(tmp_path: Path, change) -> Path:
+    import zipfile
+
+    plain = tmp_path / "plain.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["Name", "Role"])
+    book.active.append(["Jane Smith", "Helper"])
+    book.save(plain)
+    hostile = tmp_path / "staff.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(hostile, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item.filename, change(item.filename, source.read(item.filename)))
+    return hostile
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory):
+    out = tmp_path_factory.mktemp("pack")
+    build(PRIMARY, out)
+    return out
+
+
+def test_a_tiny_workbook_claiming_every_cell_of_a_sheet_is_read_by_its_real_cells(tmp_path, pack):
+    import re
+
+    def claim_everything(name: str, data: bytes) -> bytes:
+        if name == "xl/worksheets/sheet1.xml":
+            data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', data)
+            assert b"XFD1048576" in data
+        return data
+    roster = _workbook(tmp_path, claim_everything)
+    assert roster.stat().st_size < 10_000
+    code, err, peak = _run_bounded(["forms", str(PRIMARY), "--roster", str(roster), "-o", str(pack), "--force"])
+    assert code == 0, err
+    assert peak < 600, f"{peak} MB"
+
+
+def test_a_workbook_with_a_dtd_is_refused_in_one_sentence(tmp_path, pack):
+    def with_entity(name: str, data: bytes) -> bytes:
+        if name == "xl/worksheets/sheet1.xml":
+            return b'<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">]>' + data.split(b"?>", 1)[-1]
+        return data
+    code, err, _ = _run_bounded(["forms", str(PRIMARY), "--roster", str(_workbook(tmp_path, with_entity)),
+                                 "-o", str(pack), "--force"])
+    assert code == 2 and "DTD" in err and "sheet1.xml" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_workbook_that_unpacks_to_a_gigabyte_is_refused_before_it_is_unpacked(tmp_path, pack):
+    def padded(name: str, data: bytes) -> bytes:
+        return data + b" " * 60_000_000 if name == "xl/worksheets/sheet1.xml" else data
+    roster = _workbook(tmp_path, padded)
+    assert roster.stat().st_size < 1_000_000
+    code, err, peak = _run_bounded(["forms", str(PRIMARY), "--roster", str(roster), "-o", str(pack), "--force"])
+    assert code == 2 and "unpacks to" in err and "Traceback" not in err
+    assert peak < 600, f"{peak} MB"
+
+
+def test_a_hundred_thousand_bad_rows_give_a_short_list(tmp_path, pack):
+    roster = tmp_path / "staff.csv"
+    roster.write_text("Name,Role\n" + ",Helper\n" * 100_000, encoding="utf-8")
+    code, err, _ = _run_bounded(["forms", str(PRIMARY), "--roster", str(roster), "-o", str(pack), "--force"])
+    lines = err.strip().splitlines()
+    assert code == 2 and len(lines) == 21 and "99,980 more problems" in lines[-1]
+
+
+def test_a_second_estate_run_on_the_same_folder_at_the_same_time_stops_at_once(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    answers = tmp_path / "answers"
+    answers.mkdir()
+    for n in range(8):
+        (answers / f"s{n}.yaml").write_text(PRIMARY.read_text(encoding="utf-8").replace(
+            "St Aidan", f"St Aidan {n}"), encoding="utf-8")
+    packs = tmp_path / "packs"
+    first = subprocess.Popen([sys.executable, "-m", "aupgen", "build", str(answers), "-o", str(packs), "--jobs", "1"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list(packs.glob("*/*.docx")):
+        time.sleep(0.05)
+    second = subprocess.run([sys.executable, "-m", "aupgen", "build", str(answers), "-o", str(packs), "--jobs", "1",
+                             "--force"], capture_output=True, text=True, timeout=60)
+    assert first.wait(timeout=120) == 0, first.stderr.read()
+    assert second.returncode == 2 and "in use by another aupgen run" in second.stderr
+    assert len(read_csv(packs / "summary.csv")) == 9  # the first run's summary, whole
+
+
+# 8 and 5. Word documents from outside: no DTDs, no expansion beyond limits -----------------------
+
+def _docx_with(tmp_path: Path, source: Path, name: str, change) -> Path:
+    import zipfile
+
+    target = tmp_path / name
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in original.infolist():
+            out.writestr(item.filename, change(item.filename, original.read(item.filename)))
+    return target
+
+
+def _with_dtd(part: str):
+    def change(name: str, data: bytes) -> bytes:
+        if name == part:
+            body = data.split(b"?>", 1)[-1]
+            return b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "entity">]>' + body
+        return data
+    return change
+
+
+def test_a_reference_docx_with_a_dtd_is_refused(tmp_path, capsys):
+    plain = tmp_path / "plain.docx"
+    import docx as python_docx
+    python_docx.Document().save(plain)
+    _docx_with(tmp_path, plain, "house.docx", _with_dtd("word/styles.xml"))
+    assert main(["build", str(_answers(tmp_path, reference_docx="house.docx")), "-o", str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err.strip()
+    assert "reference_docx" in error and "DTD" in error and "styles.xml" in error and "Traceback" not in error
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.docx"))
+
+
+@pytest.mark.parametrize("case", ["dtd", "expansion"])
+def test_an_edited_policy_with_a_dtd_or_a_huge_expansion_stops_the_update_in_one_sentence(tmp_path, case):
+    import shutil
+
+    answers = tmp_path / "answers.yaml"
+    shutil.copy(PRIMARY, answers)
+    out = tmp_path / "out"
+    build(answers, out)
+    policy = out / f"{SLUG}-aup-v1.docx"
+    if case == "dtd":
+        change = _with_dtd("word/document.xml")
+    else:
+        def change(name: str, data: bytes) -> bytes:
+            return data + b" " * (30 * 1024 * 1024) if name == "word/document.xml" else data
+    hostile = _docx_with(tmp_path, policy, "hostile.docx", change)
+    shutil.move(hostile, policy)
+    before = sorted(p.name for p in out.iterdir())
+    code, err, peak = _run_bounded(["update", str(answers), "-o", str(out), "--force", "--no-input"])
+    assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert ("DTD" in err) if case == "dtd" else ("bytes of XML" in err)
+    assert sorted(p.name for p in out.iterdir()) == before
+    assert peak < 600
+
+
+# 2. Update carries any picture Word shows, byte for byte ---------------------------------------
+
+PICTURES = {
+    "svg": ("image/svg+xml", b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" '
+                             b'height="10" fill="#1F3864"/></svg>'),
+    "emf": ("image/x-emf", b"\x01\x00\x00\x00" + b"\x00" * 36 + b" EMF" + b"\x00" * 60),
+    "wmf": ("image/x-wmf", b"\xd7\xcd\xc6\x9a" + b"\x00" * 60),
+    "jpg": ("image/jpeg", b"\xff\xd8\xff\xdb\x00\x43" + b"\x08" * 67 + b"\xff\xd9"),  # no JFIF or Exif header
+    "png": ("image/png", b"\x89PNG\r\n\x1a\n" + b"damaged" * 10),
+}
+
+
+def test_update_carries_pictures_python_docx_cannot_read(tmp_path):
+    import docx as python_docx
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml.ns import qn
+    from update_helpers import ANSWERS, edit_clause, make_library, release
+
+    v1 = make_library(tmp_path, "v1")
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(ANSWERS, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["build", str(answers), "-o", str(out), "--library", str(v1)]) == 0
+    policy = next(p for p in out.glob("*-aup-v1.docx") if not p.name.startswith("."))
+    document = python_docx.Document(policy)
+    anchor = next(p for p in document.paragraphs if p.text.startswith("Bluetooth must be switched off"))
+    template = tmp_path / "t.png"
+    template.write_bytes(_png(40, 20))
+    for number, (extension, (content_type, blob)) in enumerate(PICTURES.items(), start=1):
+        paragraph = anchor.insert_paragraph_before(f"Picture {extension} added in Word: ", style=anchor.style)
+        run = paragraph.add_run()
+        run.add_picture(str(template))
+        part = Part(PackURI(f"/word/media/added{number}.{extension}"), content_type, blob, document.part.package)
+        rel_id = document.part.relate_to(part, RT.IMAGE)
+        run._r.find(".//" + qn("a:blip")).set(qn("r:embed"), rel_id)
+    document.save(policy)
+    v2 = make_library(tmp_path, "v1", name="2026.2")
+    edit_clause(v2, "10-devices.yaml", "devices.bluetooth",
+                text="Bluetooth and nearby sharing must be switched off on every device used at the {{ terms.setting }}.")
+    release(v2, "2026.2", [{"clause": "devices.bluetooth", "change": "reworded", "reason": "Nearby sharing."}])
+    code, err, _ = _run_bounded(["update", str(answers), "-o", str(out), "--library", str(v2), "--no-input"],
+                                seconds=60)
+    assert code == 0, err
+    carried = python_docx.Document(policy.with_name(policy.name.replace("-v1", "-v2")))
+    blobs = {rel.target_part.blob for rel in carried.part.rels.values() if rel.reltype == RT.IMAGE}
+    for extension, (_, blob) in PICTURES.items():
+        paragraph = next(p for p in carried.paragraphs if p.text.startswith(f"Picture {extension} added"))
+        assert paragraph._p.find(".//" + qn("a:blip")) is not None
+        assert blob in blobs, extension

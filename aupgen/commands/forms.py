@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from aupgen.errors import UserError
 
 
 def register(subparsers) -> None:
@@ -28,17 +26,10 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from aupgen.estate.forms import write_forms
-    from aupgen.estate.roster import RosterError, read_roster
+    from aupgen.estate.roster import read_roster
     from aupgen.library.load import load_library
 
-    try:
-        people = read_roster(args.roster)
-    except RosterError as error:
-        if "--debug" in sys.argv:
-            raise
-        for problem in error.problems:
-            print(f"aupgen: error: {problem}", file=sys.stderr)
-        return UserError.exit_code
+    people = read_roster(args.roster)  # a RosterError's problems are printed one to a line by aupgen.cli
     result = write_forms(args.answers, people, args.output, load_library(args.library), args.force)
     for warning in result.warnings:
         print(f"aupgen: warning: {warning}")

@@ -28,7 +28,7 @@ def run_estate_command(action: str, args: argparse.Namespace) -> int:
     from aupgen.estate.run import run_estate
     from aupgen.estate.settings import plan_settings
     from aupgen.estate.summary import SUMMARY_NAMES, counts, write_summary
-    from aupgen.files.outputs import prepare_folder, refuse_links
+    from aupgen.files.outputs import folder_lock, prepare_folder, refuse_links
 
     if args.jobs is not None and args.jobs < 1:
         raise UserError(f"--jobs {args.jobs}: give a whole number of at least 1.")
@@ -41,8 +41,9 @@ def run_estate_command(action: str, args: argparse.Namespace) -> int:
         find_soffice()  # no LibreOffice: one sentence now, not one failure per setting
     job = Job(action, args.output, args.library, args.force, getattr(args, "approval_date", None),
               debug=getattr(args, "debug", False), defaults=getattr(args, "defaults", False), pdf=pdf)
-    outcomes = run_estate(settings, job, args.jobs, progress_for(DOING[action]))
-    written = write_summary(args.output, outcomes, args.force)
+    with folder_lock(args.output):  # two runs at once on one folder: the second stops here
+        outcomes = run_estate(settings, job, args.jobs, progress_for(DOING[action]))
+        written = write_summary(args.output, outcomes, args.force)
     _print_summary(outcomes)
     _print_new_questions(outcomes)
     print(f"{counts(outcomes)}. Summary: {written[0]} and {written[1]}")

@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from aupgen.files.inputs import InputError, check_zip, read_bounded
 from aupgen.errors import UserError, quote
 
 COLUMNS = {"name": ("name", "full name"), "role": ("role", "job title", "position"),
@@ -23,6 +24,10 @@ REQUIRED = ("name", "role")
 MAX_BYTES = 5_000_000
 MAX_PEOPLE = 5_000
 MAX_LENGTH = 120
+MAX_UNPACKED = 50_000_000
+"""An .xlsx roster may unpack to this many bytes (a 5,000-row one is well under 1 MB)."""
+MAX_COLUMNS = 50
+"""Columns read from an .xlsx roster's sheet: name, role and email are among the first few."""
 HEADER_SEARCH = 5
 """How many rows at the top may come before the header row (a title, a date, a blank)."""
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
@@ -38,13 +43,22 @@ class Person:
     row: int
 
 
+MAX_SHOWN = 20
+"""Problems listed one to a line; past these, one line counts the rest (a roster of 100,000 bad rows
+gets 21 lines, not 100,000)."""
+
+
 class RosterError(UserError):
-    """Every problem found in a roster, one sentence each (``problems``)."""
+    """The problems found in a roster, one sentence each (``problems``: the first MAX_SHOWN, then a count)."""
 
     def __init__(self, problems: list[str]) -> None:
-        more = f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})" if len(problems) > 1 else ""
+        more = f" (and {len(problems) - 1:,} more problem{'s' if len(problems) > 2 else ''})" if len(problems) > 1 else ""
         super().__init__(problems[0] + more)
-        self.problems = problems
+        self.problems = problems[:MAX_SHOWN]
+        if len(problems) > MAX_SHOWN:
+            rest = len(problems) - MAX_SHOWN
+            self.problems.append(f"… and {rest:,} more problem{'s' if rest > 1 else ''} like these; correct the rows "
+                                 "above and run again to see any that remain.")
 
 
 def read_roster(path: Path | str) -> list[Person]:
@@ -136,18 +150,10 @@ def _problem(path: Path, person: Person) -> str | None:
 
 
 def _read_bytes(path: Path) -> bytes:
-    if not path.exists():
-        raise UserError(f"{path} does not exist; expected a staff roster (.csv or .xlsx).")
-    if path.is_dir():
-        raise UserError(f"{path} is a folder; expected a staff roster (.csv or .xlsx).")
     try:
-        with path.open("rb") as stream:
-            data = stream.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise UserError(f"{path} cannot be read ({(exc.strerror or str(exc)).lower()}).") from exc
-    if len(data) > MAX_BYTES:
-        raise UserError(f"{path} is larger than {MAX_BYTES:,} bytes; expected a staff roster.")
-    return data
+        return read_bounded(path, MAX_BYTES)
+    except InputError as exc:
+        raise UserError(f"{exc}; expected a staff roster (.csv or .xlsx) of at most {MAX_BYTES:,} bytes.") from None
 
 
 def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
@@ -212,14 +218,19 @@ def _xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
 
     data = _read_bytes(path)
     try:
+        check_zip(data, path, MAX_UNPACKED)
+    except InputError as exc:
+        raise UserError(f"{exc}; open it in Excel or LibreOffice and save it again as .xlsx or CSV UTF-8.") from None
+    try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise UserError(f"{path} is not a readable .xlsx workbook ({type(exc).__name__}); "
                         "open it in Excel or LibreOffice and save it again as .xlsx or CSV UTF-8.") from exc
     try:
         sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # the sheet's own claim of its size (A1:XFD1048576, say) is not believed
         rows = []
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
             rows.append((number, ["" if value is None else _cell_text(value) for value in row]))
             if number > MAX_PEOPLE + 100:
                 break

@@ -301,3 +301,32 @@ def _remove(path: Path) -> None:
 
 def _reason(exc: OSError) -> str:
     return exc.strerror.lower() if exc.strerror else str(exc)
+
+
+LOCK_NAME = ".aupgen-run.lock"
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path):
+    """Hold ``folder`` for this run alone: a second aupgen run on the same folder at the same time
+    stops at once with one sentence, instead of both writing and the last to finish winning (an
+    estate's summary, say). The lock is the operating system's (flock), so a killed run frees it."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock, as before
+        yield
+        return
+    path = Path(folder) / LOCK_NAME
+    try:
+        handle = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except OSError as exc:
+        raise UserError(f"{path}: cannot create the run's lock file ({_reason(exc)}).") from exc
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UserError(f"{folder} is in use by another aupgen run at this moment; wait for it to finish, "
+                            "then run this command again.") from None
+        yield
+    finally:
+        os.close(handle)

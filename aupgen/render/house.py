@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from aupgen.errors import UserError
+from aupgen.files.inputs import InputError, beside
 from aupgen.render.word.images import Image, ImageError, read_image
 from aupgen.render.word.reference import ReferenceError, ReferenceStyles, read_reference
 from aupgen.render.word.stylesheet import StyleSheet
@@ -32,8 +33,8 @@ def house_style(answers: dict[str, Any], answers_file: Path | None) -> HouseStyl
     logo = reference = colour = None
     if answers.get("logo"):
         try:
-            logo = read_image(folder / str(answers["logo"]))
-        except ImageError as exc:
+            logo = read_image(beside(folder, str(answers["logo"]), "logo"))
+        except (ImageError, InputError) as exc:
             raise UserError(f"{where}: logo: {exc}; give the path of a PNG or JPEG file, relative to the "
                             "answers file.") from None
     if answers.get("brand_colour"):
@@ -44,8 +45,8 @@ def house_style(answers: dict[str, Any], answers_file: Path | None) -> HouseStyl
         colour = match.group(1).upper()
     if answers.get("reference_docx"):
         try:
-            reference = read_reference(folder / str(answers["reference_docx"]))
-        except ReferenceError as exc:
+            reference = read_reference(beside(folder, str(answers["reference_docx"]), "reference_docx"))
+        except (ReferenceError, InputError) as exc:
             raise UserError(f"{where}: reference_docx: {exc}; give the path of a Word .docx file whose styles "
                             "to use, relative to the answers file.") from None
     return HouseStyle(logo, colour, reference)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from aupgen.assembly.policy import HistoryEntry
 from aupgen.errors import UserError
 from aupgen.library.load import Library, load_library
 from aupgen.library.questions import Question
+from aupgen.files.inputs import InputError, check_zip, read_bounded
 from aupgen.files.outputs import prepare_folder, refuse_existing, slugify, write_all_atomically
 from aupgen.pack.build import BuildResult, pack_files, pack_paths
 from aupgen.pack.record import BuildRecord, latest_record
@@ -256,14 +258,23 @@ def _defaults_of(questions: list[Question], raw: dict[str, Any], library: Librar
         answers.update(taken)
 
 
+MAX_DOCX_BYTES = 20 * 1024 * 1024
+MAX_DOCX_UNPACKED = 200 * 1024 * 1024
+MAX_DOCX_XML = 25 * 1024 * 1024
+"""An edited policy: 20 MB as saved (pictures included), what it unpacks to, and its XML (a
+thousand-page document has less than half of that)."""
+
+
 def _readable_docx(path: Path) -> bytes | None:
     """The bytes of a Word document of the last version (None if it is not there); a damaged one stops the update."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return None
-    except OSError as exc:
-        raise UserError(f"{path}: cannot be read ({exc.strerror or exc}); nothing was written.") from exc
+    try:
+        data = read_bounded(path, MAX_DOCX_BYTES)
+        check_zip(data, path, MAX_DOCX_UNPACKED, MAX_DOCX_XML)
+    except InputError as exc:
+        raise UserError(f"{exc}, so nothing was written; save it again from Word as a .docx, or move it away "
+                        "to update without carrying its edits.") from None
     try:
         open_docx(data)
     except Exception as exc:  # not a zip, no document part, broken XML: python-docx and lxml raise many kinds

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import docx
 from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import Part
 from docx.oxml.ns import qn
 from lxml import etree
 
@@ -171,10 +172,28 @@ def _carry(rel_id: str, source_part, target_part) -> str | None:
         return None
     if relationship.is_external:
         return target_part.relate_to(relationship.target_ref, relationship.reltype, is_external=True)
-    if relationship.reltype == RT.IMAGE and hasattr(target_part, "get_or_add_image"):
-        new_id, _ = target_part.get_or_add_image(io.BytesIO(relationship.target_part.blob))
-        return new_id
+    if relationship.reltype == RT.IMAGE:
+        return _carry_picture(relationship.target_part, target_part)
     return None
+
+
+def _carry_picture(picture, target_part) -> str:
+    """The id under which ``target_part`` uses a copy of the picture part ``picture``, byte for byte.
+
+    Any picture Word shows comes along (an SVG icon and its PNG stand-in, an EMF or WMF, a JPEG
+    without a JFIF header, even one too damaged to decode): the part is copied as it is, with its
+    content type, never parsed (python-docx's picture reader knows only some formats). The same
+    picture used twice is copied once.
+    """
+    blob = picture.blob
+    for rel_id, relationship in target_part.rels.items():
+        if (relationship.reltype == RT.IMAGE and not relationship.is_external
+                and relationship.target_part.blob == blob):
+            return rel_id
+    package = target_part.package
+    extension = picture.partname.ext or "bin"
+    partname = package.next_partname(f"/word/media/image%d.{extension}")
+    return target_part.relate_to(Part(partname, picture.content_type, blob, package), RT.IMAGE)
 
 
 def all_texts(document: Document) -> list[str]:

@@ -1,14 +1,18 @@
-"""A setting's logo: checked (exists, a PNG or JPEG by its bytes, not too big) and placed inline with alt text."""
+"""A setting's logo: checked (a regular file, a PNG or JPEG decoded in full, not too big) and placed inline with alt text."""
 
 from __future__ import annotations
 
-import struct
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from aupgen.files.inputs import InputError, read_bounded
 from aupgen.render.word.xml import EMU_PER_CM, attr
 
 MAX_BYTES = 2 * 1024 * 1024
+MAX_SIDE = 6000
+MAX_PIXELS = 24_000_000
+"""A logo is printed 2.5 cm high: far fewer pixels serve; these bound the memory decoding takes."""
 LOGO_HEIGHT_CM = 2.5
 LOGO_MAX_WIDTH_CM = 8.0
 
@@ -38,40 +42,35 @@ class ImageError(ValueError):
 
 
 def read_image(path: Path) -> Image:
-    """Read a PNG or JPEG logo; raises ImageError saying what is wrong with it."""
-    if not path.is_file():
-        raise ImageError(f"{path} does not exist")
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise ImageError(f"{path} is {size / 1048576:.1f} MB; a logo must be under {MAX_BYTES // 1048576} MB")
-    data = path.read_bytes()
-    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR":
-        width, height = struct.unpack(">II", data[16:24])
-        return _checked(Image(data, "png", width, height), path)
-    if data.startswith(b"\xff\xd8"):
-        return _checked(Image(data, "jpeg", *_jpeg_size(data, path)), path)
-    raise ImageError(f"{path} is not a PNG or JPEG image")
+    """Read a PNG or JPEG logo, decoded in full (Pillow) so that a damaged file or one claiming an
+    enormous size is refused before it reaches a document; raises ImageError saying what is wrong."""
+    try:
+        data = read_bounded(path, MAX_BYTES)
+    except InputError as exc:
+        raise ImageError(str(exc).replace(f"larger than {MAX_BYTES:,} bytes", "larger than 2 MB")) from None
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        extension = "png"
+    elif data.startswith(b"\xff\xd8"):
+        extension = "jpeg"
+    else:
+        raise ImageError(f"{path} is not a PNG or JPEG image")
+    from PIL import Image as Picture, UnidentifiedImageError
 
-
-def _checked(image: Image, path: Path) -> Image:
-    if not (0 < image.width_px <= 20000 and 0 < image.height_px <= 20000):
-        raise ImageError(f"{path} has an impossible size ({image.width_px} × {image.height_px} pixels)")
-    return image
-
-
-def _jpeg_size(data: bytes, path: Path) -> tuple[int, int]:
-    """Width and height from a JPEG's start-of-frame marker."""
-    index = 2
-    while index + 9 < len(data):
-        if data[index] != 0xFF:
-            break
-        marker = data[index + 1]
-        length = struct.unpack(">H", data[index + 2:index + 4])[0]
-        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-            height, width = struct.unpack(">HH", data[index + 5:index + 9])
-            return width, height
-        index += 2 + length
-    raise ImageError(f"{path} is not a complete JPEG image")
+    try:
+        with Picture.open(io.BytesIO(data), formats=[extension.upper()]) as picture:
+            width, height = picture.size
+            if not (0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE) or width * height > MAX_PIXELS:
+                raise ImageError(f"{path} is {width} × {height} pixels; a logo must be at most {MAX_SIDE} pixels "
+                                 f"on each side and {MAX_PIXELS // 1_000_000} million in all")
+            picture.load()  # every pixel decoded: a truncated or corrupt image fails here
+    except ImageError:
+        raise
+    except Picture.DecompressionBombError:
+        raise ImageError(f"{path} claims far more pixels than a logo needs; a logo must be at most {MAX_SIDE} "
+                         f"pixels on each side and {MAX_PIXELS // 1_000_000} million in all") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise ImageError(f"{path} is a damaged {extension.upper()} image ({exc})") from None
+    return Image(data, extension, width, height)
 
 
 def drawing(image: Image, alt_text: str, height_cm: float = LOGO_HEIGHT_CM, relationship: str = "rIdLogo",

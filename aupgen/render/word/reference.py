@@ -7,15 +7,19 @@ heading and clause styles so sections and clauses are still numbered.
 
 from __future__ import annotations
 
+import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from aupgen.files.inputs import InputError, check_zip, read_bounded
 from aupgen.render.word.xml import W_NS
 
 W = f"{{{W_NS}}}"
 # A reference document is small; refuse anything that is not (a zip bomb, a wrong file).
 MAX_STYLES_BYTES = 5 * 1024 * 1024
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED = 200 * 1024 * 1024
 
 
 def _etree():
@@ -77,23 +81,27 @@ def _insert_numbering(p_pr, numbering) -> None:
 
 
 def read_reference(path: Path) -> ReferenceStyles:
-    """The styles of the .docx at ``path``; raises ReferenceError saying what is wrong."""
-    if not path.is_file():
-        raise ReferenceError(f"{path} does not exist")
+    """The styles of the .docx at ``path`` (a regular file of at most 20 MB, unpacking to at most
+    MAX_UNPACKED bytes, with no DTD in any part); raises ReferenceError saying what is wrong."""
     try:
-        with zipfile.ZipFile(path) as archive:
+        data = read_bounded(path, MAX_FILE_BYTES)
+        check_zip(data, path, MAX_UNPACKED)
+    except InputError as exc:
+        raise ReferenceError(str(exc)) from None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             info = archive.getinfo("word/styles.xml")
             if info.file_size > MAX_STYLES_BYTES:
                 raise ReferenceError(f"{path} has an implausibly large styles part")
-            data = archive.read(info)
+            styles = archive.read(info)
     except (zipfile.BadZipFile, OSError):
         raise ReferenceError(f"{path} is not a Word .docx file") from None
     except KeyError:
         raise ReferenceError(f"{path} has no styles (word/styles.xml)") from None
     try:
-        root = _parse(data)
+        root = _parse(styles)
     except _etree().XMLSyntaxError:
         raise ReferenceError(f"{path} has a damaged styles part") from None
     if root.tag != f"{W}styles":
         raise ReferenceError(f"{path} has no Word styles")
-    return ReferenceStyles(data)
+    return ReferenceStyles(styles)
