@@ -20,4 +20,5 @@ cat > aupgen.scss <<'SCSS'
 SCSS
 npx sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps aupgen.scss "$static/aupgen-govuk.min.css"
 cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js "$static/govuk-frontend.min.js"
+cp node_modules/govuk-frontend/LICENSE.txt "$static/govuk-frontend-LICENSE.txt"  # MIT: its notice travels with it
 echo "Rebuilt $static from govuk-frontend $VERSION."
