@@ -20,5 +20,6 @@ cat > aupgen.scss <<'SCSS'
 SCSS
 npx sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps aupgen.scss "$static/aupgen-govuk.min.css"
 cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js "$static/govuk-frontend.min.js"
-cp node_modules/govuk-frontend/LICENSE.txt "$static/govuk-frontend-LICENSE.txt"  # MIT: its notice travels with it
+license=$(node -p 'require("govuk-frontend/package.json").license')
+printf 'aupgen-govuk.min.css and govuk-frontend.min.js are built from govuk-frontend %s (npm),\nlicence: %s, copyright (c) Crown Copyright (Government Digital Service);\nrebuilt by aupgen/web/assets/rebuild.sh with system fonts and no GOV.UK branding.\n' "$VERSION" "$license" > "$static/NOTICE.txt"
 echo "Rebuilt $static from govuk-frontend $VERSION."
