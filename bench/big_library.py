@@ -15,8 +15,6 @@ checks that nothing is read; this prints how long it takes).
 from __future__ import annotations
 
 import argparse
-import json
-import shutil
 import sys
 import tempfile
 import time
@@ -24,30 +22,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
 from aupgen.answers.resolve import read_answers  # noqa: E402
 from aupgen.errors import UserError  # noqa: E402
 from aupgen.assembly.assemble import assemble  # noqa: E402
 from aupgen.library.load import load_library  # noqa: E402
 from aupgen.render.templates import AUP_TEMPLATE, render_markdown, render_pack  # noqa: E402
-
-
-def make_library(target: Path, clauses: int, sections: int) -> Path:
-    """A copy of the shipped library with ``clauses`` generated clauses spread over ``sections`` topic files."""
-    shutil.copytree(ROOT / "clauses", target / "clauses")
-    shutil.copytree(ROOT / "templates", target / "templates")
-    per_section = max(clauses // sections, 1)
-    conditions = sorted({c.when for c in load_library(ROOT).clauses if c.when})
-    for s in range(sections):
-        lines = [f"section:\n  id: gen{s}\n  title: Generated section {s}\n  order: {1000 + s}\nclauses:\n"]
-        for c in range(per_section):
-            lines.append(f"  - id: gen{s}.c{c}\n"
-                         f"    when: {json.dumps(conditions[(s * per_section + c) % len(conditions)])}\n"
-                         f"    text: |\n      {{{{ terms.Adults }}}} follow generated rule {s}.{c} about "
-                         f"{{{{ terms.children }}}} and devices.\n"
-                         f"    sources: [esafety.phones.dont1]\n")
-        (target / "clauses" / f"9{s:04d}-gen.yaml").write_text("".join(lines), encoding="utf-8")
-    return target
+from generated_library import make_library  # noqa: E402  (shared with tests/test_library_limits.py)
 
 
 def timed(label: str, function):

@@ -32,8 +32,8 @@ from aupgen.estate.summary import write_summary
 from aupgen.library.load import load_library
 from aupgen.render.templates import AUP_TEMPLATE, render_markdown, render_pack
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_speed import TODAY, random_answers  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from answer_sets import TODAY, random_answers  # noqa: E402
 
 import random  # noqa: E402
 

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import random
-import sys
 from pathlib import Path
 
 import yaml
 
 from aupgen.library.load import Library
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-from build_speed import random_answers  # noqa: E402  (the bench's generator, drawn from the question data)
-
+from answer_sets import random_answers
 
 
 def write_estate(folder: Path, library: Library, count: int, seed: int = 12) -> list[Path]:

@@ -79,87 +79,59 @@ def test_an_unwritable_cache_folder_is_not_an_error(tmp_path, monkeypatch, own_l
     assert [c.id for c in load_library(own_library).clauses] == [c.id for c in library.clauses]
 
 
-def test_simple_texts_render_exactly_as_jinja_does(library):
-    """The fast path for clause texts (substitutions and if-blocks) gives Jinja's own result."""
-    from aupgen.answers.resolve import read_answers
-    from aupgen.assembly import assemble as assembly
-    from aupgen.library.expressions import render_jinja, render_text
-    from aupgen.library.fastpath import text_program
-    from conftest import EXAMPLES
+def test_compiled_texts_and_conditions_are_kept_in_jinjas_bytecode_cache(cache_home):
+    """Jinja compiles each text and condition once; its code is kept (readable by this user only) and read back."""
+    from aupgen.library import expressions
 
-    texts = [c.text for c in library.clauses] + [c.commitment for c in library.clauses if c.commitment]
-    fast = [t for t in texts if "{" in t and text_program(t) is not None]
-    assert len(fast) > 0.9 * len([t for t in texts if "{" in t])
-    assert any("| possessive" in t for t in fast)  # issue 9's filter is worked out on the fast path too
-    import random
-    import sys
-    from aupgen.answers.resolve import resolve
-    sys.path.insert(0, str(EXAMPLES[0].parent.parent / "bench"))
-    from build_speed import random_answers
-
-    contexts = [assembly.clause_context(read_answers(example, library).values, library) for example in EXAMPLES]
-    rng = random.Random(3)
-    for _ in range(30):
-        raw = {k: v for k, v in random_answers(library, rng).items() if k not in ("logo", "reference_docx")}
-        contexts.append(assembly.clause_context(resolve(raw, library).values, library))
-    for context in contexts:
-        for text in fast:
-            assert render_text(text, context) == render_jinja(text, context), text[:80]
-    odd = {"terms": {"x": "*C of E* & {NUMPAGES}"}, "n": None, "flag": True}
-    for source in ("{{ terms.x }} / {{n}} / {{ flag }}", "{{ terms.items }}", "{{ missing }}", "{{ terms.nope }}",
-                   "a\n{% if flag %}\nyes\n{% else %}\nno\n{% endif %}\nend",
-                   "  {% if flag %}x{% endif %}  y", "{{ terms.x }} {% if flag %}  z{% endif %}",
-                   "line\n   {% if n %}A{% elif flag %}B{% else %}C{% endif %}\n   tail",
-                   "{% if flag %}{% if n %}a{% else %}b{% endif %}{% endif %}",
-                   "{% if flag %}\n  {{ terms.x }}\n{% endif %}", "x {% if flag %}\n\n{% endif %}y",
-                   "{{ n }}\n  {% if flag %}q{% endif %}", "{% if flag %}\n{% endif %}\n  {% if n %}{% endif %}",
-                   "{% else %}", "{% if flag %}unclosed", "{% if missing %}a{% endif %}",
-                   "{% if flag %}a{% else %}b{% else %}c{% endif %}", "{% endif %}",
-                   "{{ terms.__class__ }}", "{% if terms.__class__ %}x{% endif %}", "{{ flag.__class__.__mro__ }}",
-                   "{{ terms.x | possessive }}", "{% if flag %}{{ terms.x | possessive }}{% endif %}",
-                   "{{ terms.x|upper_first }}", "{{ n | possessive }}", "{{ missing | possessive }}",
-                   "{{ terms.nope | possessive }}", "{{ terms.x | join_words }}", "{{ terms.x | possessive | upper_first }}"):
-        try:
-            expected = render_jinja(source, odd)
-        except Exception as exc:
-            with pytest.raises(type(exc)):
-                render_text(source, odd)
-        else:
-            assert render_text(source, odd) == expected
+    text, condition = "{{ org_name }} {% if n > 2 %}many{% endif %} /b-cache", "n > 2 and 'b-cache' != org_name"
+    context = {"org_name": "*St Mary's*", "n": 3}
+    expected = (expressions.render_text(text, context), expressions.evaluate(condition, context))
+    files = sorted((cache_home / "jinja").glob("*.bytecode"))
+    assert len(files) == 2
+    assert oct((cache_home / "jinja").stat().st_mode & 0o777) == "0o700"
+    stamps = [f.stat().st_mtime_ns for f in files]
+    expressions.compile_text.cache_clear()
+    expressions.compile_condition.cache_clear()
+    assert (expressions.render_text(text, context), expressions.evaluate(condition, context)) == expected
+    assert [f.stat().st_mtime_ns for f in files] == stamps, "read back, not compiled and written again"
+    assert expected == ("\\*St Mary's\\* many /b-cache", True)
 
 
-def test_simple_conditions_evaluate_exactly_as_jinja_does(library):
-    """The fast path for `when` conditions gives Jinja's own answer, over many answer sets."""
-    import random
+@pytest.mark.parametrize("content", [b"", b"not bytecode", b"j2\x00" * 40, b"MAGIC", b"MAGIC\x80\x04garbage",
+                                     b"MAGIC\x80\x04\x95\x00"])
+def test_a_corrupt_bytecode_cache_is_ignored(cache_home, content, tmp_path, library):
+    from jinja2.bccache import bc_magic
 
-    from aupgen.answers.resolve import resolve
-    from aupgen.assembly import assemble as assembly
-    from aupgen.library.expressions import compile_condition, evaluate
-    from aupgen.library.fastpath import simple_condition as _simple_condition
-    from conftest import EXAMPLES
-    import sys
-    sys.path.insert(0, str(EXAMPLES[0].parent.parent / "bench"))
-    from build_speed import random_answers
+    from aupgen.library import expressions
+    from aupgen.render import templates
 
-    conditions = ([c.when for c in library.clauses if c.when] + [q.when for q in library.questions if q.when]
-                  + [w for q in library.questions for w, _ in q.defaults if w]
-                  + [c.when for q in library.questions for c in q.choices if c.when]  # issue 9's choice conditions
-                  + [w for c in library.clauses for r in c.rules + c.commitment_rules for w, _ in r.cases if w])
-    assert all(_simple_condition(c) is not None for c in conditions)
-    rng = random.Random(7)
-    for _ in range(40):
-        raw = {k: v for k, v in random_answers(library, rng).items() if k not in ("logo", "reference_docx")}
-        context = assembly.clause_context(resolve(raw, library).values, library)
-        for condition in conditions:
-            assert evaluate(condition, context) == compile_condition(condition)(**context), condition
-    odd = {"a": "x", "items": ["x", "y"], "terms": {"employer": True}, "n": None}
+    text = "{{ org_name }} /corrupt-cache"
+    expressions.compile_text.cache_clear()
+    assert expressions.render_text(text, {"org_name": "A"}) == "A /corrupt-cache"
+    shutil.copytree(library.templates, tmp_path / "templates")
+    policy_template = tmp_path / "templates" / "aup.md.j2"
+    policy_template.write_text(policy_template.read_text() + "\n<!-- corrupt-cache -->\n")
+    env = templates._environment(tmp_path / "templates")
+    first = env.get_template("aup.md.j2")
+    assert len(list((cache_home / "jinja").glob("*.bytecode"))) >= 2  # a text and the document templates
+    for file in (cache_home / "jinja").glob("*.bytecode"):
+        file.write_bytes(content.replace(b"MAGIC", bc_magic))
+    expressions.compile_text.cache_clear()
+    templates._ENVIRONMENTS.clear()
+    assert expressions.render_text(text, {"org_name": "B"}) == "B /corrupt-cache"
+    again = templates._environment(tmp_path / "templates").get_template("aup.md.j2")
+    assert again is not first
+    assert again.root_render_func.__code__.co_code == first.root_render_func.__code__.co_code  # compiled again
+    assert all(file.read_bytes().startswith(bc_magic) and file.read_bytes() != content.replace(b"MAGIC", bc_magic)
+               for file in (cache_home / "jinja").glob("*.bytecode"))  # and kept again
 
-    def outcome(run):
-        try:
-            return "holds", bool(run())  # how a condition is used: as true or false
-        except Exception as exc:
-            return "fails", type(exc)
 
-    for source in ("a == 'x' and 'y' in items", "a != 'x' or not n", "terms.employer and a in ['x', 'z']",
-                   "a == a == 'x'", "missing == 'x'", "terms.nope", "true and a", "a is none"):
-        assert outcome(lambda: evaluate(source, odd)) == outcome(lambda: compile_condition(source)(**odd)), source
+def test_no_bytecode_is_read_from_a_folder_others_can_write(cache_home):
+    from aupgen.files.caches import private_folder
+
+    cache_home.mkdir(parents=True)
+    shared = cache_home / "shared"
+    shared.mkdir(mode=0o777)
+    shared.chmod(0o777)
+    assert private_folder(shared) is None
+    assert private_folder(cache_home / "own") == cache_home / "own"

@@ -11,7 +11,7 @@ from aupgen.answers.resolve import read_answers
 from aupgen.assembly.assemble import assemble
 from aupgen.render.templates import ACKNOWLEDGEMENT_TEMPLATE, AUP_TEMPLATE, render_markdown
 from aupgen.render.word import document
-from aupgen.render.word.markdown_fast import inline_tokens, split_row, table_rule
+from aupgen.render.word.markdown_fast import inline_tokens
 from conftest import EXAMPLES
 
 
@@ -26,17 +26,11 @@ def plain_parser() -> MarkdownIt:
 
 
 PLAIN = plain_parser()
-ORIGINAL_SPLIT = table_rule.escapedSplit.keywords["original"]
 
 
 def plain_parse(markdown: str) -> list:
-    """Tokens from markdown-it alone: its own inline parser and its own table-row split."""
-    shortcut = table_rule.escapedSplit
-    table_rule.escapedSplit = ORIGINAL_SPLIT
-    try:
-        return PLAIN.parse(markdown)
-    finally:
-        table_rule.escapedSplit = shortcut
+    """Tokens from markdown-it alone."""
+    return PLAIN.parse(markdown)
 
 
 def shape(tokens) -> list:
@@ -88,11 +82,16 @@ def test_the_shortcut_gives_way_to_markdown_it_where_it_should():
 
 
 
-@pytest.mark.parametrize("row", ["a|b", "|a|b|", "a\\|b", "a\\\\|b|c", "\\|", "|", "", "a", "a\\", "\\\\",
-                                 "| **A \\(B\\)** | c\\: d | e |", "a\\|b|c\\|d"])
-def test_table_rows_split_as_markdown_it_splits_them(row):
-    assert split_row(row, ORIGINAL_SPLIT) == ORIGINAL_SPLIT(row)
-    agree(f"| a | b |\n|---|---|\n{row}\n")
+def test_nothing_of_markdown_its_is_replaced():
+    """The shortcut is one parser's rule: markdown-it's modules keep their own functions."""
+    import importlib
+
+    table = importlib.import_module("markdown_it.rules_block.table")
+    assert table.escapedSplit.__module__ == "markdown_it.rules_block.table"
+    fresh = MarkdownIt("commonmark").enable("table")
+    assert all(rule.__module__.startswith("markdown_it.") for rule in fresh.core.ruler.getRules(""))
+    assert all(rule.__module__.startswith("markdown_it.") for rule in fresh.block.ruler.getRules(""))
+    assert any(rule.__module__ == "aupgen.render.word.markdown_fast" for rule in document.PARSER.core.ruler.getRules(""))
 
 
 INLINE = st.text(alphabet=list("ab *_\\\n():.-[]!<&`~|é\t\u00a0\u2003«»\ue004\ue005#>+=1"), max_size=30)
@@ -101,6 +100,6 @@ INLINE = st.text(alphabet=list("ab *_\\\n():.-[]!<&`~|é\t\u00a0\u2003«»\ue004
 @settings(max_examples=400, deadline=None)
 @given(INLINE)
 def test_any_text_parses_as_markdown_it_parses_it(text):
-    """Random text over every character the shortcuts treat specially: the same tokens, always."""
+    """Random text over every character the shortcut treats specially: the same tokens, always."""
     for markdown in (text, f"| a | b |\n|---|---|\n| {text} | x |", f"::: clause x\n{text}\n:::"):
         agree(markdown)

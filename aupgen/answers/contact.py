@@ -17,8 +17,15 @@ _EMAIL_LIKE = re.compile(r"[^\s,;<>()]*@[^\s,;<>()]*")
 # A run of digits (or letters O, o, I, l typed for 0 and 1), spaces, brackets and dashes.
 _PHONE_LIKE = re.compile(r"(?<![A-Za-z0-9@.])\+?\(?[0-9OoIl][0-9OoIl \t()\-]{4,}[0-9OoIl](?![A-Za-z0-9@])")
 _LOOKALIKES = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1"})
-_DRAMA = re.compile(r"^(?:01632960\d{3}|07700900\d{3})$")
-"""Numbers Ofcom keeps for fiction and examples (01632 960xxx, 07700 900xxx): never anyone's line."""
+_DRAMA = re.compile(r"^(?:01(?:1[3-8]|[2-6]1)4960\d{3}|01914980\d{3}|02079460\d{3}|02896496\d{3}|02920180\d{3}"
+                    r"|01632960\d{3}|07700900\d{3}|08081570\d{3}|09098790\d{3}|03069990\d{3})$")
+"""The numbers Ofcom keeps for drama, which examples and training use: never anyone's line, so accepted.
+
+Each a block of 1,000: 0113 to 0118, 0121, 0131, 0141, 0151 and 0161 496 0xxx; 0191 498 0xxx;
+020 7946 0xxx; 028 9649 6xxx; 029 2018 0xxx; 01632 960xxx (no real area); 07700 900xxx (mobile);
+08081 570xxx (freephone); 0909 879 0xxx (premium rate); 03069 990xxx (UK-wide). `phonenumbers`
+counts some of them (0115 496 0641) as unallocated, which is why they are listed here.
+"""
 UK_DIGITS = 11
 
 
@@ -73,7 +80,10 @@ def phone_problem(number: str) -> str | None:
                     f"{UK_DIGITS}, such as 0161 496 0000)")
         if not digits.startswith("0"):
             return f"{_show(number)} is not a UK phone number; did you mean 0{digits}? (UK numbers start with 0)"
-    return f"{_show(number)} is not a valid phone number; write it as your phone shows it, such as 0161 496 0000"
+    if number.startswith("+") and not re.sub(r"[^\d+]", "", number).startswith("+44"):
+        return f"{_show(number)} is not a phone number in use; check the country code and the digits"
+    return (f"{_show(number)} is not a UK phone number in use (its area code or first digits are not given out); "
+            "check the digits")
 
 
 def _valid(number: str) -> bool:

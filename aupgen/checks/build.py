@@ -1,9 +1,12 @@
 """Building the sweep's policies cheaply: resolve, choose clauses, and fill each text only once.
 
-A policy is fixed by the clauses chosen and the answers their texts read, so that pair (the
-policy's *key*) is worked out before anything is rendered: answer sets with the same key are
-the same policy and are checked once. Each clause's text is filled once per distinct set of
-the answers it reads.
+What a clause's `when`, text, commitment and rules read is found from Jinja's parse
+(aupgen.checks.reads), down to the one `terms` word: each condition is worked out once per
+distinct value of what it reads, and each clause is filled in once per distinct value of what
+its text, commitment and rules read (its *text key*). A policy is fixed by the clauses chosen,
+their text keys and what the section intros read (its *key*), worked out before anything is
+rendered. An answer set built from another (a tick taken away) reuses all that its changed
+answers cannot reach.
 """
 
 from __future__ import annotations
@@ -15,11 +18,13 @@ from typing import Any
 from jinja2 import meta
 
 from aupgen.answers.resolve import resolve
-from aupgen.assembly.assemble import assemble, clause_context
-from aupgen.assembly.policy import Policy
-from aupgen.checks.sweep import SWEEP_DATE, Raw, _hashable
-from aupgen.library.expressions import ENVIRONMENT, MarkdownText, evaluate, names_in, render_text
-from aupgen.library.clauses import Clause
+from aupgen.assembly.assemble import MAX_COMMITMENTS, POLICY_TITLE, add_months
+from aupgen.assembly.policy import HistoryEntry, Policy, PolicyClause, PolicySection
+from aupgen.checks.reads import MISSING, Frozen, Path, ReadMemo, condition_paths, hashable, read, text_paths
+from aupgen.checks.sweep import SWEEP_DATE, Raw
+from aupgen.errors import UserError
+from aupgen.library.clauses import Clause, Section
+from aupgen.library.expressions import ENVIRONMENT, BudgetExceeded, evaluate, names_in, render_text
 from aupgen.library.load import Library
 from aupgen.library.terms import terms_for
 
@@ -32,19 +37,14 @@ def template_names(source: str | None) -> frozenset[str]:
     return frozenset(meta.find_undeclared_variables(ENVIRONMENT.parse(source)))
 
 
-@lru_cache(maxsize=None)
-def _condition_names(source: str) -> frozenset[str]:
-    return frozenset(names_in(source))
-
-
-def clause_reads(clause: Clause) -> tuple[str, ...]:
-    """Every answer (or `terms`) a clause's text, commitment and rule conditions read."""
-    names = template_names(clause.text) | template_names(clause.commitment)
+def clause_paths(clause: Clause) -> tuple[Path, ...]:
+    """Everything a clause's text, commitment, rule conditions and `decides` read."""
+    paths = set(text_paths(clause.text)) | set(text_paths(clause.commitment))
     for rule in clause.rules + clause.commitment_rules:
         for when, _ in rule.cases:
-            if when:
-                names |= names_in(when)
-    return tuple(sorted(names - {"labels"}))
+            paths |= set(condition_paths(when))
+    paths |= {(name,) for name in clause.decides or {}}
+    return tuple(sorted(paths))
 
 
 @dataclass
@@ -54,10 +54,17 @@ class Built:
     raw: Raw
     values: dict[str, Any]
     context: dict[str, Any]
-    frozen: dict[str, Any]
-    """The context's values in hashable form (lists as tuples, `terms` as sorted pairs)."""
+    frozen: Frozen
+    """What each path reads in ``context``, worked out as asked for."""
     ids: tuple[str, ...]
-    key: tuple
+    texts: tuple[int, ...]
+    """Each chosen clause's text key (a number standing for the clause and the values it reads)."""
+    intros: tuple
+
+    @property
+    def key(self) -> tuple:
+        """Equal keys, equal policies."""
+        return self.ids, self.texts, self.intros
 
 
 class Builder:
@@ -66,111 +73,283 @@ class Builder:
     def __init__(self, library: Library) -> None:
         self.library = library
         self.clauses = {c.id: c for c in library.clauses}
-        self.when_reads = {c.id: tuple(sorted(names_in(c.when))) for c in library.clauses if c.when}
-        self.reads = {c.id: clause_reads(c) for c in library.clauses}
-        self.read_by_questions = set()
-        for question in library.questions:
-            for when, default in [(question.when, question.default), *question.defaults]:
-                self.read_by_questions |= names_in(when) if when else set()
-                if isinstance(default, str) and "{" in default:
-                    self.read_by_questions |= template_names(default)
-        self.section_reads = tuple(sorted(set().union(*(template_names(s.intro) for s in library.sections)) - {"labels"}))
+        self.when_paths = {c.id: condition_paths(c.when) for c in library.clauses if c.when}
+        self.paths = {c.id: clause_paths(c) for c in library.clauses}
+        self.when_readers = _readers(self.when_paths)
+        self.text_readers = _readers(self.paths)
+        self.question_reads = {q.id: _question_reads(q) for q in library.questions}
+        self.read_by_questions: set[str] = set().union(*self.question_reads.values())
+        self.section_paths = tuple(sorted({p for s in library.sections for p in text_paths(s.intro)}))
+        self.section_clauses = {s.id: [c.id for c in library.clauses if c.section == s.id] for s in library.sections}
+        self.labels = {q.id: {c.value: c.label for c in q.choices} for q in library.questions if q.choices}
+        self.terms = ReadMemo(lambda answers: terms_for(answers, library.settings))
+        self._tick_plans: dict[str, tuple] = {}
         self._when: dict[tuple, bool] = {}
-        self._texts: dict[tuple, tuple[str, str]] = {}
-        self._rendered: dict[tuple, MarkdownText] = {}
-        self._conditions: dict[tuple, bool] = {}
-        self._context: object = None
-        self._frozen: dict[str, Any] = {}
+        self._keys: dict[tuple, int] = {}
+        self._key_context: list[tuple[str, dict[str, Any]]] = []
+        self._texts: dict[int, tuple[str, str]] = {}
+        self._rules: dict[int, tuple] = {}
+        self._intros: dict[tuple, str | None] = {}
+
+    # -- choosing ---------------------------------------------------------------------------
+    def context(self, values: dict[str, Any]) -> dict[str, Any]:
+        """What clauses see, as aupgen.assembly.assemble.clause_context makes it (`terms` remembered)."""
+        context = dict(values)
+        context["terms"] = self.terms(values)
+        context["labels"] = self.labels
+        return context
 
     def build(self, raw: Raw) -> Built:
         """Resolve ``raw`` and choose its clauses; raises UserError or TemplateError as a build would."""
-        return self._choose(raw, resolve(raw, self.library, today=SWEEP_DATE).values)
+        values = resolve(raw, self.library, today=SWEEP_DATE).values
+        context = self.context(values)
+        frozen = Frozen(context)
+        ids = tuple(c.id for c in self.library.clauses if c.when is None or self._holds(c, frozen))
+        return Built(raw, values, context, frozen, ids, tuple(self._key(i, frozen) for i in ids),
+                     tuple(frozen[p] for p in self.section_paths))
 
     def without(self, built: Built, question_id: str, value: str) -> Built:
         """``built`` with one ticked choice of a multi-choice question taken away.
 
-        When no later question's condition or default reads the question, and the setting's words
-        do not change, resolving again would give the same values but that one: they are reused.
+        Answers are resolved again only when a question's condition or default reads this one;
+        then only what the changed answers reach is worked out again.
         """
         raw = {**built.raw, question_id: [v for v in built.raw[question_id] if v != value]}
         if question_id in self.read_by_questions:
-            return self.build(raw)
-        values = {**built.values, question_id: [v for v in built.values[question_id] if v != value]}
-        if terms_for(values, self.library.settings) != built.context["terms"]:
-            return self.build(raw)
-        return self._choose(raw, values)
+            values = resolve(raw, self.library, today=SWEEP_DATE).values
+        else:
+            values = {**built.values, question_id: [v for v in built.values[question_id] if v != value]}
+        return self.derive(built, raw, values)
 
-    def _choose(self, raw: Raw, values: dict[str, Any]) -> Built:
-        context = clause_context(values, self.library)
-        frozen = {name: _hashable(value) for name, value in context.items() if name != "labels"}
-        ids = tuple(c.id for c in self.library.clauses if c.when is None or self._holds(c, context, frozen))
-        names = set(self.section_reads)
-        for clause_id in ids:
-            names.update(self.reads[clause_id])
-        key = (ids, tuple((name, frozen[name]) for name in sorted(names)))
-        return Built(raw, values, context, frozen, ids, key)
+    def changes(self, built: Built, question_id: str, value: str) -> bool:
+        """Whether taking ``value`` away from ``question_id`` changes the policy (what same_policy
+        says of ``built`` and ``without(built, …)``, found by looking only where changed answers reach:
+        every condition that reads one, then texts until one differs)."""
+        raw = {**built.raw, question_id: [v for v in built.raw[question_id] if v != value]}
+        if question_id in self.read_by_questions:
+            values = resolve(raw, self.library, today=SWEEP_DATE).values
+        else:
+            values = {**built.values, question_id: [v for v in built.values[question_id] if v != value]}
+        changed, context, frozen = self._changed(built, values)
+        chosen = set(built.ids)
+        for clause_id in sorted(set().union(*(self.when_readers.get(name, ()) for name in changed))):
+            if self._holds(self.clauses[clause_id], frozen) != (clause_id in chosen):
+                return True
+        keys = dict(zip(built.ids, built.texts))
+        for clause_id in set().union(*(self.text_readers.get(name, ()) for name in changed)) & chosen:
+            mine, theirs = keys[clause_id], self._key(clause_id, frozen)
+            if mine != theirs and self.text(mine) != self.text(theirs):
+                return True
+        if any(p[0] in changed for p in self.section_paths):
+            other = Built(raw, values, context, frozen, built.ids, built.texts,
+                          tuple(frozen[p] for p in self.section_paths))
+            return any(self.intro(s, built) != self.intro(s, other) for s in self.library.sections)
+        return False
 
-    def _holds(self, clause: Clause, context: dict[str, Any], frozen: dict[str, Any]) -> bool:
-        key = (clause.id, tuple(frozen[n] for n in self.when_reads[clause.id]))
-        if key not in self._when:
-            self._when[key] = bool(evaluate(clause.when, context))
-        return self._when[key]
+    def _changed(self, built: Built, values: dict[str, Any]) -> tuple[set[str], dict[str, Any], Frozen]:
+        """The names ``values`` changes from ``built``'s, its context, and what ``built`` read that they leave alone."""
+        old = built.values
+        changed = {name for name, value in values.items() if old.get(name) != value}
+        terms = self.terms(values)
+        if terms is not built.context["terms"] and terms != built.context["terms"]:
+            changed.add("terms")
+        context = {**built.context, **{name: values[name] for name in changed if name != "terms"}, "terms": terms}
+        frozen = Frozen(context)
+        frozen.update((p, v) for p, v in built.frozen.items() if p[0] not in changed)
+        return changed, context, frozen
+
+    def derive(self, built: Built, raw: Raw, values: dict[str, Any]) -> Built:
+        """The answer set ``values``, built from ``built`` by working out only what changed answers reach."""
+        changed, context, frozen = self._changed(built, values)
+        recheck = set().union(*(self.when_readers.get(name, ()) for name in changed))
+        if recheck:
+            chosen = set(built.ids)
+            ids = tuple(c.id for c in self.library.clauses
+                        if (self._holds(c, frozen) if c.id in recheck else c.id in chosen))
+        else:
+            ids = built.ids
+        refill = set().union(*(self.text_readers.get(name, ()) for name in changed))
+        if ids == built.ids:
+            texts = tuple(self._key(i, frozen) if i in refill else key for i, key in zip(ids, built.texts))
+        else:
+            keys = dict(zip(built.ids, built.texts))
+            texts = tuple(self._key(i, frozen) if i in refill or i not in keys else keys[i] for i in ids)
+        intros = tuple(frozen[p] for p in self.section_paths) if any(p[0] in changed for p in self.section_paths) \
+            else built.intros
+        return Built(raw, values, context, frozen, ids, texts, intros)
+
+    def tick_key(self, built: Built, question_id: str, value: str) -> tuple:
+        """What decides whether taking ``value`` away from ``question_id`` changes the policy.
+
+        Taking it away changes ``question_id``, the questions whose conditions or defaults read a
+        changed answer (over and over), and `terms` if it reads one; the policy then differs only
+        in clauses, and intros, whose `when` or text reads a changed name. The key holds the raw
+        and resolved answers of the changed questions, what their conditions and `terms` read,
+        and every path those clauses' conditions and texts read: equal keys, equal outcomes.
+        """
+        plan = self._tick_plans.get((question_id, len(self.terms.results)))
+        if plan is None:  # (worked out again if `terms` has been seen to read other answers)
+            plan = self._tick_plans[(question_id, len(self.terms.results))] = self._tick_plan(question_id)
+        names, paths = plan
+        raw = built.raw
+        return (question_id, value, tuple([hashable(raw.get(n, MISSING)) for n in names]),
+                tuple([built.frozen[p] for p in paths]))
+
+    def _tick_plan(self, question_id: str) -> tuple[tuple[str, ...], tuple[Path, ...]]:
+        terms_keys = self.terms.keys()
+        changed = {question_id}
+        while True:
+            more = {q for q, reads in self.question_reads.items() if reads & changed} - changed
+            if changed & terms_keys:
+                more.add("terms")
+            if not more - changed:
+                break
+            changed |= more
+        paths = {(name,) for name in changed if name != "terms"}
+        for name in changed & set(self.question_reads):
+            paths |= {(read_name,) for read_name in self.question_reads[name]}
+        if "terms" in changed:
+            paths |= {(name,) for name in terms_keys}
+        for name in changed:
+            for clause_id in self.when_readers.get(name, set()) | self.text_readers.get(name, set()):
+                paths |= set(self.when_paths.get(clause_id, ())) | set(self.paths[clause_id])
+        if any(p[0] in changed for p in self.section_paths):
+            paths |= set(self.section_paths)
+        questions = tuple(sorted(changed & set(self.question_reads)))
+        return questions, tuple(sorted(paths))
+
+    def _holds(self, clause: Clause, frozen: Frozen) -> bool:
+        key = (clause.id, tuple([frozen[p] for p in self.when_paths[clause.id]]))
+        found = self._when.get(key)
+        if found is None:
+            found = self._when[key] = bool(evaluate(clause.when, frozen.context))
+        return found
+
+    def _key(self, clause_id: str, frozen: Frozen) -> int:
+        key = (clause_id, tuple([frozen[p] for p in self.paths[clause_id]]))
+        number = self._keys.get(key)
+        if number is None:
+            number = self._keys[key] = len(self._key_context)
+            self._key_context.append((clause_id, frozen.context))
+        return number
+
+    def clause_of(self, key: int) -> Clause:
+        return self.clauses[self._key_context[key][0]]
+
+    def key_inputs(self, key: int) -> tuple[str, tuple]:
+        """The clause a text key stands for, and the values its text reads."""
+        clause_id, context = self._key_context[key]
+        return clause_id, tuple(read(context, p) for p in self.paths[clause_id])
+
+    # -- filling in ---------------------------------------------------------------------------
+    def text(self, key: int) -> tuple[str, str]:
+        """(text, commitment) of a text key: the clause filled in once per distinct values it reads."""
+        found = self._texts.get(key)
+        if found is None:
+            clause_id, context = self._key_context[key]
+            clause = self.clauses[clause_id]
+            text = _run(clause, "text", clause.text, context)
+            commitment = _run(clause, "commitment", clause.commitment, context) if clause.commitment else ""
+            found = self._texts[key] = (text, commitment)
+        return found
 
     def texts(self, built: Built) -> tuple[tuple[str, str], ...]:
-        """(text, commitment) of every clause of the policy, each filled in once per distinct inputs."""
-        return tuple(self._text(clause_id, built) for clause_id in built.ids)
+        """(text, commitment) of every clause of the policy."""
+        return tuple(self.text(key) for key in built.texts)
 
-    def _text(self, clause_id: str, built: Built, inputs: tuple | None = None) -> tuple[str, str]:
-        key = (clause_id, inputs if inputs is not None else self._inputs(clause_id, built))
-        if key not in self._texts:
+    def rules(self, key: int) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+        """The (facet, rule) pairs a text key's text sets, and those its commitment promises."""
+        found = self._rules.get(key)
+        if found is None:
+            clause_id, context = self._key_context[key]
             clause = self.clauses[clause_id]
-            text = render_text(clause.text, built.context)
-            commitment = render_text(clause.commitment, built.context) if clause.commitment else ""
-            self._texts[key] = (text, commitment)
-        return self._texts[key]
+            found = self._rules[key] = tuple(
+                tuple((rule.facet, value) for rule in rules if (value := rule.value(context)) is not None)
+                for rules in (clause.rules, clause.commitment_rules))
+        return found
 
-    def _inputs(self, clause_id: str, built: Built) -> tuple:
-        return tuple(built.frozen[n] for n in self.reads[clause_id])
+    def intro(self, section: Section, built: Built) -> str | None:
+        if not section.intro:
+            return None
+        key = (section.id, built.intros)
+        if key not in self._intros:
+            self._intros[key] = _run(section, "intro", section.intro, built.context)
+        return self._intros[key]
 
     def same_policy(self, one: Built, other: Built) -> bool:
         """Whether two answer sets give the same policy: the same key, or the same texts."""
         if one.key == other.key:
             return True
-        if one.ids != other.ids or self._intros(one) != self._intros(other):
+        if one.ids != other.ids:
             return False
-        for clause_id in one.ids:
-            mine, theirs = self._inputs(clause_id, one), self._inputs(clause_id, other)
-            if mine != theirs and self._text(clause_id, one, mine) != self._text(clause_id, other, theirs):
-                return False
-        return True
-
-    def _intros(self, built: Built) -> tuple:
-        return tuple(built.frozen[n] for n in self.section_reads)
+        if one.intros != other.intros and any(self.intro(s, one) != self.intro(s, other) for s in self.library.sections):
+            return False
+        return all(mine == theirs or self.text(mine) == self.text(theirs) for mine, theirs in zip(one.texts, other.texts))
 
     def policy(self, built: Built) -> Policy:
-        """The assembled policy, as `aupgen build` assembles it (with conditions and texts remembered)."""
-        return assemble(built.values, self.library, render=self._render, holds=self._holds_source)
+        """The policy `aupgen build` assembles for these answers, from the remembered texts.
 
-    def _render(self, source: str, context: dict[str, Any]) -> MarkdownText:
-        key = (source, self._freeze(source, context))
-        if key not in self._rendered:
-            self._rendered[key] = render_text(source, context)
-        return self._rendered[key]
+        Sections, clauses, intros and the form's commitments are chosen as aupgen.assembly.assemble
+        chooses them (tests/test_check_sweep.py compares the two); each clause's `sources` are
+        those it cites, and the policy's list of cited documents is left empty (no check reads them).
+        """
+        chosen, sections = set(built.ids), []
+        texts = dict(zip(built.ids, built.texts))
+        for section in self.library.sections:
+            ids = [i for i in self.section_clauses[section.id] if i in chosen]
+            if not ids:
+                continue
+            number = len(sections) + 1
+            clauses = []
+            for index, clause_id in enumerate(ids, start=1):
+                clause = self.clauses[clause_id]
+                text, commitment = self.text(texts[clause_id])
+                clauses.append(PolicyClause(clause_id, f"{number}.{index}", text, clause.sources,
+                                            commitment if clause.commitment else None))
+            sections.append(PolicySection(section.id, number, section.title, self.intro(section, built), tuple(clauses)))
+        included = [c for s in sections for c in s.clauses if c.commitment]
+        kept = {c.id for c in sorted(included, key=lambda c: self.clauses[c.id].rank)[:MAX_COMMITMENTS]}
+        values = built.values
+        version, approved = values["policy_version"], values["approval_date"]
+        return Policy(
+            org_name=values["org_name"], title=POLICY_TITLE, version=version, answers=dict(values),
+            labels=self.labels, terms=built.context["terms"], sections=tuple(sections),
+            commitments=tuple(c.commitment for c in included if c.id in kept), sources=(),
+            approved_by=values["approved_by"], approval_date=approved,
+            next_review=add_months(approved, values["review_months"]), review_months=values["review_months"],
+            history=(HistoryEntry(version, approved, "First issue" if version == 1 else "Reissued"),),
+            commitment_clauses=tuple(c.id for c in included if c.id in kept))
 
-    def _holds_source(self, source: str, context: dict[str, Any]) -> bool:
-        key = (source, self._freeze(source, context, condition=True))
-        if key not in self._conditions:
-            self._conditions[key] = bool(evaluate(source, context))
-        return self._conditions[key]
 
-    def _freeze(self, source: str, context: dict[str, Any], condition: bool = False) -> tuple:
-        """The values ``source`` reads from ``context``, hashable (``terms`` frozen once per context)."""
-        if self._context is not context:
-            self._context, self._frozen = context, {}
-        names = _condition_names(source) if condition else template_names(source)
-        out = []
-        for name in sorted(names):
-            if name not in self._frozen:
-                self._frozen[name] = _hashable(context.get(name)) if name != "labels" else None
-            out.append(self._frozen[name])
-        return tuple(out)
+def _question_reads(question) -> set[str]:
+    """The names a question's condition, defaults and choices' conditions read."""
+    names: set[str] = set()
+    for when, default in [(question.when, question.default), *question.defaults]:
+        names |= names_in(when) if when else set()
+        if isinstance(default, str) and "{" in default:
+            names |= template_names(default)
+    for choice in question.choices:
+        names |= names_in(choice.when) if choice.when else set()
+    return names
+
+
+def _readers(paths: dict[str, tuple[Path, ...]]) -> dict[str, set[str]]:
+    """For each name, the clauses whose paths start with it."""
+    readers: dict[str, set[str]] = {}
+    for clause_id, found in paths.items():
+        for path in found:
+            readers.setdefault(path[0], set()).add(clause_id)
+    return readers
+
+
+def _run(item: Clause | Section, part: str, source: str, context: dict[str, Any]) -> str:
+    """Fill in a clause's or section's text; a failure names its file, line and id, as a build does."""
+    try:
+        return render_text(source, context)
+    except Exception as exc:  # UndefinedError for a misspelt name, SecurityError, TypeError, BudgetExceeded…
+        place = (f"{item.file}, line {item.line}, clause '{item.id}'" if isinstance(item, Clause)
+                 else f"{item.file}, section '{item.id}'")
+        if isinstance(exc, BudgetExceeded):
+            raise UserError(f"{place}: {exc} (its {part}).") from exc
+        raise UserError(f"{place}: its {part} could not be worked out from these answers "
+                        f"({type(exc).__name__}: {exc}).") from exc

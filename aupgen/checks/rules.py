@@ -35,7 +35,12 @@ def rule_settings(library: Library, ids: tuple[str, ...], on_form: tuple[str, ..
 def contradictions(library: Library, ids: tuple[str, ...], on_form: tuple[str, ...],
                    context: dict[str, Any]) -> Iterator[tuple[tuple, str, set[str]]]:
     """(kind, sentence, answers it depends on) for each facet given two different rules."""
-    for facet, settings in rule_settings(library, ids, on_form, context).items():
+    return contradictions_in(library, rule_settings(library, ids, on_form, context))
+
+
+def contradictions_in(library: Library, found: dict[str, list[Setting]]) -> Iterator[tuple[tuple, str, set[str]]]:
+    """The contradictions among rules already worked out (see :func:`rule_settings`)."""
+    for facet, settings in found.items():
         values = {value for value, _, _ in settings}
         if len(values) < 2:
             continue

@@ -14,10 +14,12 @@ from typing import Any
 
 from jinja2 import TemplateError
 
+from aupgen.assembly.assemble import assemble
 from aupgen.assembly.policy import Policy
 from aupgen.checks.build import Builder, Built, template_names
 from aupgen.checks.policies import policy_problems
-from aupgen.checks.rules import contradictions
+from aupgen.checks.reads import MISSING, condition_paths, union
+from aupgen.checks.rules import contradictions_in
 from aupgen.checks.sweep import Raw, Sweep, describe, iter_chunks, outer_sets
 from aupgen.checks.words import applicable, hits
 from aupgen.errors import UserError
@@ -85,12 +87,15 @@ _STATE: dict[str, Any] = {}
 
 def _start(root: Path, render: TemplateRenderer | None, library: Library | None = None) -> None:
     library = library or load_library(root)
-    _STATE.update(library=library, builder=Builder(library), sweep=Sweep(library), render=render,
-                  words=load_words(library.root / "clauses" / "words.yaml"), seen=set(), word_cache={})
+    words = load_words(library.root / "clauses" / "words.yaml")
+    _STATE.update(library=library, builder=Builder(library), sweep=Sweep(library), render=render, words=words,
+                  word_paths=union(condition_paths(rule.when) for rule in words), which={}, seen={}, key_names={},
+                  word_cache={}, ticks={}, multi=[q for q in library.questions if q.type == "multi"])
 
 
 def _check_chunk(outers: list[Raw]) -> Tally:
     tally = Tally()
+    builder: Builder = _STATE["builder"]
     for outer in outers:
         first = True
         for raw in _STATE["sweep"].answer_sets(outer):
@@ -98,14 +103,40 @@ def _check_chunk(outers: list[Raw]) -> Tally:
             if built is None:
                 continue
             tally.answer_sets += 1
-            digest = hashlib.sha1(repr(built.key).encode("utf-8")).hexdigest()
-            tally.policies.add(digest)
-            if digest not in _STATE["seen"]:
-                _STATE["seen"].add(digest)
-                _check_policy(built, tally, templates=first)
+            try:
+                which = _applicable(built)
+            except TemplateError as error:
+                tally.note(("words", str(error)), f"{_STATE['library'].root / 'clauses' / 'words.yaml'}: a 'when' "
+                                                  f"failed for answers {describe(built.raw)} ({error}).")
+                which = ()
+            seen = (built.key, which)
+            if seen not in _STATE["seen"]:
+                _STATE["seen"][seen] = _digest(builder, built, which)
+                _check_policy(built, which, tally, templates=first)
                 first = False
+            tally.policies.add(_STATE["seen"][seen])
             _check_ticks(built, tally)
     return tally
+
+
+def _digest(builder: Builder, built: Built, which: tuple[int, ...]) -> str:
+    """A name for a policy that every process gives it alike (text keys are numbered per process)."""
+    parts = [repr(which), repr(built.intros)]
+    names = _STATE["key_names"]
+    for key in built.texts:
+        if key not in names:
+            names[key] = repr(builder.key_inputs(key))
+        parts.append(names[key])
+    return hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def _applicable(built: Built) -> tuple[int, ...]:
+    """The word rules that apply, worked out once per distinct values their conditions read."""
+    key = tuple([built.frozen[p] for p in _STATE["word_paths"]])
+    found = _STATE["which"].get(key)
+    if found is None:
+        found = _STATE["which"][key] = applicable(_STATE["words"], built.context)
+    return found
 
 
 def _build(raw: Raw, tally: Tally) -> Built | None:
@@ -118,73 +149,95 @@ def _build(raw: Raw, tally: Tally) -> Built | None:
     return None
 
 
-def _check_policy(built: Built, tally: Tally, templates: bool) -> None:
+def _check_policy(built: Built, which: tuple[int, ...], tally: Tally, templates: bool) -> None:
     library: Library = _STATE["library"]
+    builder: Builder = _STATE["builder"]
     try:
-        policy = _STATE["builder"].policy(built)
+        policy = builder.policy(built)
+        found: dict[str, list] = {}
+        for source, chosen in (("text", built.texts), ("commitment", _on_form(built, policy))):
+            for key in chosen:
+                clause = builder.clause_of(key)
+                for facet, value in builder.rules(key)[source == "commitment"]:
+                    if facet in library.facets:  # an unknown facet is reported once by the static check
+                        found.setdefault(facet, []).append((value, clause, source))
     except (UserError, TemplateError) as error:
         tally.note(("error", str(error)), f"{str(error).rstrip('.')} (answers {describe(built.raw)}).")
         return
     for key, sentence, names in policy_problems(policy, library):
         tally.note(key, f"{sentence}, for answers {describe(built.raw, names)}.")
-    for key, sentence, names in contradictions(library, built.ids, policy.commitment_clauses, built.context):
+    for key, sentence, names in contradictions_in(library, found):
         tally.note(key, f"{sentence}, for answers {describe(built.raw, names)}.")
-    _check_words(built, policy, tally, templates)
+    _check_words(built, which, policy, tally, templates)
 
 
-def _check_words(built: Built, policy: Policy, tally: Tally, templates: bool) -> None:
+def _on_form(built: Built, policy: Policy) -> list[int]:
+    """The text keys of the clauses whose commitments are on the form, in the form's order."""
+    keys = dict(zip(built.ids, built.texts))
+    return [keys[clause_id] for clause_id in policy.commitment_clauses]
+
+
+def _check_words(built: Built, which: tuple[int, ...], policy: Policy, tally: Tally, templates: bool) -> None:
     library: Library = _STATE["library"]
-    rules = _STATE["words"]
-    try:
-        which = applicable(rules, built.context)
-    except TemplateError as error:
-        tally.note(("words", str(error)), f"{library.root / 'clauses' / 'words.yaml'}: a 'when' failed for answers "
-                                          f"{describe(built.raw)} ({error}).")
-        return
-    clauses = {c.id: c for c in library.clauses}
-    places: list[tuple[str, str]] = []
-    for clause_id, (text, commitment) in zip(built.ids, _STATE["builder"].texts(built)):
-        clause = clauses[clause_id]
-        places.append((f"{clause.file}, line {clause.line}, clause '{clause_id}'", text))
-        if commitment:
-            places.append((f"{clause.file}, line {clause.line}, the commitment of clause '{clause_id}'", commitment))
+    builder: Builder = _STATE["builder"]
+    found: list[tuple[str, list]] = []
+    for key in built.texts:
+        clause = builder.clause_of(key)
+        text, commitment = builder.text(key)
+        for part, words in (("", text), ("the commitment of ", commitment)):
+            hits_in = _hits(words, which) if words else ()
+            if hits_in:
+                found.append((f"{clause.file}, line {clause.line}, {part}clause '{clause.id}'", hits_in))
     for section in policy.sections:
-        if section.intro:
+        if section.intro and (hits_in := _hits(section.intro, which)):
             source = next(s for s in library.sections if s.id == section.id)
-            places.append((f"{source.file}, the intro of section '{section.id}'", section.intro))
+            found.append((f"{source.file}, the intro of section '{section.id}'", hits_in))
     render = _STATE["render"]
     if templates and render is not None:
-        bare = replace(policy, sections=(), commitments=(), sources=(), commitment_clauses=())
+        bare = replace(assemble(built.values, library), sections=(), commitments=(), sources=(), commitment_clauses=())
         for name in TEMPLATES:
-            places.append((str(library.templates / name), render(bare, library.templates, name)))
+            if hits_in := _hits(render(bare, library.templates, name), which):
+                found.append((str(library.templates / name), hits_in))
+    if not found:
+        return
     setting = describe(built.raw, {"org_type", "people"})
-    cache = _STATE["word_cache"]
-    for place, text in places:
-        key = (text, which)
-        if key not in cache:
-            cache[key] = list(hits(text, rules, which))
-        for kind, match, why in cache[key]:
+    for place, hits_in in found:
+        for kind, match, why in hits_in:
             tally.note(("word", place, kind, match.lower()), f"{place}: '{match}' ({why}), in the policy for {setting}.")
+
+
+def _hits(text: str, which: tuple[int, ...]) -> list:
+    cache = _STATE["word_cache"]
+    key = (text, which)
+    if key not in cache:
+        cache[key] = list(hits(text, _STATE["words"], which))
+    return cache[key]
 
 
 def _check_ticks(built: Built, tally: Tally) -> None:
     """Each ticked choice of a multi-choice question must change the policy against the same answers without it."""
     library: Library = _STATE["library"]
     builder: Builder = _STATE["builder"]
-    for question in library.questions:
-        ticked = built.values.get(question.id) if question.type == "multi" else None
+    outcomes = _STATE["ticks"]
+    for question in _STATE["multi"]:
+        ticked = built.values.get(question.id)
         if not ticked or question.id not in built.raw:
             continue
         live = tally.live.setdefault(question.id, set())
         for value in ticked:
             if question.required and len(ticked) == 1:
                 continue
-            try:
-                without = builder.without(built, question.id, value)
-            except (UserError, TemplateError):
-                continue  # the answers without it are refused: the tick is needed
-            if not builder.same_policy(built, without):
-                live.add(value)
+            key = builder.tick_key(built, question.id, value)
+            same = outcomes.get(key, MISSING)
+            if same is MISSING:
+                try:
+                    same = not builder.changes(built, question.id, value)
+                except (UserError, TemplateError):
+                    same = None  # the answers without it are refused: the tick is needed
+                outcomes[key] = same
+            if not same:
+                if same is not None:
+                    live.add(value)
                 continue
             naming = [c for c in library.clauses if f"'{value}'" in (c.when or "") + c.text]
             names = {question.id}.union(*(template_names(c.text) | template_names(c.when and "{{" + c.when + "}}")

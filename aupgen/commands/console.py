@@ -2,14 +2,11 @@
 
 Python's own handler turns Ctrl-C into a traceback wherever it lands outside a ``try``. This
 module is the first of aupgen's to load, and before anything else it makes Ctrl-C end the process
-with one line; the libraries load only then (most of the first 0.2 s), and the command runs
-with the usual KeyboardInterrupt, which aupgen.cli turns into one line saying what was written.
+with one line (a Ctrl-C while it loads the signal module is caught as the KeyboardInterrupt it is);
+the libraries load only then (most of the first 0.2 s), and the command runs with the usual
+KeyboardInterrupt, which aupgen.cli turns into one line saying what was written.
 """
 
-try:  # the built-in half of the signal module: no Python to run, so nothing for Ctrl-C to interrupt
-    import _signal as signal
-except ImportError:  # not CPython
-    import signal
 import os
 import sys
 
@@ -17,14 +14,18 @@ INTERRUPTED = "aupgen: interrupted; nothing was written."
 EXIT_INTERRUPTED = 130
 
 
-def _quit_while_loading(signum, frame) -> None:
+def _quit_while_loading(signum=None, frame=None) -> None:
     """Ctrl-C while Python loads aupgen: nothing has been read or written yet."""
     os.write(2, (INTERRUPTED + "\n").encode())
     os._exit(EXIT_INTERRUPTED)
 
 
 try:
+    import signal
+
     signal.signal(signal.SIGINT, _quit_while_loading)
+except KeyboardInterrupt:  # before the handler was in place
+    _quit_while_loading()
 except (ValueError, OSError):  # not the main thread (imported, not run): leave the handler alone
     pass
 

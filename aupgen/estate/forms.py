@@ -21,7 +21,7 @@ from aupgen.library.load import Library
 from aupgen.files.outputs import prepare_folder, refuse_existing, slugify, write_all_atomically
 from aupgen.pack.record import latest_record
 from aupgen.render.house import house_style
-from aupgen.render.templates import ACKNOWLEDGEMENT_TEMPLATE, render_acknowledgement, render_markdown
+from aupgen.render.templates import ACKNOWLEDGEMENT_TEMPLATE, FormOptions, render_acknowledgement, render_markdown
 
 REGISTER_COLUMNS = ("name", "role", "email", "policy version", "date issued", "date signed")
 PAGE_BREAK = "\n\n::: pagebreak\n:::\n\n"
@@ -98,7 +98,7 @@ def write_forms(answers_file: Path, people: Sequence[Person], folder: Path, libr
     house = house_style(policy.answers, answers_file)  # the setting's logo, colour or reference document
     forms = forms_markdown(policy, library.templates, people, logo=house.logo is not None)
     write_all_atomically({
-        result.forms: render_acknowledgement(policy, library.templates, house=house, markdown=forms),
+        result.forms: render_acknowledgement(policy, library.templates, FormOptions(house=house, markdown=forms)),
         result.register: xlsx_bytes(f"Version {policy.version}", REGISTER_COLUMNS, rows,
                                     date_columns=("date issued", "date signed")),
         result.register_csv: register_csv(rows),

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from aupgen import __version__
+from aupgen.files.caches import cache_folder
 from aupgen.library.changelog import Change, LibraryVersion
 from aupgen.library.clauses import Clause, Section
 from aupgen.library.facets import Facet, Rule
@@ -31,17 +32,6 @@ from aupgen.library.terms import Settings
 CLASSES = {cls.__name__: cls for cls in (Change, LibraryVersion, Clause, Section, Choice, Question, Citation,
                                          Document, Point, Settings, Facet, Rule, Nation)}
 FORMAT = 3  # 2: issue 9's facets, clause rules and choice conditions; 3: issue 10's nations
-
-
-def cache_folder() -> Path | None:
-    """Where caches go (e.g. ~/.cache/aupgen), or None when caching is switched off."""
-    if os.environ.get("AUPGEN_NO_CACHE"):
-        return None
-    try:
-        from platformdirs import user_cache_dir
-        return Path(user_cache_dir("aupgen", appauthor=False))
-    except ImportError:  # pragma: no cover - platformdirs is a dependency; XDG as a fallback
-        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "aupgen"
 
 
 def library_key(root: Path, folder: Path) -> str:
@@ -79,22 +69,51 @@ def encode(value: Any) -> Any:
 
 
 def decode(value: Any) -> Any:
-    if not isinstance(value, dict):
-        if isinstance(value, list):
-            raise ValueError("untagged list")
-        return value
-    if "t" in value:
-        return tuple(decode(v) for v in value["t"])
-    if "l" in value:
-        return [decode(v) for v in value["l"]]
-    if "m" in value:
-        return {decode(k): decode(v) for k, v in value["m"]}
-    if "p" in value:
-        return Path(value["p"])
-    if "d" in value:
-        return dt.date.fromisoformat(value["d"])
-    cls = CLASSES[value["c"]]  # KeyError for anything else: only the library's own classes
-    return cls(**{name: decode(v) for name, v in value["f"].items()})
+    """The library's values from what :func:`encode` made (as read_cached reads them)."""
+    if isinstance(value, list):
+        raise ValueError("untagged list")
+    return json.loads(json.dumps(value), object_hook=_Reader())
+
+
+class _Reader:
+    """JSON's reader calls this for every object, innermost first, so a cache is read in one pass: a
+    tagged value (its parts already read) or a plain mapping of names. Only the library's own
+    classes can come out (KeyError for any other), and a list only where a tag says what it is."""
+
+    def __init__(self) -> None:
+        self.lists: set[int] = set()  # the lists tagged "l" read so far (any other list is untagged)
+
+    def __call__(self, obj: dict) -> Any:
+        if len(obj) == 1:
+            ((tag, payload),) = obj.items()
+            if tag in ("t", "l"):
+                self.check(payload, container=True)
+                if tag == "t":
+                    return tuple(payload)
+                self.lists.add(id(payload))
+                return payload
+            if tag == "m":
+                self.check(payload, container=True, pairs=True)
+                return {key: item for key, item in payload}
+            if tag == "p":
+                return Path(payload)
+            if tag == "d":
+                return dt.date.fromisoformat(payload)
+        if len(obj) == 2 and "c" in obj and "f" in obj:
+            return CLASSES[obj["c"]](**obj["f"])  # KeyError for anything but the library's own classes
+        self.check(list(obj.values()))
+        return obj
+
+    def check(self, items: Any, container: bool = False, pairs: bool = False) -> None:
+        if container and not isinstance(items, list):
+            raise ValueError("a tag without its list")
+        for item in items:
+            if pairs:
+                if not isinstance(item, list) or len(item) != 2:
+                    raise ValueError("a mapping's item is not a pair")
+                self.check(item)
+            elif isinstance(item, list) and id(item) not in self.lists:
+                raise ValueError("untagged list")
 
 
 def read_cached(key: str) -> dict[str, Any] | None:
@@ -103,10 +122,10 @@ def read_cached(key: str) -> dict[str, Any] | None:
     if folder is None:
         return None
     try:
-        data = json.loads((folder / f"library-{key[:32]}.json").read_text(encoding="utf-8"))
-        if data.get("key") != key:
+        data = json.loads((folder / f"library-{key[:32]}.json").read_text(encoding="utf-8"), object_hook=_Reader())
+        if data.get("key") != key or not isinstance(data["fields"], dict):
             return None
-        return {name: decode(value) for name, value in data["fields"].items()}
+        return data["fields"]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None  # missing, unreadable or corrupt: parse the library instead
 

@@ -5,20 +5,36 @@ Jinja's immutable sandbox, and anything printed with ``{{ }}`` is escaped for Ma
 is :class:`MarkdownText` (clause text the library wrote on purpose). Each text and condition is
 worked out within a budget of time and output (aupgen/library/sandbox.py), so a careless or hostile
 library ends in a sentence naming the clause rather than a build that never finishes.
+
+Jinja compiles every text and condition; the compiled code is kept in a Jinja bytecode cache
+(:class:`FolderBytecodeCache`, in aupgen's cache folder, readable by this user only), keyed by the text
+and by this module and the sandbox, so a build after the first compiles only what changed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
+import marshal
+import os
 import re
+import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, Undefined, nodes
+from pathlib import Path
+
+from jinja2 import BytecodeCache, StrictUndefined, TemplateError, TemplateSyntaxError, nodes
+from jinja2.bccache import Bucket, bc_magic
+from jinja2.environment import TemplateExpression
 from jinja2.parser import Parser
 
-from aupgen.library.sandbox import BudgetedSandbox, BudgetExceeded, budget, budget_filters, count_chars, count_output
+from aupgen import __version__
+from aupgen.files.caches import cache_folder, private_folder
+from aupgen.library import sandbox
+from aupgen.library.sandbox import BudgetedSandbox, BudgetExceeded, budget, budget_filters, count_chars
 
 TEXT_SECONDS = 2.0
 """Longest a clause's text, a condition or a default may take to work out (a real one takes under a millisecond)."""
@@ -105,16 +121,115 @@ def _make_environment() -> BudgetedSandbox:
 ENVIRONMENT = _make_environment()
 
 
+class FolderBytecodeCache(BytecodeCache):
+    """Jinja's bytecode cache, one file of compiled code per template in a folder of this user's only.
+
+    Like Jinja's FileSystemBytecodeCache, but: a file's name also hashes what compiled code depends on
+    besides a template's text (aupgen's version, this module and the sandbox's code generator), so a new
+    aupgen never runs code an older one compiled; a file holds Jinja's magic, the template's checksum and
+    the marshalled code (read in one piece, which is three times quicker than Jinja's stream, and no
+    pickle); a damaged file is a miss, compiled again; failing to write one (a full disk) is no error.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(f"{_code_version()}\0{name}", filename)
+
+    def _path(self, bucket: Bucket) -> Path:
+        return self.directory / f"{bucket.key}.bytecode"
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            data = self._path(bucket).read_bytes()
+        except OSError:
+            return
+        head = bc_magic + bucket.checksum.encode() + b"\n"
+        if data.startswith(head):
+            try:
+                bucket.code = marshal.loads(data[len(head):])
+            except (EOFError, ValueError, TypeError):
+                bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        target = self._path(bucket)
+        data = bc_magic + bucket.checksum.encode() + b"\n" + marshal.dumps(bucket.code)
+        try:
+            handle, temporary = tempfile.mkstemp(prefix=".", suffix=".part", dir=self.directory)
+        except OSError:
+            return
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(temporary, target)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+
+def bytecode_cache() -> BytecodeCache | None:
+    """Jinja's bytecode cache in aupgen's cache folder; None when caching is off or the folder is not ours."""
+    where = (os.environ.get("AUPGEN_NO_CACHE"), os.environ.get("XDG_CACHE_HOME"), os.environ.get("HOME"))
+    if where not in _BYTECODE_CACHES:
+        folder = cache_folder()
+        private = private_folder(folder / "jinja") if folder is not None else None
+        _BYTECODE_CACHES[where] = FolderBytecodeCache(private) if private else None
+    return _BYTECODE_CACHES[where]
+
+
+_BYTECODE_CACHES: dict[tuple, BytecodeCache | None] = {}
+
+
+@lru_cache(maxsize=1)
+def _code_version() -> str:
+    """What compiled code depends on besides its text: aupgen's version, this module and the sandbox."""
+    digest = hashlib.sha256(__version__.encode())
+    for module in (__file__, sandbox.__file__):
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest()
+
+
+def _compiled(kind: str, source: str, make: Callable[[], Any]):
+    """Jinja's compiled code for ``source`` (a ``kind`` of thing: a text or a condition), from the
+    bytecode cache when it has it; ``make`` compiles it (and raises TemplateSyntaxError)."""
+    cache = bytecode_cache()
+    if cache is None:
+        return make()
+    bucket = cache.get_bucket(ENVIRONMENT, f"{kind}\0{source}", None, source)
+    if bucket.code is None:
+        bucket.code = make()
+        cache.set_bucket(bucket)
+    return bucket.code
+
+
+def _condition_tree(source: str) -> nodes.Template:
+    """A `when` expression as a template assigning ``result``, as Environment.compile_expression builds it."""
+    parser = Parser(ENVIRONMENT, source, state="variable")
+    try:
+        expression = parser.parse_expression()
+        if not parser.stream.eos:
+            raise TemplateSyntaxError("chunk after expression", parser.stream.current.lineno, None, None)
+    except TemplateSyntaxError:
+        ENVIRONMENT.handle_exception(source=source)
+    tree = nodes.Template([nodes.Assign(nodes.Name("result", "store"), expression, lineno=1)], lineno=1)
+    tree.set_environment(ENVIRONMENT)
+    return tree
+
+
 @lru_cache(maxsize=CACHE_SIZE)
 def compile_condition(source: str) -> Callable[..., Any]:
     """Compile a `when` expression; raises jinja2.TemplateSyntaxError if it does not parse."""
-    return ENVIRONMENT.compile_expression(source, undefined_to_none=False)
+    code = _compiled("when", source, lambda: ENVIRONMENT.compile(_condition_tree(source)))
+    template = ENVIRONMENT.template_class.from_code(ENVIRONMENT, code, ENVIRONMENT.make_globals(None))
+    return TemplateExpression(template, undefined_to_none=False)
 
 
 @lru_cache(maxsize=CACHE_SIZE)
 def compile_text(source: str):
     """Compile a text template (clause text, a default); raises TemplateSyntaxError."""
-    return ENVIRONMENT.from_string(source)
+    code = _compiled("text", source, lambda: ENVIRONMENT.compile(source))
+    return ENVIRONMENT.template_class.from_code(ENVIRONMENT, code, ENVIRONMENT.make_globals(None))
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -129,25 +244,15 @@ def check_condition(source: str) -> None:
 def check_syntax(source: str) -> None:
     """Parse a text template without compiling it (cheaper, for checking a library as it loads);
     raises TemplateSyntaxError."""
-    if "{" in source and _simple_parts(source) is None:  # a simple text is valid by construction
+    if "{" in source:
         ENVIRONMENT.parse(source)
 
 
 def evaluate(source: str, context: Mapping[str, Any]) -> Any:
-    """Evaluate a `when` expression against ``context``, within the budget of a text.
-
-    Conditions made only of names, attributes, constants, lists, ``==``, ``!=``, ``in``, ``not in``,
-    ``and``, ``or`` and ``not`` (every condition in the shipped library) are evaluated without
-    compiling them, with Jinja's meaning (aupgen.library.fastpath); anything else goes to Jinja.
-    """
-    tree = fastpath.simple_condition(source)
-    if tree is not None:
-        try:
-            return fastpath.evaluate_node(tree, context)
-        except fastpath.NeedsJinja:
-            pass
+    """Evaluate a `when` expression against ``context``, within the budget of a text."""
+    condition = compile_condition(source)
     with budget("its condition", TEXT_SECONDS, TEXT_CHARS):
-        return compile_condition(source)(**context)
+        return condition(**context)
 
 
 def render_text(source: str, context: Mapping[str, Any]) -> MarkdownText:
@@ -156,41 +261,9 @@ def render_text(source: str, context: Mapping[str, Any]) -> MarkdownText:
     The context is shared with the template rather than copied (it is read-only in the sandbox),
     which keeps assembling a policy of a hundred clauses fast. The text is worked out within
     :data:`TEXT_SECONDS` and :data:`TEXT_CHARS`; over either, BudgetExceeded says which.
-    Texts with simple ``{% if %}`` blocks are also worked out without compiling (aupgen.library.fastpath).
     """
-    if "{" not in source and "\r" not in source:  # Jinja would turn \r\n into \n: let it
+    if "{" not in source and "\r" not in source:  # nothing to fill in (Jinja would turn \r\n into \n: let it)
         return MarkdownText(source.strip())
-    simple = _substitute(source, context)
-    if simple is not None:
-        return MarkdownText(simple.strip())
-    program = fastpath.text_program(source) if "\r" not in source else None
-    if program is not None:
-        try:
-            return MarkdownText(fastpath.run_text(program, context).strip())
-        except fastpath.NeedsJinja:
-            pass  # Jinja says what is wrong, in its own words
-    elif _interpreted.get(source, 0) < INTERPRET_UP_TO and len(_interpreted) < CACHE_SIZE:
-        # sets, loops, ~, filters in expressions: Jinja's parse, worked out without compiling (aupgen.library.interpret)
-        from aupgen.library import interpret
-
-        _interpreted[source] = _interpreted.get(source, 0) + 1
-        try:
-            with budget("its text", TEXT_SECONDS, TEXT_CHARS):
-                return interpret.render(source, context)
-        except fastpath.NeedsJinja:
-            pass
-    return render_jinja(source, context)
-
-
-INTERPRET_UP_TO = 8
-"""Times a text is worked out by aupgen.library.interpret before Jinja compiles it: a build fills in each
-text once, where compiling costs more than interpreting; a run that assembles many policies (the
-library check's sweep, an estate) fills in each text many times, where compiled code is quicker."""
-_interpreted: dict[str, int] = {}
-
-
-def render_jinja(source: str, context: Mapping[str, Any]) -> MarkdownText:
-    """Render ``source`` through Jinja proper (compiled once per process), within the budget of a text."""
     template = compile_text(source)
     shared = template.new_context(dict(context) if not isinstance(context, dict) else context, shared=True)
     with budget("its text", TEXT_SECONDS, TEXT_CHARS):
@@ -201,58 +274,6 @@ def render_jinja(source: str, context: Mapping[str, Any]) -> MarkdownText:
         except Exception:  # again through Jinja's own error handling (which also gives it the globals)
             text = ENVIRONMENT.concat(_counted(template.generate(**context)))  # type: ignore[attr-defined]
     return MarkdownText(text.strip())
-
-
-_PLACEHOLDER = re.compile(r"\{\{ *([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*) *\}\}")
-_JINJA_MARKS = ("{{", "{%", "{#")
-
-
-@lru_cache(maxsize=CACHE_SIZE)
-def _simple_parts(source: str) -> tuple[tuple[str, tuple[str, ...]], ...] | None:
-    """Split a text whose only Jinja is ``{{ name }}`` / ``{{ name.attr }}`` into (text, path) parts.
-
-    None for any other text (blocks, comments, filters, calls, whitespace control, ``\\r``): those
-    go to Jinja. Most clause texts are of the simple kind, and compiling one with Jinja takes
-    about a millisecond, which a library of thousands of clauses notices.
-    """
-    if "\r" in source:
-        return None
-    parts, position = [], 0
-    for match in _PLACEHOLDER.finditer(source):
-        literal = source[position:match.start()]
-        if any(mark in literal for mark in _JINJA_MARKS) or literal.endswith("{"):
-            return None
-        parts.append((literal, tuple(match.group(1).split("."))))
-        position = match.end()
-    tail = source[position:]
-    if any(mark in tail for mark in _JINJA_MARKS):
-        return None
-    parts.append((tail, ()))
-    return tuple(parts)
-
-
-def _substitute(source: str, context: Mapping[str, Any]) -> str | None:
-    """Render a simple text (see :func:`_simple_parts`) as Jinja would; None to let Jinja do it
-    (also whenever a name is missing, so that Jinja's own error is the one reported)."""
-    parts = _simple_parts(source)
-    if parts is None:
-        return None
-    out = []
-    for literal, path in parts:
-        out.append(literal)
-        if not path:
-            continue
-        if path[0] not in context:
-            return None
-        value = context[path[0]]
-        for attribute in path[1:]:
-            value = ENVIRONMENT.getattr(value, attribute)
-            if isinstance(value, Undefined):
-                return None
-        out.append(str(ENVIRONMENT.finalize(value)))
-    text = "".join(out)
-    count_output(text)
-    return text
 
 
 def render_counted(template, variables: Mapping[str, Any], what: str) -> str:
@@ -319,9 +340,8 @@ def _constants(node: nodes.Node) -> list[object]:
 
 
 __all__ = [
-    "BudgetExceeded", "ENVIRONMENT", "MarkdownText", "TemplateError", "check_condition", "check_syntax", "render_counted", "compile_condition", "compile_text",
+    "BudgetExceeded", "ENVIRONMENT", "MarkdownText", "TemplateError", "bytecode_cache", "check_condition",
+    "check_syntax", "compile_condition", "compile_text", "render_counted",
     "compared_constants", "escape_markdown", "evaluate", "join_words", "long_date", "names_in", "possessive",
     "render_text", "upper_first",
 ]
-
-from aupgen.library import fastpath  # noqa: E402  (it uses ENVIRONMENT and escape_markdown, defined above)

@@ -33,7 +33,6 @@ from jinja2 import nodes
 from jinja2.compiler import CodeGenerator
 from jinja2.runtime import markup_join, str_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from jinja2.utils import _PassArg
 
 MAX_NUMBER = 10_000
 """Largest number a template may pass to a function or filter, and longest ``range``."""
@@ -316,7 +315,8 @@ def budget_filters(env: BudgetedSandbox) -> None:
 def _budgeted_filter(name: str, function):
     where = f"the filter '{name}'"
 
-    skip = 2 if _PassArg.from_obj(function) is not None else 1  # the context, and the value filtered
+    # @pass_context / @pass_eval_context / @pass_environment mark a filter with jinja_pass_arg: it takes that first
+    skip = 2 if getattr(function, "jinja_pass_arg", None) is not None else 1  # then the value filtered
 
     @functools.wraps(function)  # keeps jinja_pass_arg, so Jinja passes the context as before
     def run(*args, **kwargs):

@@ -77,6 +77,7 @@ def terms_for(answers: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
         adults=join_words(names) if names else "adults",
         leader=answers.get("leader_title") or words.get("default_leader_title", "leader"),
         dsl=answers.get("safeguarding_lead_title") or words.get("default_safeguarding_lead_title", ""),
+        deputy_dsl=_deputy_title(answers, words),
         workforce=workforce,
         employer="staff" in people or "contractors" in people,
         volunteers_only="volunteers" in people and "staff" not in people,
@@ -85,6 +86,15 @@ def terms_for(answers: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
     for name in CAPITALISED:
         terms[upper_first(name)] = upper_first(terms.get(name, ""))
     return terms
+
+
+def _deputy_title(answers: Mapping[str, Any], words: Mapping[str, Any]) -> str:
+    """The deputy's title: the nation's or setting's word for the default lead, else "Deputy" and the lead's title."""
+    default = words.get("default_safeguarding_lead_title", "")
+    title = _answered(answers, "safeguarding_lead_title") or default
+    if title == default and words.get("default_deputy_safeguarding_lead_title"):
+        return str(words["default_deputy_safeguarding_lead_title"])
+    return f"Deputy {title}" if title else "deputy safeguarding lead"
 
 
 def _answered(answers: Mapping[str, Any], key: str) -> str:

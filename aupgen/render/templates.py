@@ -12,7 +12,7 @@ from jinja2 import FileSystemLoader, TemplateNotFound, TemplateSyntaxError
 from aupgen import __version__
 from aupgen.assembly.policy import Policy
 from aupgen.errors import UserError, quote
-from aupgen.library.expressions import ENVIRONMENT, render_counted
+from aupgen.library.expressions import ENVIRONMENT, bytecode_cache, render_counted
 from aupgen.render.house import HouseStyle
 from aupgen.render.word import DocumentInfo, markdown_to_docx
 from aupgen.render.word.fields import bookmark, field, ref
@@ -32,11 +32,13 @@ class RenderedPack:
 
 
 def _environment(templates: Path):
-    """One template environment per templates folder (Jinja then compiles each template once)."""
-    key = str(templates.resolve())
+    """One template environment per templates folder (Jinja then compiles each template once, and keeps
+    its code in the bytecode cache for the next run)."""
+    cache = bytecode_cache()
+    key = f"{templates.resolve()}\0{id(cache)}"
     env = _ENVIRONMENTS.get(key)
     if env is None:
-        env = ENVIRONMENT.overlay(loader=FileSystemLoader(str(templates)))
+        env = ENVIRONMENT.overlay(loader=FileSystemLoader(str(templates)), bytecode_cache=cache)
         env.globals.update(field=field, ref=ref, bookmark=bookmark)
         _ENVIRONMENTS[key] = env
     return env
@@ -119,14 +121,24 @@ def render_markdown_document(markdown: str, templates: Path, title: str, subject
     return markdown_to_docx(markdown, info, sheet)
 
 
-def render_acknowledgement(policy: Policy, templates: Path, created: dt.datetime | None = None,
-                           house: HouseStyle | None = None, markdown: str | None = None,
-                           sheet: StyleSheet | None = None, **extra) -> bytes:
+@dataclass(frozen=True)
+class FormOptions:
+    """How to write an acknowledgement form: when, in which house style, from ``markdown`` already
+    rendered (a page per adult of a roster, `aupgen forms`) rather than the template, and with the
+    house's style ``sheet`` when the caller has it already."""
+
+    created: dt.datetime | None = None
+    house: HouseStyle | None = None
+    markdown: str | None = None
+    sheet: StyleSheet | None = None
+
+
+def render_acknowledgement(policy: Policy, templates: Path, options: FormOptions = FormOptions(), **extra) -> bytes:
     """The acknowledgement form as a Word document: the template's (``extra`` names go to it, e.g. a
-    ``person``), or ``markdown`` already rendered (a page per adult of a roster, `aupgen forms`);
-    ``sheet``, the house's style sheet when the caller has it already."""
-    house = house or HouseStyle()
-    sheet = sheet or house.sheet(load_style_sheet(templates / "styles.yaml"))
+    ``person``), or the Markdown the ``options`` give."""
+    created, markdown = options.created, options.markdown
+    house = options.house or HouseStyle()
+    sheet = options.sheet or house.sheet(load_style_sheet(templates / "styles.yaml"))
     info = DocumentInfo(
         title=f"{policy.org_name}: {policy.title} – acknowledgement form",
         subject=f"Staff acknowledgement of the {policy.title} (version {policy.version})",
@@ -146,5 +158,5 @@ def render_pack(policy: Policy, templates: Path, created: dt.datetime | None = N
     return RenderedPack(
         policy=markdown_to_docx(render_markdown(policy, templates, AUP_TEMPLATE, logo=house.logo is not None),
                                 _policy_info(policy, created), sheet, None, house.logo, house.reference),
-        acknowledgement=render_acknowledgement(policy, templates, created, house, sheet=sheet),
+        acknowledgement=render_acknowledgement(policy, templates, FormOptions(created, house, sheet=sheet)),
     )

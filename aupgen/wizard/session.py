@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -21,6 +23,22 @@ from aupgen.wizard.prompts import QUIT, Wizard
 INTERRUPTED = 130
 STOPPED = 1
 STOP = "stop"
+
+
+@dataclass(frozen=True)
+class Session:
+    """What one `aupgen new` works with: where it writes, the library, today, and how it speaks."""
+
+    output_dir: Path
+    library: Library
+    today: dt.date
+    say: Callable[[str], None]
+    pdf: bool = False
+
+    @property
+    def resume(self) -> Path:
+        """Where unfinished answers are kept."""
+        return self.output_dir / RESUME_NAME
 
 
 def new(output_dir: Path, answers: Path | None, library: Library, today: dt.date | None = None,
@@ -55,7 +73,7 @@ def new(output_dir: Path, answers: Path | None, library: Library, today: dt.date
                 "(about ten minutes).")
         say("Press Ctrl-C at any time: your answers so far are kept.")
         action = wizard.run()
-        return _finish(wizard, action, output_dir, answers, resume, library, today, say, pdf)
+        return _finish(wizard, action, answers, Session(output_dir, library, today, say, pdf))
     except (KeyboardInterrupt, EOFError) as stop:
         say("")
         values = wizard.values()
@@ -75,9 +93,10 @@ def _prefill_next_version(prefill: dict, record: BuildRecord, today: dt.date) ->
     prefill["approval_date"] = today
 
 
-def _finish(wizard: Wizard, action: str, output_dir: Path, answers: Path | None, resume: Path,
-            library: Library, today: dt.date, say, pdf: bool = False) -> int:
+def _finish(wizard: Wizard, action: str, answers: Path | None, session: Session) -> int:
     """Save the answers (asking before replacing anything), then build the pack unless the user quit."""
+    output_dir, library, today, say, pdf, resume = (session.output_dir, session.library, session.today, session.say,
+                                                    session.pdf, session.resume)
     values = wizard.values()
     name = str(values.get("org_name", ""))
     record = latest_record(output_dir, slugify(name), name)

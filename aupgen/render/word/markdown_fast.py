@@ -1,6 +1,4 @@
-"""Two shortcuts through markdown-it for the text a policy is mostly made of, each giving markdown-it's own result.
-
-Inline tokens, without markdown-it's inline parser.
+"""Inline tokens for the text a policy is mostly made of, without markdown-it's inline parser, to markdown-it's own result.
 
 markdown-it tries each of its inline rules at every special character, in Python; a policy's
 text is escaped for Markdown throughout (aupgen.library.expressions.escape_markdown), so a document of
@@ -8,23 +6,18 @@ seventy thousand characters spent about half of its parsing there. Inline conten
 text, backslash escapes, line breaks and ``**bold**`` pairs is tokenised here with markdown-it's
 meaning (CommonMark's escapes, soft breaks and delimiter-run rules; a ``_`` stays text where no
 ``_`` could close emphasis); anything else (links, code, other emphasis, entities, angle
-brackets, breaks after spaces) returns None and markdown-it's own parser does it.
+brackets, breaks after spaces) returns None and markdown-it's own parser does it. :func:`install`
+puts it in one parser as its core `inline` rule, through markdown-it's own rule list (nothing of
+markdown-it's is replaced; other parsers are untouched).
 
-Table rows: markdown-it splits each row at its pipes one character at a time (escapedSplit, a
-tenth of a policy's parsing, for Appendix A); a row with no escaped pipe (``\\|``) is split by
-str.split, which gives the same cells. :func:`install` puts that in markdown-it's table module,
-so every markdown-it parser in the process takes it (each gets the very cells it got before).
-
-tests/test_markdown_fast.py checks both agree with markdown-it on every document the examples make,
-and on random text made of the characters they treat specially.
+tests/test_markdown_fast.py checks it agrees with markdown-it on every document the examples make,
+and on random text made of the characters it treats specially; bench/word_speed.py prints what it saves.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
-from collections.abc import Callable
-from functools import lru_cache, partial
+from functools import lru_cache
 from types import SimpleNamespace
 
 from markdown_it import MarkdownIt
@@ -32,8 +25,6 @@ from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 from markdown_it.rules_core.state_core import StateCore
 from markdown_it.rules_core.text_join import text_join
 from markdown_it.token import Token
-
-table_rule = importlib.import_module("markdown_it.rules_block.table")  # the module (its package shadows it)
 
 _OTHER = r"[^\\*_\n`~\[\]!<&]"  # a character with no meaning to this module's inline rules
 _TEXT = rf"(?:{_OTHER}+(?:\\[^\n]{_OTHER}*)*|(?:\\[^\n]{_OTHER}*)+)"  # (unrolled: no backtracking blow-up)
@@ -156,17 +147,7 @@ def fast_inline(state: StateCore) -> None:
                 token.children.extend(children)
 
 
-def split_row(row: str, original: Callable[[str], list[str]]) -> list[str]:
-    """markdown-it's escapedSplit: a row with no escaped pipe is simply split at every pipe."""
-    return row.split("|") if "\\|" not in row else original(row)
-
-
 def install(md: MarkdownIt) -> None:
-    """Put both shortcuts in ``md`` (the table one in markdown-it's table rule, once per process)."""
+    """Make :func:`fast_inline` ``md``'s inline rule (it joins texts itself, so text_join is switched off)."""
     md.core.ruler.at("inline", fast_inline)
     md.core.ruler.disable("text_join")  # fast_inline joins the texts markdown-it parsed
-    original = getattr(table_rule, "escapedSplit", None)
-    if original is not None and not getattr(original, "aupgen_shortcut", False):
-        shortcut = partial(split_row, original=original)
-        shortcut.aupgen_shortcut = True  # type: ignore[attr-defined]
-        table_rule.escapedSplit = shortcut
