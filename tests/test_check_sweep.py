@@ -77,7 +77,7 @@ ANSWERS = re.compile(r"for answers org_type=youth_group, people=\[volunteers\]")
 
 
 def test_a_contradictory_clause(capsys, copy):
-    gaming = topic(copy, "gaming")
+    gaming = topic(copy, "social_media")
     add_clause(gaming, {"id": "gaming.online-together", "text": "Adults may play online games with the children they know.",
                         "sources": ["esafety.gaming.do1"], "rules": {"gaming.online_with_children": "allow"}})
     code, out = check(capsys, copy)
@@ -90,7 +90,7 @@ def test_a_contradictory_clause(capsys, copy):
 
 
 def test_a_commitment_contradicting_the_policy(capsys, copy):
-    gaming = topic(copy, "gaming")
+    gaming = topic(copy, "social_media")
     add_clause(gaming, {"id": "gaming.promise", "text": "Adults think before they play.", "sources": ["esafety.gaming.do1"],
                         "commitment": "I may play online games with the children I work with.", "rank": 1,
                         "commitment_rules": {"gaming.online_with_children": "allow"}})
@@ -98,12 +98,12 @@ def test_a_commitment_contradicting_the_policy(capsys, copy):
     assert code == 2
     line = problem(out, "a commitment on the form contradicts the policy", "gaming.online_with_children")
     assert "the form commitment of clause 'gaming.promise'" in line and "allows" in line
-    assert "clause 'gaming.not-with-children'" in line and "forbids" in line
+    assert "clause 'social_media.no-friends'" in line and "forbids" in line
 
 
 def test_a_rule_that_holds_only_for_some_answers(capsys, copy):
     """A rule given as {when, value} cases sets the rule only where its `when` holds."""
-    gaming = topic(copy, "gaming")
+    gaming = topic(copy, "social_media")
     add_clause(gaming, {"id": "gaming.staffed-only", "text": "Paid staff may play online games with children.",
                         "sources": ["esafety.gaming.do1"],
                         "rules": {"gaming.online_with_children": [{"when": "'staff' in people", "value": "allow"}]}})
@@ -115,8 +115,8 @@ def test_a_rule_that_holds_only_for_some_answers(capsys, copy):
 
 
 def test_an_unknown_facet(capsys, copy):
-    gaming = topic(copy, "gaming")
-    change_clause(gaming, "gaming.not-with-children", rules={"gaming.online_with_childen": "forbid"})
+    gaming = topic(copy, "social_media")
+    change_clause(gaming, "social_media.no-friends", rules={"gaming.online_with_childen": "forbid"})
     code, out = check(capsys, copy)
     assert code == 2
     line = problem(out, "'gaming.online_with_childen'", "facets.yaml does not declare")
@@ -124,20 +124,20 @@ def test_an_unknown_facet(capsys, copy):
 
 
 def test_a_rule_that_is_not_a_rule(capsys, copy):
-    gaming = topic(copy, "gaming")
-    change_clause(gaming, "gaming.not-with-children", rules={"gaming.online_with_children": "never"})
+    gaming = topic(copy, "social_media")
+    change_clause(gaming, "social_media.no-friends", rules={"gaming.online_with_children": "never"})
     code, out = check(capsys, copy)
     assert code == 2
     problem(out, gaming.name, "'never' is not a rule", "allow, approval, forbid")
 
 
 def test_a_word_from_another_setting(capsys, copy):
-    gaming = topic(copy, "gaming")
-    change_clause(gaming, "gaming.not-with-children",
+    gaming = topic(copy, "social_media")
+    change_clause(gaming, "social_media.no-friends",
                   text="Adults must not play online games with {{ terms.children }}, even in the staff room.")
     code, out = check(capsys, copy)
     assert code == 2
-    line = problem(out, "clause 'gaming.not-with-children'", "'staff room'")
+    line = problem(out, "clause 'social_media.no-friends'", "'staff room'")
     assert "only schools and colleges have staff rooms" in line
     assert "org_type=youth_group, people=[volunteers]" in line
     code, out = check(capsys, copy, org_type="secondary_school", people="staff")
@@ -145,11 +145,11 @@ def test_a_word_from_another_setting(capsys, copy):
 
 
 def test_an_employment_word_for_volunteers(capsys, copy):
-    gaming = topic(copy, "gaming")
-    change_clause(gaming, "gaming.not-with-children",
+    gaming = topic(copy, "social_media")
+    change_clause(gaming, "social_media.no-friends",
                   text="Adults must not play online games with {{ terms.children }}; colleagues will notice.")
     code, out = check(capsys, copy)
-    problem(out, "clause 'gaming.not-with-children'", "'colleagues'", "people=[volunteers]")
+    problem(out, "clause 'social_media.no-friends'", "'colleagues'", "people=[volunteers]")
 
 
 def test_a_dropped_sanction(capsys, copy):
@@ -168,15 +168,36 @@ def test_a_dropped_sanction(capsys, copy):
 
 
 def test_an_empty_section(capsys, copy):
-    gaming = topic(copy, "gaming")
+    gaming = topic(copy, "social_media")
     data = yaml.safe_load(gaming.read_text())
     for clause in data["clauses"]:
         clause["when"] = "org_type == 'college'"
     gaming.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     code, out = check(capsys, copy)
     assert code == 2
-    line = problem(out, "section 'gaming' (Online gaming) is empty")
+    line = problem(out, "section 'social_media' (Social media and gaming) is empty")
     assert gaming.name in line and "org_type=youth_group" in line
+
+
+def test_an_optional_section_may_print_nothing(capsys, copy):
+    gaming = topic(copy, "gaming")
+    data = yaml.safe_load(gaming.read_text())
+    data["section"]["optional"] = True
+    for clause in data["clauses"]:
+        clause["when"] = "org_type == 'college'"
+    gaming.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    code, out = check(capsys, copy)
+    assert "answer sets" in out and "(Online gaming) is empty" not in out
+
+
+def test_optional_must_be_true_or_false(capsys, copy):
+    gaming = topic(copy, "gaming")
+    data = yaml.safe_load(gaming.read_text())
+    data["section"]["optional"] = "sometimes"
+    gaming.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    code, out = check(capsys, copy)
+    assert code == 2
+    assert gaming.name in out and "'optional' must be true or false" in out and "Traceback" not in out
 
 
 def test_a_breaches_section_stating_no_outcome(capsys, copy):
@@ -192,22 +213,22 @@ def test_a_breaches_section_stating_no_outcome(capsys, copy):
 
 
 def test_a_possessive_slip_and_its_filter(capsys, copy):
-    gaming = topic(copy, "gaming")
-    change_clause(gaming, "gaming.not-with-children",
+    gaming = topic(copy, "social_media")
+    change_clause(gaming, "social_media.no-friends",
                   text="Adults must not play online games with {{ terms.children }} or read {{ terms.children }}'s chats.")
     code, out = check(capsys, copy, org_type="primary_school", people="staff")
     assert code == 2
-    line = problem(out, "'pupils's'", "'s after a word ending in s", "clause 'gaming.not-with-children'")
+    line = problem(out, "'pupils's'", "'s after a word ending in s", "clause 'social_media.no-friends'")
     assert "org_type=primary_school" in line
-    change_clause(gaming, "gaming.not-with-children",
+    change_clause(gaming, "social_media.no-friends",
                   text="Adults must not play online games with {{ terms.children }} or read {{ terms.children | possessive }} chats.")
     code, out = check(capsys, copy, org_type="primary_school", people="staff")
-    assert "pupils's" not in out and "gaming.not-with-children" not in out
+    assert "pupils's" not in out and "social_media.no-friends" not in out
 
 
 def test_grammar_slips(capsys, copy):
-    gaming = topic(copy, "gaming")
-    change_clause(gaming, "gaming.not-with-children",
+    gaming = topic(copy, "social_media")
+    change_clause(gaming, "social_media.no-friends",
                   text="Adults must not play the the games.\n\n- Is it safe?- Is it kind?\n\nSee {{ '{{' }} here.")
     code, out = check(capsys, copy)
     problem(out, "'the the'", "a word written twice")

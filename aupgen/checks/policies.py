@@ -27,7 +27,7 @@ def policy_problems(policy: Policy, library: Library) -> Iterator[Problem]:
     by_id = {c.id: c for c in library.clauses}
     present = {s.id for s in policy.sections}
     for section in library.sections:
-        if section.id not in present:
+        if section.id not in present and not section.optional:
             reads = set().union(*(_when_names(c) for c in library.clauses if c.section == section.id))
             yield ("empty", section.id), f"{section.file}: section '{section.id}' ({section.title}) is empty", reads
     breaches = next((s for s in policy.sections if s.id == BREACHES), None)

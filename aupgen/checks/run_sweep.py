@@ -194,7 +194,8 @@ def _check_words(built: Built, which: tuple[int, ...], policy: Policy, tally: Ta
             found.append((f"{source.file}, the intro of section '{section.id}'", hits_in))
     render = _STATE["render"]
     if templates and render is not None:
-        bare = replace(assemble(built.values, library), sections=(), commitments=(), sources=(), commitment_clauses=())
+        bare = replace(assemble(built.values, library), sections=(), commitments=(), sources=(), commitment_clauses=(),
+                       parts=())
         for name in TEMPLATES:
             if hits_in := _hits(render(bare, library.templates, name), which):
                 found.append((str(library.templates / name), hits_in))
