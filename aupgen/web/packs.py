@@ -119,7 +119,7 @@ def answers_text(values: Mapping[str, Any], library: Library, today: dt.date, fi
 
 def build_zip(values: Mapping[str, Any], library: Library, today: dt.date, pdf: bool = False) -> Pack:
     """Write the answers file, build it exactly as `aupgen build FILE -o FOLDER` does, and zip the folder."""
-    from aupgen.pack.build import build_pack  # the renderer loads when a pack is made
+    from aupgen.pack.build import PackOptions, build_pack  # the renderer loads when a pack is made
 
     stem = slugify(str(values.get("org_name") or ""))
     with tempfile.TemporaryDirectory(prefix="aupgen-web-") as tmp:
@@ -129,7 +129,7 @@ def build_zip(values: Mapping[str, Any], library: Library, today: dt.date, pdf: 
         write_atomically(answers_path, answers_text(values, library, today).encode("utf-8"))
         try:
             answers = read_answers(answers_path, library, today)
-            result = build_pack(answers, library, folder, today=today, answers_file=answers_path, pdf=pdf)
+            result = build_pack(answers, library, folder, PackOptions(today=today, pdf=pdf), answers_file=answers_path)
         except UserError as error:
             raise UserError(_within(str(error), folder)) from None
         data, members = _zip_folder(folder)
@@ -152,7 +152,7 @@ def _zip_folder(folder: Path, only: set[str] | None = None) -> tuple[bytes, tupl
 def read_last_version(upload: Upload, policy: Upload | None, library: Library, today: dt.date) -> LastVersion:
     """Last year's pack for an update: its .zip (or only its answers file) and, if given, the policy as
     edited in Word. Without a build record, the last version is first rebuilt from the answers."""
-    from aupgen.pack.build import build_pack, pack_paths
+    from aupgen.pack.build import PackOptions, build_pack, pack_paths
     from aupgen.pack.record import latest_record
     from aupgen.update.run import new_questions
 
@@ -178,7 +178,7 @@ def read_last_version(upload: Upload, policy: Upload | None, library: Library, t
             record = latest_record(folder, slugify(org), org)
             rebuilt = record is None
             if rebuilt:  # only the answers: the last version is what they build today
-                build_pack(answers, library, folder, today=today, answers_file=answers_path)
+                build_pack(answers, library, folder, PackOptions(today=today), answers_file=answers_path)
                 record = latest_record(folder, slugify(org), org)
             if policy is not None and policy.data:
                 _check_word(policy)
