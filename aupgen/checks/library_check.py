@@ -9,6 +9,7 @@ from pathlib import Path
 
 from jinja2 import TemplateError, TemplateSyntaxError, nodes
 
+from aupgen.checks.audience import audience_problems
 from aupgen.checks.build import Builder
 from aupgen.checks.dead_options import dead_options
 from aupgen.checks.readability import read_examples, table
@@ -63,6 +64,7 @@ def audit_library(root: Path | str | None = None, org_types: list[str] | None = 
     problems += _condition_problems(library)
     problems += _citation_problems(library)
     problems += _facet_problems(library)
+    problems += audience_problems(library)
     problems += _word_table_problems(library, words)
     if any(word in p for p in problems for word in ("does not exist", "unknown", "does not declare", "not a question")):
         return Report(problems)

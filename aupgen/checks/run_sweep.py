@@ -243,7 +243,7 @@ def _word_problems(built: Built, which: tuple[int, ...], templates: bool) -> lis
             found.append((f"{section.file}, the intro of section '{section.id}'", hits_in))
     render = _STATE["render"]
     if templates and render is not None:
-        bare = replace(assemble(built.values, library, render=builder.render, holds=builder.holds), sections=(), commitments=(), sources=(), commitment_clauses=())
+        bare = replace(assemble(built.values, library, render=builder.render, holds=builder.holds), sections=(), commitments=(), sources=(), commitment_clauses=(), parts=())
         for name in TEMPLATES:
             if hits_in := _hits(render(bare, library.templates, name), which):
                 found.append((str(library.templates / name), hits_in))
