@@ -507,3 +507,76 @@ def test_update_carries_pictures_python_docx_cannot_read(tmp_path):
         paragraph = next(p for p in carried.paragraphs if p.text.startswith(f"Picture {extension} added"))
         assert paragraph._p.find(".//" + qn("a:blip")) is not None
         assert blob in blobs, extension
+
+
+# 7. Update's PDFs fetch nothing the edited policy links ------------------------------------------
+
+def _linked_picture_paragraph(document, anchor, address: str) -> None:
+    """A paragraph before ``anchor`` with a picture linked (not embedded) from ``address`` and an
+    INCLUDEPICTURE field pointing at it, as Word writes them."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    rel_id = document.part.relate_to(address, RT.IMAGE, is_external=True)
+    paragraph = anchor.insert_paragraph_before("Our logo, from the web: ", style=anchor.style)
+    paragraph._p.append(parse_xml(
+        f'<w:r {nsdecls("w", "wp", "a", "pic", "r")}><w:drawing><wp:inline><wp:extent cx="914400" cy="457200"/>'
+        '<wp:docPr id="901" name="Linked"/><a:graphic><a:graphicData '
+        'uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic><pic:nvPicPr>'
+        '<pic:cNvPr id="901" name="linked.png"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill>'
+        f'<a:blip r:link="{rel_id}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr>'
+        '<a:xfrm><a:off x="0" y="0"/><a:ext cx="914400" cy="457200"/></a:xfrm><a:prstGeom prst="rect"/>'
+        '</pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>'))
+    for piece in ('<w:fldChar w:fldCharType="begin"/>',
+                  f'<w:instrText xml:space="preserve"> INCLUDEPICTURE "{address}?field" \\d </w:instrText>',
+                  '<w:fldChar w:fldCharType="separate"/>', '<w:t>logo</w:t>', '<w:fldChar w:fldCharType="end"/>'):
+        paragraph._p.append(parse_xml(f'<w:r {nsdecls("w")}>{piece}</w:r>'))
+
+
+def test_update_pdfs_fetch_no_picture_the_edited_policy_links(tmp_path, soffice):
+    import http.server
+    import threading
+
+    import docx as python_docx
+    from update_helpers import ANSWERS, edit_clause, make_library, release
+
+    requests: list[str] = []
+
+    class Counting(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (the standard library's name)
+            requests.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+            self.wfile.write(_png(8, 8))
+
+        do_HEAD = do_GET
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Counting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        v1 = make_library(tmp_path, "v1")
+        answers = tmp_path / "answers.yaml"
+        answers.write_text(ANSWERS, encoding="utf-8")
+        out = tmp_path / "out"
+        assert main(["build", str(answers), "-o", str(out), "--library", str(v1)]) == 0
+        policy = next(p for p in out.glob("*-aup-v1.docx") if not p.name.startswith("."))
+        document = python_docx.Document(policy)
+        anchor = next(p for p in document.paragraphs if p.text.startswith("Bluetooth must be switched off"))
+        _linked_picture_paragraph(document, anchor, f"http://127.0.0.1:{server.server_port}/logo.png")
+        document.save(policy)
+        v2 = make_library(tmp_path, "v1", name="2026.2")
+        edit_clause(v2, "10-devices.yaml", "devices.bluetooth",
+                    text="Bluetooth and nearby sharing must be switched off on every device used at the "
+                         "{{ terms.setting }}.")
+        release(v2, "2026.2", [{"clause": "devices.bluetooth", "change": "reworded", "reason": "Nearby sharing."}])
+        assert main(["update", str(answers), "-o", str(out), "--library", str(v2), "--no-input", "--pdf"]) == 0
+        assert (out / policy.name.replace("-v1.docx", "-v2.pdf")).stat().st_size > 0
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert requests == []

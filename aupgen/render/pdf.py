@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from aupgen.errors import UserError
+from aupgen.render.offline import offline_copy
 
 ENVIRONMENT_VARIABLE = "AUPGEN_SOFFICE"
 FILTER = ('pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
@@ -46,7 +47,7 @@ def docx_to_pdf(documents: dict[str, bytes], soffice: str | None = None) -> dict
         sources = []
         for name, data in documents.items():
             source = work / name
-            source.write_bytes(data)
+            source.write_bytes(offline_copy(data))  # LibreOffice must fetch nothing a document links
             sources.append(str(source))
         out = work / "pdf"
         try:
