@@ -580,3 +580,19 @@ def test_update_pdfs_fetch_no_picture_the_edited_policy_links(tmp_path, soffice)
         server.shutdown()
         server.server_close()
     assert requests == []
+
+
+# 11. A noisy converter's output is not echoed -------------------------------------------------
+
+def test_a_noisy_soffice_shows_one_short_line_of_its_output(tmp_path, monkeypatch, capsys):
+    noisy = tmp_path / "noisy-soffice"
+    noisy.write_text("#!/bin/sh\nyes 'LibreOffice says something long and dull' | head -c 2000000\n"
+                     "yes x | head -c 100000 | tr -d '\\n' >&2\nexit 1\n", encoding="utf-8")
+    noisy.chmod(0o755)
+    monkeypatch.setenv("AUPGEN_SOFFICE", str(noisy))
+    out = tmp_path / "out"
+    assert main(["build", str(PRIMARY), "-o", str(out), "--pdf"]) == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1 and len(error) < 500 and "Traceback" not in error, error[:1000]
+    assert "did not convert" in error and "xxxx" in error
+    assert not out.exists() or not list(out.glob("*.docx"))

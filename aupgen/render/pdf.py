@@ -62,8 +62,17 @@ def docx_to_pdf(documents: dict[str, bytes], soffice: str | None = None) -> dict
         for name in documents:
             produced = out / (Path(name).stem + ".pdf")
             if not produced.is_file():
-                detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
-                raise UserError(f"LibreOffice ({soffice}) did not convert {name} to PDF ({detail[0]}); "
+                raise UserError(f"LibreOffice ({soffice}) did not convert {name} to PDF "
+                                f"({_one_short_line(result.stderr or result.stdout)}); "
                                 "nothing was written.")
             pdfs[name] = produced.read_bytes()
         return pdfs
+
+
+def _one_short_line(output: str, limit: int = 160) -> str:
+    """The last line a converter printed, cut to ``limit`` characters: a noisy program's output is not echoed."""
+    lines = [line.strip() for line in (output or "").splitlines() if line.strip()]
+    if not lines:
+        return "no output"
+    line = "".join(ch if ch.isprintable() else " " for ch in lines[-1][:limit])
+    return line + ("…" if len(lines[-1]) > limit else "")
