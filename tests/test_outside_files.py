@@ -596,3 +596,49 @@ def test_a_noisy_soffice_shows_one_short_line_of_its_output(tmp_path, monkeypatc
     assert len(error.splitlines()) == 1 and len(error) < 500 and "Traceback" not in error, error[:1000]
     assert "did not convert" in error and "xxxx" in error
     assert not out.exists() or not list(out.glob("*.docx"))
+
+
+# 3. A paragraph holding only a picture (embedded or linked) is carried and reported ---------------
+
+def test_a_paragraph_holding_only_a_picture_is_carried_and_counted(tmp_path):
+    import docx as python_docx
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml.ns import qn
+    from update_helpers import ANSWERS, edit_clause, make_library, release
+
+    v1 = make_library(tmp_path, "v1")
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(ANSWERS, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["build", str(answers), "-o", str(out), "--library", str(v1)]) == 0
+    policy = next(p for p in out.glob("*-aup-v1.docx") if not p.name.startswith("."))
+    document = python_docx.Document(policy)
+    anchor = next(p for p in document.paragraphs if p.text.startswith("Bluetooth must be switched off"))
+    picture = tmp_path / "badge.png"
+    picture.write_bytes(_png(30, 30))
+    embedded = anchor.insert_paragraph_before(style=anchor.style)
+    embedded.add_run().add_picture(str(picture))
+    linked = anchor.insert_paragraph_before(style=anchor.style)
+    linked.add_run().add_picture(str(picture))
+    rel_id = document.part.relate_to("https://example.org/crest.png", RT.IMAGE, is_external=True)
+    blip = linked._p.find(".//" + qn("a:blip"))
+    del blip.attrib[qn("r:embed")]
+    blip.set(qn("r:link"), rel_id)
+    assert embedded.text == linked.text == ""
+    document.save(policy)
+    v2 = make_library(tmp_path, "v1", name="2026.2")
+    edit_clause(v2, "10-devices.yaml", "devices.bluetooth",
+                text="Bluetooth and nearby sharing must be switched off on every device used at the {{ terms.setting }}.")
+    release(v2, "2026.2", [{"clause": "devices.bluetooth", "change": "reworded", "reason": "Nearby sharing."}])
+    assert main(["update", str(answers), "-o", str(out), "--library", str(v2), "--no-input"]) == 0
+    carried = python_docx.Document(policy.with_name(policy.name.replace("-v1", "-v2")))
+    at = next(n for n, p in enumerate(carried.paragraphs) if p.text.startswith("Bluetooth and nearby sharing"))
+    before = [p._p for p in carried.paragraphs[at - 2:at]]
+    embeds = [p.find(".//" + qn("a:blip")) for p in before]
+    assert embeds[0].get(qn("r:embed")) and carried.part.rels[embeds[0].get(qn("r:embed"))].target_part.blob \
+        == picture.read_bytes()
+    link = carried.part.rels[embeds[1].get(qn("r:link"))]
+    assert link.is_external and link.target_ref == "https://example.org/crest.png"
+    text = policy.with_name(policy.name.replace("-v1.docx", "-v2-changes.md")).read_text(encoding="utf-8")
+    assert "2 edits you made in Word were kept" in text
+    assert text.count("Your added paragraph “\\[a picture\\]”") == 2, text

@@ -57,13 +57,13 @@ class MergeResult:
 
 
 def _token(use_keys: bool):
-    return lambda p: (p.key if use_keys and p.key else "t:" + normalise(p.text))
+    return lambda p: (p.key if use_keys and p.key else "t:" + normalise(p.seen))
 
 
 def match(old: list[Para], new: list[Para]) -> list[tuple[int | None, int | None]]:
     """Pair the paragraphs of two versions: by bookmark where both have them, else by text."""
     use_keys = any(p.key for p in old) and any(p.key for p in new)
-    return align(old, new, _token(use_keys), lambda p: p.text, lambda p: p.key if use_keys else None,
+    return align(old, new, _token(use_keys), lambda p: p.seen, lambda p: p.key if use_keys else None,
                  lambda p: p.place)
 
 
@@ -85,18 +85,18 @@ def merge(base: bytes, theirs: bytes, new: bytes, version: int) -> MergeResult:
         j, k = to_theirs.get(i), to_new.get(i)
         mine = t[j] if j is not None else None
         lib = n[k] if k is not None else None
-        setting_changed = mine is None or mine.text != old.text
-        library_changed = lib is None or lib.text != old.text
+        setting_changed = mine is None or mine.seen != old.seen
+        library_changed = lib is None or lib.seen != old.seen
         if lib is not None:
             placed[i] = lib.element
         if not setting_changed:
             continue
         if mine is not None and not library_changed:
             _take_wording(lib.element, carry(mine.element))
-            result.carried.append(Edit("reworded", old.text, mine.text))
+            result.carried.append(Edit("reworded", old.described, mine.described))
         elif mine is not None and lib is not None:
             _take_wording(lib.element, carry(mine.element))
-            result.conflicts.append(Conflict("both-reworded", mine.text, lib.text))
+            result.conflicts.append(Conflict("both-reworded", mine.described, lib.described))
             comments.append((lib.element, f"The clause library's new wording for this paragraph is: "
                                           f"“{lib.text}”. Your wording from version {version} is kept here; "
                                           "replace it with the new wording if you agree, then delete this comment."))
@@ -104,14 +104,14 @@ def merge(base: bytes, theirs: bytes, new: bytes, version: int) -> MergeResult:
             anchor = placed_before(i, placed)
             copied = _insert_after(anchor, carry(mine.element), new_doc)
             placed[i] = copied
-            result.conflicts.append(Conflict("library-removed", mine.text, None))
+            result.conflicts.append(Conflict("library-removed", mine.described, None))
             comments.append((copied, f"You edited this paragraph in version {version}; the clause library no "
                                       "longer includes it. Delete it, or keep it as your own wording."))
         elif not library_changed:
             removals.append(lib.element)
-            result.carried.append(Edit("deleted", old.text, None))
+            result.carried.append(Edit("deleted", old.described, None))
         elif lib is not None:
-            result.conflicts.append(Conflict("setting-deleted", None, lib.text))
+            result.conflicts.append(Conflict("setting-deleted", None, lib.described))
             comments.append((lib.element, f"You deleted this paragraph from version {version}, and the clause "
                                           "library has since changed it. Delete it again, or keep the new wording."))
 
@@ -136,10 +136,10 @@ def merge(base: bytes, theirs: bytes, new: bytes, version: int) -> MergeResult:
                     result.carried.append(Edit("added", None, " | ".join(
                         paragraph_text(p) for p in container.iter(P) if paragraph_text(p).strip())))
             continue
-        if not mine.text.strip():
-            continue
+        if not mine.seen.strip():
+            continue  # an empty paragraph (a paragraph holding only a picture is carried)
         last[before] = added[mine.element] = _insert_after(anchor, carry(mine.element), new_doc)
-        result.carried.append(Edit("added", None, mine.text))
+        result.carried.append(Edit("added", None, mine.described))
 
     _remove_rows_emptied(removals)
     for element in removals:

@@ -26,6 +26,8 @@ T, DEL_TEXT, TAB, BR, CR = qn("w:t"), qn("w:delText"), qn("w:tab"), qn("w:br"), 
 INS, DEL = qn("w:ins"), qn("w:del")
 BOOKMARK_START, BOOKMARK_END = qn("w:bookmarkStart"), qn("w:bookmarkEnd")
 IDENTITY_PREFIXES = (CLAUSE_PREFIX, SECTION_PREFIX)
+PICTURES = (qn("w:drawing"), qn("w:pict"), qn("w:object"))
+PICTURE_MARK = "\ufffc"  # Unicode's object replacement character
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
@@ -49,6 +51,22 @@ class Para:
     place: tuple | None = None
     """For a paragraph in a table: (table, row label, column, paragraph in cell), to pair cells."""
 
+    pictures: int = 0
+    """Pictures (drawings, VML pictures, objects) in the paragraph: a paragraph may hold nothing else."""
+
+    @property
+    def seen(self) -> str:
+        """What the paragraph shows, pictures included: its text, with one mark per picture."""
+        return self.text + PICTURE_MARK * self.pictures
+
+    @property
+    def described(self) -> str:
+        """The paragraph for a person to read in the change report: its text, or that it is a picture."""
+        if not self.pictures:
+            return self.text
+        label = "a picture" if self.pictures == 1 else f"{self.pictures} pictures"
+        return f"{self.text} [{label}]" if self.text.strip() else f"[{label}]"
+
     @property
     def in_table(self) -> bool:
         return any(a.tag == TC for a in self.element.iterancestors())
@@ -65,6 +83,12 @@ def paragraph_text(paragraph: etree._Element) -> str:
         else:
             parts.append("\t" if node.tag == TAB else "\n")
     return "".join(parts)
+
+
+def _pictures(paragraph: etree._Element) -> int:
+    """How many pictures the paragraph itself holds (a text box's own paragraphs' pictures are theirs)."""
+    return sum(1 for node in paragraph.iter(*PICTURES)
+               if not _in_nested_paragraph(node, paragraph) and not any(a.tag == DEL for a in node.iterancestors()))
 
 
 def _in_nested_paragraph(node: etree._Element, paragraph: etree._Element) -> bool:
@@ -92,7 +116,8 @@ def paragraphs(container: etree._Element) -> list[Para]:
     for element in container.iter(P):
         if any(a.tag == P for a in element.iterancestors()):
             continue  # a text box inside a paragraph belongs to that paragraph
-        found.append(Para(element, paragraph_text(element), identity(element), _place(element, tables)))
+        found.append(Para(element, paragraph_text(element), identity(element), _place(element, tables),
+                          _pictures(element)))
     return found
 
 
