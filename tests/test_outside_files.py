@@ -642,3 +642,59 @@ def test_a_paragraph_holding_only_a_picture_is_carried_and_counted(tmp_path):
     text = policy.with_name(policy.name.replace("-v1.docx", "-v2-changes.md")).read_text(encoding="utf-8")
     assert "2 edits you made in Word were kept" in text
     assert text.count("Your added paragraph “\\[a picture\\]”") == 2, text
+
+
+# 5. Merging is near-linear, and an edited policy's paragraphs are capped ------------------------
+
+def _policy_with_paragraphs(tmp_path: Path, added: bytes, count: int) -> tuple[Path, Path, Path]:
+    """A v1 of the small test library whose body gains ``count`` copies of ``added`` (a paragraph's XML,
+    ``{n}`` numbered) halfway down, and a v2 library with one clause reworded: (answers, output, v2 library)."""
+    import shutil
+
+    from update_helpers import ANSWERS, edit_clause, make_library, release
+
+    v1 = make_library(tmp_path, "v1")
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(ANSWERS, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["build", str(answers), "-o", str(out), "--library", str(v1)]) == 0
+    policy = next(p for p in out.glob("*-aup-v1.docx") if not p.name.startswith("."))
+
+    def change(name: str, data: bytes) -> bytes:
+        if name != "word/document.xml":
+            return data
+        paragraphs = data.split(b"</w:p>")
+        middle = len(paragraphs) // 2
+        extra = b"".join(added.replace(b"{n}", str(n).encode()) for n in range(count))
+        return b"</w:p>".join(paragraphs[:middle]) + b"</w:p>" + extra + b"</w:p>".join(paragraphs[middle:])
+
+    shutil.move(_docx_with(tmp_path, policy, "edited.docx", change), policy)
+    v2 = make_library(tmp_path, "v1", name="2026.2")
+    edit_clause(v2, "10-devices.yaml", "devices.bluetooth",
+                text="Bluetooth and nearby sharing must be switched off on every device used at the {{ terms.setting }}.")
+    release(v2, "2026.2", [{"clause": "devices.bluetooth", "change": "reworded", "reason": "Nearby sharing."}])
+    return answers, out, v2
+
+
+@pytest.mark.parametrize("kind", ["added", "empty"])
+def test_thousands_of_added_or_empty_paragraphs_merge_in_bounded_time(tmp_path, kind):
+    import docx as python_docx
+
+    paragraph = b"<w:p><w:r><w:t>Added line {n} of our own.</w:t></w:r></w:p>" if kind == "added" else b"<w:p/>"
+    answers, out, v2 = _policy_with_paragraphs(tmp_path, paragraph, 9_000)
+    code, err, peak = _run_bounded(["update", str(answers), "-o", str(out), "--library", str(v2), "--no-input"])
+    assert code == 0, err
+    assert peak < 600
+    texts = [p.text for p in python_docx.Document(next(out.glob("*-aup-v2.docx"))).paragraphs]
+    assert any(t.startswith("Bluetooth and nearby sharing") for t in texts)
+    assert sum(t.startswith("Added line ") for t in texts) == (9_000 if kind == "added" else 0)
+
+
+def test_an_edited_policy_of_too_many_paragraphs_is_refused_in_one_sentence(tmp_path):
+    answers, out, v2 = _policy_with_paragraphs(tmp_path, b"<w:p/>", 60_000)
+    assert (next(out.glob("*-aup-v1.docx"))).stat().st_size < 200_000  # small on disk, huge inside
+    before = sorted(p.name for p in out.iterdir())
+    code, err, peak = _run_bounded(["update", str(answers), "-o", str(out), "--library", str(v2), "--no-input"])
+    assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert "aup-v1.docx" in err and "10,000 aupgen reads" in err and "60,0" in err
+    assert sorted(p.name for p in out.iterdir()) == before and peak < 600

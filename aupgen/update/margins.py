@@ -13,7 +13,7 @@ from __future__ import annotations
 from docx.oxml.ns import qn
 from lxml import etree
 
-from aupgen.update.align import align, normalise, placed_before, preceding_match
+from aupgen.update.align import align, normalise, placed_before
 from aupgen.update.wordxml import P, copy_into, paragraph_text
 
 KINDS = ("header", "footer", "first_page_header", "first_page_footer")
@@ -65,10 +65,12 @@ def _merge_margin(base, theirs, new, carry, edit, conflict, carried: list, confl
             conflicts.append(conflict("margin-replaced", paragraph_text(mine), paragraph_text(lib) if lib is not None
                                       else None))
     last: dict[int, etree._Element] = {}
+    before = -1  # the base paragraph matched nearest before the setting's paragraph j
     for j, mine in enumerate(t):
+        if j in from_theirs:
+            before = from_theirs[j]
         if j in from_theirs or not _text(mine):
             continue
-        before = preceding_match(j, from_theirs)
         anchor = last[before] if before in last else placed_before(before + 1, placed)
         copied = carry(mine)
         if anchor is None:

@@ -21,7 +21,7 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from aupgen.update.align import align, normalise, placed_before, preceding_match
+from aupgen.update.align import align, normalise, placed_before
 from aupgen.update.comments import add_comments, comments_by_paragraph
 from aupgen.update.margins import carry_margins
 from aupgen.update.wordxml import (BOOKMARK_END, BOOKMARK_START, P, PPR, TBL, TC, TR, Para, copy_into, open_docx,
@@ -119,12 +119,16 @@ def merge(base: bytes, theirs: bytes, new: bytes, version: int) -> MergeResult:
     added: dict[etree._Element, etree._Element] = {}  # a paragraph the setting added -> its copy in the result
     matched = {t[j].element for j in from_theirs}
     copied: set[etree._Element] = set()
+    holds_base: dict[etree._Element, bool] = {}
+    before = -1  # the base paragraph matched nearest before the setting's paragraph j
     for j, mine in enumerate(t):
         if j in from_theirs:
+            before = from_theirs[j]
             continue
-        before = preceding_match(j, from_theirs)
+        container = _added_container(mine.element, matched, holds_base)
+        if container is None and not mine.seen.strip():
+            continue  # an empty paragraph (a paragraph holding only a picture is carried)
         anchor = last[before] if before in last else placed_before(before + 1, placed)
-        container = _added_container(mine.element, matched)
         if container is not None:  # a row or a table the setting added: copied whole
             if container not in copied:
                 copied.add(container)
@@ -136,8 +140,6 @@ def merge(base: bytes, theirs: bytes, new: bytes, version: int) -> MergeResult:
                     result.carried.append(Edit("added", None, " | ".join(
                         paragraph_text(p) for p in container.iter(P) if paragraph_text(p).strip())))
             continue
-        if not mine.seen.strip():
-            continue  # an empty paragraph (a paragraph holding only a picture is carried)
         last[before] = added[mine.element] = _insert_after(anchor, carry(mine.element), new_doc)
         result.carried.append(Edit("added", None, mine.described))
 
@@ -174,11 +176,15 @@ def _standing_for(t: list[Para], from_theirs: dict[int, int], placed: dict[int, 
     return standing
 
 
-def _added_container(paragraph: etree._Element, matched: set[etree._Element]) -> etree._Element | None:
-    """The outermost table row or table around ``paragraph`` that holds no paragraph of the base version."""
+def _added_container(paragraph: etree._Element, matched: set[etree._Element],
+                     holds_base: dict[etree._Element, bool]) -> etree._Element | None:
+    """The outermost table row or table around ``paragraph`` that holds no paragraph of the base version
+    (``holds_base`` remembers the answer for each row and table, so a large table is looked through once)."""
     found = None
     for ancestor in paragraph.iterancestors(TR, TBL):
-        if any(p in matched for p in ancestor.iter(P)):
+        if ancestor not in holds_base:
+            holds_base[ancestor] = any(p in matched for p in ancestor.iter(P))
+        if holds_base[ancestor]:
             break
         found = ancestor
     return found

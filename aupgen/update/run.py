@@ -33,7 +33,7 @@ from aupgen.update.changes import ChangeSet, compare, counts_phrase, is_older
 from aupgen.update.merge import merge
 from aupgen.update.redline import redline
 from aupgen.update.report import report_docx, report_markdown
-from aupgen.update.wordxml import open_docx
+from aupgen.update.wordxml import P, open_docx
 from aupgen.files.yamlfile import read_mapping
 
 AskNew = Callable[[list[Question], dict[str, Any]], dict[str, Any]]
@@ -263,6 +263,8 @@ MAX_DOCX_UNPACKED = 200 * 1024 * 1024
 MAX_DOCX_XML = 25 * 1024 * 1024
 """An edited policy: 20 MB as saved (pictures included), what it unpacks to, and its XML (a
 thousand-page document has less than half of that)."""
+MAX_PARAGRAPHS = 10_000
+"""Paragraphs (table cells' included) in the body of a policy update reads: a real one has a few thousand."""
 
 
 def _readable_docx(path: Path) -> bytes | None:
@@ -276,11 +278,16 @@ def _readable_docx(path: Path) -> bytes | None:
         raise UserError(f"{exc}, so nothing was written; save it again from Word as a .docx, or move it away "
                         "to update without carrying its edits.") from None
     try:
-        open_docx(data)
+        document = open_docx(data)
     except Exception as exc:  # not a zip, no document part, broken XML: python-docx and lxml raise many kinds
         raise UserError(f"{path} is not a Word document aupgen can read ({type(exc).__name__}), so nothing was "
                         "written; save it again from Word as a .docx, or move it away to update without "
                         "carrying its edits.") from exc
+    count = sum(1 for _ in document.element.body.iter(P))
+    if count > MAX_PARAGRAPHS:
+        raise UserError(f"{path} holds {count:,} paragraphs, more than the {MAX_PARAGRAPHS:,} aupgen reads in a "
+                        "policy (a real one has a few thousand), so nothing was written; remove the extra "
+                        "paragraphs, or move it away to update without carrying its edits.")
     return data
 
 
