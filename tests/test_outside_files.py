@@ -698,3 +698,48 @@ def test_an_edited_policy_of_too_many_paragraphs_is_refused_in_one_sentence(tmp_
     assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
     assert "aup-v1.docx" in err and "10,000 aupgen reads" in err and "60,0" in err
     assert sorted(p.name for p in out.iterdir()) == before and peak < 600
+
+
+# 10. An update killed between its final renames is completed by the next run -------------------
+
+@pytest.mark.parametrize("renamed", [0, 4])
+def test_an_update_killed_between_its_renames_is_completed_by_the_next_run(tmp_path, capsys, renamed):
+    """The child dies (os._exit, as SIGKILL leaves it) just before its rename number ``renamed`` + 1:
+    with 4, after the hidden base copy, the policy, the form and the build record and before the report,
+    redline and answers."""
+    import os
+    import subprocess
+    import sys
+
+    import yaml
+    from update_helpers import ANSWERS, edit_clause, make_library, release
+
+    v1 = make_library(tmp_path, "v1")
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(ANSWERS, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["build", str(answers), "-o", str(out), "--library", str(v1)]) == 0
+    v2 = make_library(tmp_path, "v1", name="2026.2")
+    edit_clause(v2, "10-devices.yaml", "devices.bluetooth",
+                text="Bluetooth and nearby sharing must be switched off on every device used at the {{ terms.setting }}.")
+    release(v2, "2026.2", [{"clause": "devices.bluetooth", "change": "reworded", "reason": "Nearby sharing."}])
+    killed = subprocess.run([sys.executable, "-m", "aupgen", "update", str(answers), "-o", str(out), "--library",
+                             str(v2), "--no-input"], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "AUPGEN_TEST_KILL_AT_RENAME": str(renamed)})
+    assert killed.returncode == 137, killed.stderr
+    assert (out / ".aupgen-update-journal.json").exists() and list(out.glob(".*.part"))
+    assert len(list(out.glob("*-aup-v2.lock.yaml"))) == (1 if renamed == 4 else 0)
+    assert not list(out.glob("*-v2-changes.md"))
+    assert yaml.safe_load(answers.read_text(encoding="utf-8")).get("policy_version") in (None, 1)
+
+    capsys.readouterr()
+    assert main(["update", str(answers), "-o", str(out), "--library", str(v2), "--no-input"]) == 0
+    printed = capsys.readouterr()
+    assert "was interrupted" in printed.err and "put in place now" in printed.err
+    for name in ("aup-v2.docx", "acknowledgement-v2.docx", "aup-v2.lock.yaml", "aup-v2-changes.md",
+                 "aup-v2-changes.docx", "aup-v2-changes-report.docx"):
+        assert (out / f"test-primary-school-{name}").stat().st_size > 0, name
+    assert not list(out.glob("*v3*"))  # completed, not built again
+    assert yaml.safe_load(answers.read_text(encoding="utf-8"))["policy_version"] == 2
+    assert not list(out.glob(".*.part")) and not list(tmp_path.glob(".*.part"))
+    assert not (out / ".aupgen-update-journal.json").exists()

@@ -29,6 +29,7 @@ from aupgen.pack.build import BuildResult, pack_files, pack_paths
 from aupgen.pack.record import BuildRecord, latest_record
 from aupgen.render.house import house_style
 from aupgen.render.templates import render_pack, signed_form_text
+from aupgen.update.journal import complete_interrupted, journal_path, remove_journal, write_journal
 from aupgen.update.changes import ChangeSet, compare, counts_phrase, is_older
 from aupgen.update.merge import merge
 from aupgen.update.redline import redline
@@ -120,6 +121,7 @@ def update(answers_file: Path | str, folder: Path | str = ".", library_root: Lib
     today = today or dt.date.today()
     answers_file, folder = Path(answers_file), Path(folder)
     library = library_root if isinstance(library_root, Library) else load_library(library_root)
+    completed = complete_interrupted(folder)
     raw_file = read_mapping(answers_file, "answers file")
     raw = dict(raw_file.data)
     org_name = read_answers(answers_file, library, today).values["org_name"]
@@ -147,6 +149,10 @@ def update(answers_file: Path | str, folder: Path | str = ".", library_root: Lib
     policy = dataclasses.replace(policy, history=record.history + (entry,))
     changes.new = policy
     result = UpdateResult(changes)
+    if completed:
+        result.warnings.append(f"an earlier update of {folder} was interrupted while putting its files in place; "
+                               f"its {len(completed)} remaining files were put in place now "
+                               f"({', '.join(p.name for p in completed)}).")
     if changes.unchanged and not (force or reissue):
         result.report = report_markdown(changes, library.templates)
         return result
@@ -196,7 +202,12 @@ def _write_next_version(result: UpdateResult, answers_file: Path, answers_text: 
     edited = edited_answers(answers_text, {"policy_version": version, "approval_date": approval_date}, added, note)
     _still_as_read(answers_file, answers_text)
     files[answers_file] = edited.encode("utf-8")   # last: renamed only once everything else is in place
-    write_all_atomically(files, replaceable=[answers_file], follow_links=force)
+    journal = journal_path(folder)
+    try:
+        write_all_atomically(files, replaceable=[answers_file], follow_links=force,
+                             before_renames=lambda renames: write_journal(journal, renames))
+    finally:
+        remove_journal(journal)  # all renamed, or all taken back: nothing for the next run to complete
     result.status = "updated"
     result.build = BuildResult(paths, policy)
     result.report_path, result.report_docx_path = report_path, report_docx_path
