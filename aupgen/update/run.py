@@ -9,6 +9,8 @@ new version (and any new answers) in the answers file: all of it as one step, or
 from __future__ import annotations
 
 import dataclasses
+import io
+import zipfile
 import datetime as dt
 import os
 from collections.abc import Callable
@@ -284,6 +286,8 @@ def _readable_docx(path: Path) -> bytes | None:
         return None
     try:
         data = read_bounded(path, MAX_DOCX_BYTES)
+        if not zipfile.is_zipfile(io.BytesIO(data)):
+            raise InputError(f"{path} is not a Word document aupgen can read (not a zipped .docx)")
         check_zip(data, path, MAX_DOCX_UNPACKED, MAX_DOCX_XML)
     except InputError as exc:
         raise UserError(f"{exc}, so nothing was written; save it again from Word as a .docx, or move it away "
