@@ -14,6 +14,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from aupgen.update.align import align, normalise, placed_before
+from aupgen.update.rules import Action, decide
 from aupgen.update.wordxml import P, copy_into, paragraph_text
 
 KINDS = ("header", "footer", "first_page_header", "first_page_footer")
@@ -47,21 +48,19 @@ def _merge_margin(base, theirs, new, carry, edit, conflict, carried: list, confl
     for i, old in enumerate(b):
         j, k = to_theirs.get(i), to_new.get(i)
         mine, lib = (t[j] if j is not None else None), (n[k] if k is not None else None)
-        setting_changed = mine is None or _text(mine) != _text(old)
-        library_changed = lib is None or _text(lib) != _text(old)
-        if not setting_changed:
-            continue
-        if mine is not None and lib is not None and not library_changed:
+        action = decide(_text(old), _text(mine) if mine is not None else None,
+                        _text(lib) if lib is not None else None, library_wins=True)
+        if action is Action.KEEP_THEIRS:
             copied = carry(mine)
             lib.addprevious(copied)
             lib.getparent().remove(lib)
             placed[i] = copied
             carried.append(edit("margin-reworded", paragraph_text(old), paragraph_text(mine)))
-        elif mine is None and lib is not None and not library_changed:
+        elif action is Action.DELETE:
             lib.getparent().remove(lib)
             placed.pop(i, None)
             carried.append(edit("margin-deleted", paragraph_text(old), None))
-        elif mine is not None:
+        elif action is Action.LIBRARY_WINS:
             conflicts.append(conflict("margin-replaced", paragraph_text(mine), paragraph_text(lib) if lib is not None
                                       else None))
     last: dict[int, etree._Element] = {}

@@ -24,6 +24,7 @@ from lxml import etree
 from aupgen.update.align import align, normalise, placed_before
 from aupgen.update.comments import add_comments, comments_by_paragraph
 from aupgen.update.margins import carry_margins
+from aupgen.update.rules import Action, decide
 from aupgen.update.wordxml import (BOOKMARK_END, BOOKMARK_START, P, PPR, TBL, TC, TR, Para, copy_into, open_docx,
                                    paragraph_text, paragraphs, save_docx, strip_comments)
 
@@ -85,32 +86,29 @@ def merge(base: bytes, theirs: bytes, new: bytes, version: int) -> MergeResult:
         j, k = to_theirs.get(i), to_new.get(i)
         mine = t[j] if j is not None else None
         lib = n[k] if k is not None else None
-        setting_changed = mine is None or mine.seen != old.seen
-        library_changed = lib is None or lib.seen != old.seen
+        action = decide(old.seen, mine.seen if mine else None, lib.seen if lib else None)
         if lib is not None:
             placed[i] = lib.element
-        if not setting_changed:
-            continue
-        if mine is not None and not library_changed:
+        if action is Action.KEEP_THEIRS:
             _take_wording(lib.element, carry(mine.element))
             result.carried.append(Edit("reworded", old.described, mine.described))
-        elif mine is not None and lib is not None:
+        elif action is Action.BOTH_CHANGED:
             _take_wording(lib.element, carry(mine.element))
             result.conflicts.append(Conflict("both-reworded", mine.described, lib.described))
             comments.append((lib.element, f"The clause library's new wording for this paragraph is: "
                                           f"“{lib.text}”. Your wording from version {version} is kept here; "
                                           "replace it with the new wording if you agree, then delete this comment."))
-        elif mine is not None:
+        elif action is Action.KEEP_REMOVED:
             anchor = placed_before(i, placed)
             copied = _insert_after(anchor, carry(mine.element), new_doc)
             placed[i] = copied
             result.conflicts.append(Conflict("library-removed", mine.described, None))
             comments.append((copied, f"You edited this paragraph in version {version}; the clause library no "
                                       "longer includes it. Delete it, or keep it as your own wording."))
-        elif not library_changed:
+        elif action is Action.DELETE:
             removals.append(lib.element)
             result.carried.append(Edit("deleted", old.described, None))
-        elif lib is not None:
+        elif action is Action.DELETED_BUT_CHANGED:
             result.conflicts.append(Conflict("setting-deleted", None, lib.described))
             comments.append((lib.element, f"You deleted this paragraph from version {version}, and the clause "
                                           "library has since changed it. Delete it again, or keep the new wording."))
@@ -126,7 +124,7 @@ def merge(base: bytes, theirs: bytes, new: bytes, version: int) -> MergeResult:
             before = from_theirs[j]
             continue
         container = _added_container(mine.element, matched, holds_base)
-        if container is None and not mine.seen.strip():
+        if container is None and decide(None, mine.seen, None) is Action.SKIP:
             continue  # an empty paragraph (a paragraph holding only a picture is carried)
         anchor = last[before] if before in last else placed_before(before + 1, placed)
         if container is not None:  # a row or a table the setting added: copied whole
