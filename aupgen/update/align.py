@@ -17,7 +17,8 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Sequence
 from difflib import SequenceMatcher
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 Item = TypeVar("Item")
 
@@ -44,22 +45,31 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-def align(old: Sequence[Item], new: Sequence[Item], token: Callable[[Item], str],
-          text: Callable[[Item], str], key: Callable[[Item], str | None] = lambda item: None,
-          place: Callable[[Item], object] = lambda item: None,
-          kind: Callable[[Item], object] = lambda item: None) -> list[tuple[int | None, int | None]]:
-    """Pairs (i, j) in document order; (i, None) was removed, (None, j) was added.
+@dataclass(frozen=True)
+class Reading:
+    """How to read the items being aligned.
 
-    ``key`` is an identity (a bookmark): items with different keys never pair. ``place`` is a
-    position (a table cell): items in the same place pair whatever their text. Items of a
-    different ``kind`` (a paragraph and a table) never pair.
+    ``token``: what must be equal for two items to be the same item unchanged; ``text``: the words
+    compared for similarity; ``key``: an identity (a bookmark): items with different keys never
+    pair; ``place``: a position (a table cell): items in the same place pair whatever their text;
+    ``kind``: items of a different kind (a paragraph and a table) never pair.
     """
-    old_tokens, new_tokens = [token(x) for x in old], [token(x) for x in new]
+
+    token: Callable[[Any], str]
+    text: Callable[[Any], str]
+    key: Callable[[Any], str | None] = lambda item: None
+    place: Callable[[Any], object] = lambda item: None
+    kind: Callable[[Any], object] = lambda item: None
+
+
+def align(old: Sequence[Item], new: Sequence[Item], reading: Reading) -> list[tuple[int | None, int | None]]:
+    """Pairs (i, j) in document order; (i, None) was removed, (None, j) was added."""
+    old_tokens, new_tokens = [reading.token(x) for x in old], [reading.token(x) for x in new]
     pairs: list[tuple[int | None, int | None]] = []
     a0 = b0 = 0
     for i, j in _equal_pairs(old_tokens, new_tokens, (0, len(old), 0, len(new)), 0) + [(len(old), len(new))]:
         if i > a0 or j > b0:
-            pairs.extend(_pair_similar(old, new, range(a0, i), range(b0, j), text, key, place, kind))
+            pairs.extend(_pair_similar(old, new, range(a0, i), range(b0, j), reading))
         if i < len(old) and j < len(new):
             pairs.append((i, j))
         a0, b0 = i + 1, j + 1
@@ -141,12 +151,13 @@ def _pairable(a: Item, b: Item, key: Callable[[Item], str | None]) -> bool:
     return ka is None or kb is None or ka == kb
 
 
-def _pair_similar(old, new, a_range: range, b_range: range, text, key, place, kind,
-                  ) -> list[tuple[int | None, int | None]]:
+def _pair_similar(old, new, a_range: range, b_range: range, reading: Reading) -> list[tuple[int | None, int | None]]:
     """Within a changed stretch: the best in-order pairing of similar items; the rest removed or added."""
     a_list, b_list = list(a_range), list(b_range)
     if not a_list or not b_list:
         return [(i, None) for i in a_list] + [(None, j) for j in b_list]
+
+    text, key, place, kind = reading.text, reading.key, reading.place, reading.kind
 
     def score(i: int, j: int) -> float:
         if not _pairable(old[i], new[j], key) or kind(old[i]) != kind(new[j]):

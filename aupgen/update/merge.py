@@ -21,12 +21,12 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from aupgen.update.align import align, normalise, placed_before
+from aupgen.update.align import Reading, align, normalise, placed_before
 from aupgen.update.comments import add_comments, comments_by_paragraph
 from aupgen.update.margins import carry_margins
 from aupgen.update.rules import Action, decide
-from aupgen.update.wordxml import (BOOKMARK_END, BOOKMARK_START, P, PPR, TBL, TC, TR, Para, copy_into, open_docx,
-                                   paragraph_text, paragraphs, save_docx, strip_comments)
+from aupgen.update.wordxml import (BOOKMARK_END, BOOKMARK_START, P, PPR, TBL, TC, TR, Element, Para, copy_into,
+                                   open_docx, paragraph_text, paragraphs, save_docx, strip_comments)
 
 COMMENT_AUTHOR = "aupgen"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -64,8 +64,8 @@ def _token(use_keys: bool):
 def match(old: list[Para], new: list[Para]) -> list[tuple[int | None, int | None]]:
     """Pair the paragraphs of two versions: by bookmark where both have them, else by text."""
     use_keys = any(p.key for p in old) and any(p.key for p in new)
-    return align(old, new, _token(use_keys), lambda p: p.seen, lambda p: p.key if use_keys else None,
-                 lambda p: p.place)
+    return align(old, new, Reading(_token(use_keys), lambda p: p.seen, lambda p: p.key if use_keys else None,
+                                   lambda p: p.place))
 
 
 def merge(base: bytes, theirs: bytes, new: bytes, version: int) -> MergeResult:
@@ -78,9 +78,9 @@ def merge(base: bytes, theirs: bytes, new: bytes, version: int) -> MergeResult:
     to_new = {i: j for i, j in match(b, n) if i is not None and j is not None}
     from_theirs = {j: i for i, j in to_theirs.items()}
     result = MergeResult(b"")
-    comments: list[tuple[etree._Element, str]] = []
-    removals: list[etree._Element] = []
-    placed: dict[int, etree._Element] = {}     # base index -> the element standing for it in the result
+    comments: list[tuple[Element, str]] = []
+    removals: list[Element] = []
+    placed: dict[int, Element] = {}     # base index -> the element standing for it in the result
 
     for i, old in enumerate(b):
         j, k = to_theirs.get(i), to_new.get(i)
@@ -113,11 +113,11 @@ def merge(base: bytes, theirs: bytes, new: bytes, version: int) -> MergeResult:
             comments.append((lib.element, f"You deleted this paragraph from version {version}, and the clause "
                                           "library has since changed it. Delete it again, or keep the new wording."))
 
-    last: dict[int, etree._Element] = {}
-    added: dict[etree._Element, etree._Element] = {}  # a paragraph the setting added -> its copy in the result
+    last: dict[int, Element] = {}
+    added: dict[Element, Element] = {}  # a paragraph the setting added -> its copy in the result
     matched = {t[j].element for j in from_theirs}
-    copied: set[etree._Element] = set()
-    holds_base: dict[etree._Element, bool] = {}
+    copied: set[Element] = set()
+    holds_base: dict[Element, bool] = {}
     before = -1  # the base paragraph matched nearest before the setting's paragraph j
     for j, mine in enumerate(t):
         if j in from_theirs:
@@ -164,8 +164,8 @@ def merge(base: bytes, theirs: bytes, new: bytes, version: int) -> MergeResult:
     return result
 
 
-def _standing_for(t: list[Para], from_theirs: dict[int, int], placed: dict[int, etree._Element],
-                  added: dict[etree._Element, etree._Element]) -> dict[etree._Element, etree._Element]:
+def _standing_for(t: list[Para], from_theirs: dict[int, int], placed: dict[int, Element],
+                  added: dict[Element, Element]) -> dict[Element, Element]:
     """Each paragraph of the setting's version -> the paragraph standing for it in the result (if any)."""
     standing = dict(added)
     for j, i in from_theirs.items():
@@ -174,8 +174,8 @@ def _standing_for(t: list[Para], from_theirs: dict[int, int], placed: dict[int, 
     return standing
 
 
-def _added_container(paragraph: etree._Element, matched: set[etree._Element],
-                     holds_base: dict[etree._Element, bool]) -> etree._Element | None:
+def _added_container(paragraph: Element, matched: set[Element],
+                     holds_base: dict[Element, bool]) -> Element | None:
     """The outermost table row or table around ``paragraph`` that holds no paragraph of the base version
     (``holds_base`` remembers the answer for each row and table, so a large table is looked through once)."""
     found = None
@@ -188,7 +188,7 @@ def _added_container(paragraph: etree._Element, matched: set[etree._Element],
     return found
 
 
-def _insert_container(anchor: etree._Element | None, copied: etree._Element, document) -> etree._Element | None:
+def _insert_container(anchor: Element | None, copied: Element, document) -> Element | None:
     """An added row (after the anchor's row) or table (after the anchor's block), copied from the setting's version."""
     for paragraph in copied.iter(P):
         _drop_identity(paragraph)
@@ -207,7 +207,7 @@ def _insert_container(anchor: etree._Element | None, copied: etree._Element, doc
     return copied
 
 
-def _remove_rows_emptied(removals: list[etree._Element]) -> None:
+def _remove_rows_emptied(removals: list[Element]) -> None:
     """A table row every paragraph of which the setting deleted goes as a whole (and its paragraphs with it)."""
     rows = {row for element in removals for row in element.iterancestors(TR)}
     gone = set(removals)
@@ -217,7 +217,7 @@ def _remove_rows_emptied(removals: list[etree._Element]) -> None:
             removals[:] = [e for e in removals if e not in set(row.iter(P))]
 
 
-def _insert_after(anchor: etree._Element | None, copied: etree._Element, document) -> etree._Element:
+def _insert_after(anchor: Element | None, copied: Element, document) -> Element:
     """``copied`` (a paragraph from the setting's version) after ``anchor`` (or at the start of the body)."""
     _drop_identity(copied)
     if anchor is None:
@@ -227,14 +227,14 @@ def _insert_after(anchor: etree._Element | None, copied: etree._Element, documen
     return copied
 
 
-def _drop_identity(paragraph: etree._Element) -> None:
+def _drop_identity(paragraph: Element) -> None:
     """Remove bookmarks and comment anchors from a copied paragraph (the original keeps its own)."""
     for node in list(paragraph.iter(BOOKMARK_START, BOOKMARK_END)):
         node.getparent().remove(node)
     strip_comments(paragraph)
 
 
-def _take_wording(target: etree._Element, content: etree._Element) -> None:
+def _take_wording(target: Element, content: Element) -> None:
     """Give ``target`` the runs of ``content`` (a copy), keeping its own paragraph properties and bookmarks."""
     marks = [node for node in target if node.tag in (BOOKMARK_START, BOOKMARK_END)]
     for node in list(target):
@@ -248,7 +248,7 @@ def _take_wording(target: etree._Element, content: etree._Element) -> None:
     target.extend(ends)
 
 
-def _comment(document, element: etree._Element, text: str) -> None:
+def _comment(document, element: Element, text: str) -> None:
     paragraph = Paragraph(element, document._body)
     runs = paragraph.runs or [paragraph.add_run("")]
     document.add_comment(runs, text=text, author=COMMENT_AUTHOR, initials="AU")
@@ -272,7 +272,7 @@ def _ensure_comment_styles(document) -> None:
             f'<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/>{run}</w:style>'))
 
 
-def _remove_paragraph(element: etree._Element) -> None:
+def _remove_paragraph(element: Element) -> None:
     """Delete a paragraph; a table cell keeps one empty paragraph, as Word requires."""
     parent = element.getparent()
     if parent is None:

@@ -109,18 +109,48 @@ def update_or_problem(*args, **kwargs) -> UpdateResult:
         return UpdateResult(None, status="failed", problem=str(error))
 
 
-def update(answers_file: Path | str, folder: Path | str = ".", library_root: Library | Path | str | None = None,
-           ask: AskNew | None = None, force: bool = False, approval_date: dt.date | None = None,
-           today: dt.date | None = None, defaults: bool = False, reissue: bool = False,
-           pdf: bool | None = None) -> UpdateResult:
-    """Compare, ask what is new (or take defaults, or stop), and write the next version if anything changed.
+@dataclass(frozen=True)
+class UpdateOptions:
+    """How to update.
 
     ``force`` builds from an older library than the last build used, writes a version when nothing
     changed, and replaces existing files; ``reissue`` only writes a version when nothing changed.
-    ``library_root`` may be a library already loaded (a batch of settings loads it once). ``pdf``: write
-    PDFs of the new policy and form (None: if the last version has them, and LibreOffice is installed).
+    ``defaults`` takes the defaults of new questions instead of asking. ``pdf``: write PDFs of the new
+    policy and form (None: if the last version has them, and LibreOffice is installed).
     """
-    today = today or dt.date.today()
+
+    force: bool = False
+    approval_date: dt.date | None = None
+    today: dt.date | None = None
+    defaults: bool = False
+    reissue: bool = False
+    pdf: bool | None = None
+
+
+@dataclass(frozen=True)
+class _NextVersion:
+    """What writing the next version needs to know, beyond the options."""
+
+    answers_file: Path
+    answers_text: str
+    folder: Path
+    library: Library
+    record: BuildRecord
+    added: dict[str, Any]
+    approval_date: dt.date
+
+
+def update(answers_file: Path | str, folder: Path | str = ".", library_root: Library | Path | str | None = None,
+           ask: AskNew | None = None, options: UpdateOptions | None = None, **settings: Any) -> UpdateResult:
+    """Compare, ask what is new (or take defaults, or stop), and write the next version if anything changed.
+
+    ``library_root`` may be a library already loaded (a batch of settings loads it once). The options
+    are given as an :class:`UpdateOptions`, or one by one by name (``force=True``), or both.
+    """
+    options = dataclasses.replace(options or UpdateOptions(), **settings)
+    today = options.today or dt.date.today()
+    options = dataclasses.replace(options, today=today)
+    force = options.force
     answers_file, folder = Path(answers_file), Path(folder)
     library = library_root if isinstance(library_root, Library) else load_library(library_root)
     completed = complete_interrupted(folder)
@@ -136,11 +166,11 @@ def update(answers_file: Path | str, folder: Path | str = ".", library_root: Lib
                         f"that built version {record.policy_version} in {folder}, so nothing was written; use a "
                         "library at least as new, or --force to build from the older one knowingly.")
 
-    added = _answer_new_questions(answers_file, library, record, raw, ask, defaults, today)
+    added = _answer_new_questions(answers_file, library, record, raw, ask, options)
     raw.update(added)
     version = record.policy_version + 1
     raw["policy_version"] = version
-    raw["approval_date"] = approval_date or today
+    raw["approval_date"] = options.approval_date or today
     values = resolve(raw, library, today).values
     policy = assemble(values, library)
     applicable = [q for q in library.questions if q.id in added]
@@ -155,19 +185,20 @@ def update(answers_file: Path | str, folder: Path | str = ".", library_root: Lib
         result.warnings.append(f"an earlier update of {folder} was interrupted while putting its files in place; "
                                f"its {len(completed)} remaining files were put in place now "
                                f"({', '.join(p.name for p in completed)}).")
-    if changes.unchanged and not (force or reissue):
+    if changes.unchanged and not (force or options.reissue):
         result.report = report_markdown(changes, library.templates)
         return result
 
-    _write_next_version(result, answers_file, raw_file.text, folder, library, record, added, raw["approval_date"],
-                        force, today, pdf)
+    _write_next_version(result, _NextVersion(answers_file, raw_file.text, folder, library, record, added,
+                                             raw["approval_date"]), options)
     return result
 
 
-def _write_next_version(result: UpdateResult, answers_file: Path, answers_text: str, folder: Path, library: Library,
-                        record: BuildRecord, added: dict[str, Any], approval_date: dt.date, force: bool,
-                        today: dt.date, pdf: bool | None = None) -> None:
+def _write_next_version(result: UpdateResult, job: _NextVersion, options: UpdateOptions) -> None:
     """Render, merge the setting's edits, compare, report, and write every file of the next version in one step."""
+    answers_file, answers_text, folder, library = job.answers_file, job.answers_text, job.folder, job.library
+    record, added, approval_date = job.record, job.added, job.approval_date
+    force, today, pdf = options.force, options.today, options.pdf
     changes = result.changes
     policy, version = changes.new, changes.new.version
     paths = pack_paths(folder, policy.org_name, version)
@@ -234,8 +265,9 @@ def _wants_pdf(asked: bool | None, last_pdf: Path, warnings: list[str]) -> bool:
 
 
 def _answer_new_questions(answers_file: Path, library: Library, record: BuildRecord, raw: dict[str, Any],
-                          ask: AskNew | None, defaults: bool, today: dt.date) -> dict[str, Any]:
+                          ask: AskNew | None, options: UpdateOptions) -> dict[str, Any]:
     """Answers to the questions the library has added: asked, taken as defaults, or listed in an error."""
+    defaults, today = options.defaults, options.today
     questions = new_questions(library, record, raw)
     values = resolve(raw, library, today).values
     context = clause_context(values, library)
