@@ -185,7 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  3. `aupgen new` first question on screen       {first[1] * 1000:8.0f} {first[0] * 1000:9.0f}"
           "   (target <= 150 ms)")
     fast, plain_time = figures["parse_fast"], figures["parse_plain"]
-    print(f"  4. policy Markdown parsed, shortcut / markdown-it {fast[1] * 1000:5.1f} / {plain_time[1] * 1000:.1f} ms CPU"
+    print(f"  4. policy Markdown parsed, shortcut / markdown-it {fast[1] * 1000:5.1f} / "
+          f"{plain_time[1] * 1000:.1f} ms CPU"
           f"   (saves {(plain_time[1] - fast[1]) * 1000:.1f} ms a policy)")
     caches.cleanup()
     return 0

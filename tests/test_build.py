@@ -134,17 +134,20 @@ def test_policy_document(built, example):
     # A4 pages, British English.
     assert abs(section.page_width.cm - 21.0) < 0.1 and abs(section.page_height.cm - 29.7) < 0.1
 
-    # The appendix lists the guidance each included clause comes from.
-    assert "Appendix A" in text
+    # The policy is in parts by audience; the guidance each clause comes from is in the sources document.
+    assert "Appendix A" not in text
+    assert f"Part 1: {policy.parts[0].title}" in text
+    sources = docx.Document(result.paths.sources)
+    sources_text = body_text(sources)
     for cited in policy.sources:
-        assert cited.document.title in text
+        assert cited.document.title in sources_text
     cited_numbers = {n for cited in policy.sources for point in cited.points for n in point.clause_numbers}
     assert cited_numbers == {c.number for c in policy.clauses}
-    assert "Data Protection Act 2018" in text
-    if values["nation"] == "england":  # the DCSF note; other nations' appendix names their own bodies
-        assert "Department for Education" in text
+    assert "Data Protection Act 2018" in sources_text
+    if values["nation"] == "england":  # the DCSF note; other nations' sources name their own bodies
+        assert "Department for Education" in sources_text
     else:
-        assert f"in {policy.terms['nation']}" in text
+        assert f"in {policy.terms['nation']}" in sources_text
 
 
 def test_choice_dependent_clauses_present_and_absent(built, library):
@@ -185,7 +188,7 @@ def test_acknowledgement_form(built, example):
     assert f"{approval.day} {approval:%B %Y}" in text
 
     commitments = [p.text for p in document.paragraphs if p.style.name == "List Number"]
-    assert 8 <= len(commitments) <= 12
+    assert commitments  # every every-adult rule: tests/test_pack_layout.py checks them against the policy
     assert all(c.startswith("I ") for c in commitments), commitments
     assert commitments == [plain(c) for c in result.policy.commitments]
 
@@ -219,7 +222,7 @@ def test_cli_build_refuses_to_overwrite(tmp_path, capsys):
     example = str(EXAMPLES[0])
     assert main(["build", example, "-o", str(tmp_path)]) == 0
     written = {p.name: p.read_bytes() for p in tmp_path.glob("*.docx") if not p.name.startswith(".")}
-    assert len(written) == 2
+    assert len(written) == 3  # the policy, the signed summary and the sources
     assert main(["build", example, "-o", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "already exist" in err and "--force" in err and "Traceback" not in err
@@ -250,7 +253,8 @@ def test_libreoffice_opens_the_pack(built, example, to_pdf):
     policy_pdf = to_pdf(result.paths.policy)
     form_pdf = to_pdf(result.paths.acknowledgement)
     assert pdf_pages(policy_pdf) >= 4
-    assert pdf_pages(form_pdf) == 1, "the acknowledgement form must fit on one page"
+    assert pdf_pages(form_pdf) <= 2, "the signed summary must fit two sides of A4"
+    assert pdf_pages(to_pdf(result.paths.sources)) >= 1
 
 
 def test_assemble_is_pure_and_repeatable(library):

@@ -20,6 +20,7 @@ import yaml
 from aupgen.checks.pairwise import all_pairs
 from aupgen.checks.sweep import Sweep, outer_sets
 from aupgen.cli import main
+from aupgen.errors import UserError
 from aupgen.library.expressions import possessive
 
 
@@ -77,7 +78,7 @@ ANSWERS = re.compile(r"for answers org_type=youth_group, people=\[volunteers\]")
 
 
 def test_a_contradictory_clause(capsys, copy):
-    gaming = topic(copy, "gaming")
+    gaming = topic(copy, "social_media")
     add_clause(gaming, {"id": "gaming.online-together", "text": "Adults may play online games with the children they know.",
                         "sources": ["esafety.gaming.do1"], "rules": {"gaming.online_with_children": "allow"}})
     code, out = check(capsys, copy)
@@ -90,7 +91,7 @@ def test_a_contradictory_clause(capsys, copy):
 
 
 def test_a_commitment_contradicting_the_policy(capsys, copy):
-    gaming = topic(copy, "gaming")
+    gaming = topic(copy, "social_media")
     add_clause(gaming, {"id": "gaming.promise", "text": "Adults think before they play.", "sources": ["esafety.gaming.do1"],
                         "commitment": "I may play online games with the children I work with.", "rank": 1,
                         "commitment_rules": {"gaming.online_with_children": "allow"}})
@@ -98,12 +99,12 @@ def test_a_commitment_contradicting_the_policy(capsys, copy):
     assert code == 2
     line = problem(out, "a commitment on the form contradicts the policy", "gaming.online_with_children")
     assert "the form commitment of clause 'gaming.promise'" in line and "allows" in line
-    assert "clause 'gaming.not-with-children'" in line and "forbids" in line
+    assert "clause 'social_media.no-friends'" in line and "forbids" in line
 
 
 def test_a_rule_that_holds_only_for_some_answers(capsys, copy):
     """A rule given as {when, value} cases sets the rule only where its `when` holds."""
-    gaming = topic(copy, "gaming")
+    gaming = topic(copy, "social_media")
     add_clause(gaming, {"id": "gaming.staffed-only", "text": "Paid staff may play online games with children.",
                         "sources": ["esafety.gaming.do1"],
                         "rules": {"gaming.online_with_children": [{"when": "'staff' in people", "value": "allow"}]}})
@@ -115,8 +116,8 @@ def test_a_rule_that_holds_only_for_some_answers(capsys, copy):
 
 
 def test_an_unknown_facet(capsys, copy):
-    gaming = topic(copy, "gaming")
-    change_clause(gaming, "gaming.not-with-children", rules={"gaming.online_with_childen": "forbid"})
+    gaming = topic(copy, "social_media")
+    change_clause(gaming, "social_media.no-friends", rules={"gaming.online_with_childen": "forbid"})
     code, out = check(capsys, copy)
     assert code == 2
     line = problem(out, "'gaming.online_with_childen'", "facets.yaml does not declare")
@@ -124,20 +125,20 @@ def test_an_unknown_facet(capsys, copy):
 
 
 def test_a_rule_that_is_not_a_rule(capsys, copy):
-    gaming = topic(copy, "gaming")
-    change_clause(gaming, "gaming.not-with-children", rules={"gaming.online_with_children": "never"})
+    gaming = topic(copy, "social_media")
+    change_clause(gaming, "social_media.no-friends", rules={"gaming.online_with_children": "never"})
     code, out = check(capsys, copy)
     assert code == 2
     problem(out, gaming.name, "'never' is not a rule", "allow, approval, forbid")
 
 
 def test_a_word_from_another_setting(capsys, copy):
-    gaming = topic(copy, "gaming")
-    change_clause(gaming, "gaming.not-with-children",
+    gaming = topic(copy, "social_media")
+    change_clause(gaming, "social_media.no-friends",
                   text="Adults must not play online games with {{ terms.children }}, even in the staff room.")
     code, out = check(capsys, copy)
     assert code == 2
-    line = problem(out, "clause 'gaming.not-with-children'", "'staff room'")
+    line = problem(out, "clause 'social_media.no-friends'", "'staff room'")
     assert "only schools and colleges have staff rooms" in line
     assert "org_type=youth_group, people=[volunteers]" in line
     code, out = check(capsys, copy, org_type="secondary_school", people="staff")
@@ -145,11 +146,11 @@ def test_a_word_from_another_setting(capsys, copy):
 
 
 def test_an_employment_word_for_volunteers(capsys, copy):
-    gaming = topic(copy, "gaming")
-    change_clause(gaming, "gaming.not-with-children",
+    gaming = topic(copy, "social_media")
+    change_clause(gaming, "social_media.no-friends",
                   text="Adults must not play online games with {{ terms.children }}; colleagues will notice.")
     code, out = check(capsys, copy)
-    problem(out, "clause 'gaming.not-with-children'", "'colleagues'", "people=[volunteers]")
+    problem(out, "clause 'social_media.no-friends'", "'colleagues'", "people=[volunteers]")
 
 
 def test_a_dropped_sanction(capsys, copy):
@@ -168,15 +169,36 @@ def test_a_dropped_sanction(capsys, copy):
 
 
 def test_an_empty_section(capsys, copy):
-    gaming = topic(copy, "gaming")
+    gaming = topic(copy, "social_media")
     data = yaml.safe_load(gaming.read_text())
     for clause in data["clauses"]:
         clause["when"] = "org_type == 'college'"
     gaming.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     code, out = check(capsys, copy)
     assert code == 2
-    line = problem(out, "section 'gaming' (Online gaming) is empty")
+    line = problem(out, "section 'social_media' (Social media and gaming) is empty")
     assert gaming.name in line and "org_type=youth_group" in line
+
+
+def test_an_optional_section_may_print_nothing(capsys, copy):
+    gaming = topic(copy, "social_media")
+    data = yaml.safe_load(gaming.read_text())
+    data["section"]["optional"] = True
+    for clause in data["clauses"]:
+        clause["when"] = "org_type == 'college'"
+    gaming.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    code, out = check(capsys, copy)
+    assert "answer sets" in out and "is empty" not in out
+
+
+def test_optional_must_be_true_or_false(capsys, copy):
+    gaming = topic(copy, "social_media")
+    data = yaml.safe_load(gaming.read_text())
+    data["section"]["optional"] = "sometimes"
+    gaming.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    code, out = check(capsys, copy)
+    assert code == 2
+    assert gaming.name in out and "'optional' must be true or false" in out and "Traceback" not in out
 
 
 def test_a_breaches_section_stating_no_outcome(capsys, copy):
@@ -192,22 +214,22 @@ def test_a_breaches_section_stating_no_outcome(capsys, copy):
 
 
 def test_a_possessive_slip_and_its_filter(capsys, copy):
-    gaming = topic(copy, "gaming")
-    change_clause(gaming, "gaming.not-with-children",
+    gaming = topic(copy, "social_media")
+    change_clause(gaming, "social_media.no-friends",
                   text="Adults must not play online games with {{ terms.children }} or read {{ terms.children }}'s chats.")
     code, out = check(capsys, copy, org_type="primary_school", people="staff")
     assert code == 2
-    line = problem(out, "'pupils's'", "'s after a word ending in s", "clause 'gaming.not-with-children'")
+    line = problem(out, "'pupils's'", "'s after a word ending in s", "clause 'social_media.no-friends'")
     assert "org_type=primary_school" in line
-    change_clause(gaming, "gaming.not-with-children",
+    change_clause(gaming, "social_media.no-friends",
                   text="Adults must not play online games with {{ terms.children }} or read {{ terms.children | possessive }} chats.")
     code, out = check(capsys, copy, org_type="primary_school", people="staff")
-    assert "pupils's" not in out and "gaming.not-with-children" not in out
+    assert "pupils's" not in out and "social_media.no-friends" not in out
 
 
 def test_grammar_slips(capsys, copy):
-    gaming = topic(copy, "gaming")
-    change_clause(gaming, "gaming.not-with-children",
+    gaming = topic(copy, "social_media")
+    change_clause(gaming, "social_media.no-friends",
                   text="Adults must not play the the games.\n\n- Is it safe?- Is it kind?\n\nSee {{ '{{' }} here.")
     code, out = check(capsys, copy)
     problem(out, "'the the'", "a word written twice")
@@ -292,3 +314,55 @@ def test_the_sweep_covers_every_setting_and_set_of_adults(library):
             assert any(factor.choice in s for s in seen) and any(factor.choice not in s for s in seen)
         else:
             assert set(factor.levels) <= seen
+
+
+def test_a_long_sentence_and_a_long_commitment(capsys, copy):
+    """A clause sentence over 40 words, or a commitment over 30, fails the check, naming the clause."""
+    gaming = topic(copy, "social_media")
+    long = " ".join(["Adults must not play online games with children"] + ["and"] * 40) + "."
+    change_clause(gaming, "social_media.no-friends", text=long,
+                  commitment="I will not " + " ".join(["play"] * 30) + ".")
+    code, out = check(capsys, copy)
+    assert code == 2
+    line = problem(out, "clause 'social_media.no-friends'", "a sentence of 48 words (at most 40")
+    assert f"{gaming.name}, line {line_of_clause(gaming, 'social_media.no-friends')}" in line
+    assert ANSWERS.search(line), line
+    problem(out, "clause 'social_media.no-friends'", "its commitment", "has 33 words (at most 30)")
+
+
+def test_the_sweep_builder_agrees_with_assembly(library):
+    """The sweep's policies (chosen clauses, texts, the form's commitments) are those `aupgen build` assembles,
+    and a tick taken away changes the policy exactly when building the answers without it does."""
+    from aupgen.assembly.assemble import assemble
+    from aupgen.checks.build import Builder
+    from aupgen.checks.policies import PolicyChecks
+
+    builder, sweep = Builder(library), Sweep(library)
+    checks = PolicyChecks(builder)
+    outers = [o for o in outer_sets(library) if o["org_type"] in ("early_years", "youth_group", "secondary_school")]
+    compared = ticks = 0
+    for outer in outers[::13]:
+        for raw in sweep.answer_sets(outer)[::6]:
+            built = builder.build(raw)
+            policy = assemble(built.values, library)
+            assert built.ids == tuple(c.id for c in policy.clauses)
+            assert [builder.text(key)[0] for key in built.texts] == [c.text for c in policy.clauses]
+            assert [clause_id for clause_id, _ in checks.form(built)] == list(policy.commitment_clauses)
+            assert [builder.text(key)[1] for _, key in checks.form(built)] == list(policy.commitments)
+            compared += 1
+            for question in (q for q in library.questions if q.type == "multi"):
+                ticked = built.values.get(question.id) or []
+                if question.id not in built.raw or (question.required and len(ticked) == 1):
+                    continue  # the sweep's rule: a required question keeps its one tick
+                for value in ticked:
+                    without = dict(built.raw, **{question.id: [v for v in built.raw[question.id] if v != value]})
+                    try:
+                        other = assemble(builder.build(without).values, library)
+                    except UserError:
+                        with pytest.raises(UserError):
+                            builder.changes(built, question.id, value)
+                        continue
+                    expected = [(c.id, c.text) for c in other.clauses] != [(c.id, c.text) for c in policy.clauses]
+                    assert builder.changes(built, question.id, value) == expected, (raw, question.id, value)
+                    ticks += 1
+    assert compared > 20 and ticks > 100

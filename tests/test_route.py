@@ -192,7 +192,7 @@ def test_early_years_in_england_notifies_the_inspectorate_within_14_days(packs, 
 def test_low_level_concerns_in_every_setting(packs):
     for (example, variant), (answers, result) in packs.items():
         text = policy_text(result)
-        assert "A low-level concern is something an adult does" in text, example
+        assert "A low-level concern is about an adult who goes against this policy" in text, example
         assert "records every low-level concern" in text, example
 
 

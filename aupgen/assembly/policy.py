@@ -19,6 +19,10 @@ class PolicyClause:
     sources: tuple[str, ...]
     commitment: MarkdownText | None
     citations: tuple[Citation, ...] = ()
+    audience: str = "all"
+    """Who it binds: all (every adult: its commitment is on the signed summary), leaders or technical."""
+    title: str = ""
+    """A short name for it: its first words, for lists that cannot show the whole text (the sources)."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,25 @@ class PolicySection:
     title: str
     intro: MarkdownText | None
     clauses: tuple[PolicyClause, ...]
+    audience: str = "all"
+    """The part it is printed in. A topic whose clauses bind several audiences is printed once in each
+    part; its first printing has the topic's id (and its intro), a later one ``<topic>.<audience>``."""
+    topic: str = ""
+    """The library section (topic file) it comes from."""
+
+
+@dataclass(frozen=True)
+class PolicyPart:
+    """One part of the policy, for one audience: its title and its sections (numbered through the policy)."""
+
+    audience: str
+    number: int
+    title: str
+    sections: tuple[PolicySection, ...]
+
+    @property
+    def clauses(self) -> tuple[PolicyClause, ...]:
+        return tuple(clause for section in self.sections for clause in section.clauses)
 
 
 @dataclass(frozen=True)
@@ -68,7 +91,17 @@ class Policy:
     review_months: int
     history: tuple[HistoryEntry, ...]
     commitment_clauses: tuple[str, ...] = ()
-    """The ids of the clauses whose commitments are on the form, in the order of `commitments`."""
+    """The ids of the clauses whose commitments are on the signed summary, in the order of `commitments`."""
+    parts: tuple[PolicyPart, ...] = ()
+    """The policy's parts by audience, in print order: every adult, leaders, technical staff (each only
+    when it has clauses); `sections` lists their sections in the same order."""
+    library_version: str = ""
+    library_date: dt.date | None = None
+    """The clause library's release and the date of that release (clauses/changelog.yaml)."""
+
+    def part(self, audience: str) -> PolicyPart | None:
+        """The part for ``audience`` (all, leaders, technical), if the policy has one."""
+        return next((part for part in self.parts if part.audience == audience), None)
 
     @property
     def replaces(self) -> int | None:

@@ -39,15 +39,18 @@ def run(args: argparse.Namespace) -> int:
 
     if is_estate(args.answers):
         return run_estate_command("build", args)
-    from aupgen.pack.build import build  # the renderer loads only when a build runs
+    from aupgen.pack.build import PackOptions, build  # the renderer loads only when a build runs
 
-    result = build(args.answers[0], args.output, args.library, args.force, defaults=args.defaults, pdf=args.pdf)
+    result = build(args.answers[0], args.output, args.library, args.force,
+                   options=PackOptions(defaults=args.defaults, pdf=args.pdf))
     for warning in result.warnings:
         print(warning_line(warning))
     print(f"Policy:               {result.paths.policy}")
-    print(f"Acknowledgement form: {result.paths.acknowledgement}")
+    print(f"Signed summary:       {result.paths.acknowledgement}")
+    print(f"Sources:              {result.paths.sources}")
     if result.paths.pdf:
-        print(f"PDFs:                 {result.paths.policy_pdf.name}, {result.paths.acknowledgement_pdf.name}")
+        print(f"PDFs:                 {result.paths.policy_pdf.name}, {result.paths.acknowledgement_pdf.name}, "
+              f"{result.paths.sources_pdf.name}")
     print(f"Build record:         {result.paths.record}  (keep it: 'aupgen update' compares with it)")
     if result.defaults_recorded:
         print(f"Answers file:         {args.answers[0]}  (the defaults taken are recorded in it)")

@@ -17,7 +17,7 @@ from aupgen.estate.settings import Setting
 from aupgen.estate.update_adapter import run_update
 from aupgen.library.load import Library, load_library
 from aupgen.files.outputs import slugify
-from aupgen.pack.build import build_pack, recorded_defaults
+from aupgen.pack.build import PackOptions, build_pack, recorded_defaults
 from aupgen.pack.record import latest_record
 
 _LIBRARIES: dict[str, Library] = {}
@@ -76,7 +76,8 @@ class Job:
         answers = read_answers(setting.answers, library, self.today)
         folder = self._pack_folder(setting)
         also = recorded_defaults(setting.answers, answers, library, self.today) if self.defaults else {}
-        result = build_pack(answers, library, folder, self.force, self.today, also, setting.answers, self.pdf)
+        result = build_pack(answers, library, folder, PackOptions(self.force, self.today, self.pdf), also,
+                            setting.answers)
         return Outcome(str(setting.answers), BUILT, result.policy.org_name, str(folder), result.policy.version,
                        library.version, must_sign=True, warnings=tuple(result.warnings),
                        written=tuple(str(p) for p in [*result.paths.all(), *([setting.answers] if also else [])]))

@@ -19,7 +19,7 @@ CLAUSE_FIELDS = {"id", "when", "text", "commitment", "rank", "sources", "decides
 AUDIENCES = ("all", "leaders", "technical")
 """Who a clause binds: every adult (the first part, and the signed summary), leaders and the
 safeguarding lead, or technical staff."""
-SECTION_FIELDS = {"id", "title", "order", "intro"}
+SECTION_FIELDS = {"id", "title", "order", "intro", "optional"}
 DEFAULT_RANK = 50
 
 
@@ -30,6 +30,8 @@ class Section:
     order: int
     intro: str | None
     file: Path
+    optional: bool = False
+    """True when the section prints nothing for settings none of its clauses fit (no heading either)."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,10 @@ def _parse_section(file: YamlFile, raw: dict) -> Section:
     intro = raw.get("intro")
     if intro is not None:
         _check_template(file, ("section", "intro"), intro, "the section intro")
-    return Section(raw["id"], raw["title"], raw["order"], intro, file.path)
+    optional = raw.get("optional", False)
+    if not isinstance(optional, bool):
+        raise UserError(f"{file.where('section', 'optional')}: 'optional' must be true or false.")
+    return Section(raw["id"], raw["title"], raw["order"], intro, file.path, optional)
 
 
 def _parse_clause(file: YamlFile, section: str, index: int, item: object) -> Clause:

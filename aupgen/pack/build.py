@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,11 +20,29 @@ if TYPE_CHECKING:
     from aupgen.render.templates import RenderedPack
 
 
+@dataclass(frozen=True)
+class PackOptions:
+    """How to write a pack: ``force`` overwrites an existing one, ``today`` dates the build record,
+    ``pdf`` adds a PDF of each document, and ``defaults`` (aupgen build) records in the answers file
+    the default of every question it leaves out."""
+
+    force: bool = False
+    today: dt.date | None = None
+    pdf: bool = False
+    defaults: bool = False
+
+
 @dataclass
 class PackPaths:
     policy: Path
     acknowledgement: Path
     pdf: bool = False
+
+    @property
+    def sources(self) -> Path:
+        """The sources document: ``x-aup-v1.docx`` -> ``x-sources-v1.docx``."""
+        stem, _, version = self.policy.stem.rpartition("-aup-v")
+        return self.policy.with_name(f"{stem}-sources-v{version}.docx")
 
     @property
     def record(self) -> Path:
@@ -39,6 +57,10 @@ class PackPaths:
         return self.acknowledgement.with_suffix(".pdf")
 
     @property
+    def sources_pdf(self) -> Path:
+        return self.sources.with_suffix(".pdf")
+
+    @property
     def base(self) -> Path:
         """A hidden copy of the policy exactly as the library gave it (``.x-aup-v1.base.docx``).
 
@@ -47,8 +69,8 @@ class PackPaths:
         return base_path(self.policy)
 
     def all(self) -> list[Path]:
-        pdfs = [self.policy_pdf, self.acknowledgement_pdf] if self.pdf else []
-        return [self.policy, self.acknowledgement, *pdfs, self.record]
+        pdfs = [self.policy_pdf, self.acknowledgement_pdf, self.sources_pdf] if self.pdf else []
+        return [self.policy, self.acknowledgement, self.sources, *pdfs, self.record]
 
 
 @dataclass
@@ -65,7 +87,8 @@ def base_path(policy_path: Path) -> Path:
 
 
 def pack_paths(folder: Path, org_name: str, version: int, stem: str | None = None) -> PackPaths:
-    """Where a pack's files go: ``<org-slug>-aup-v<version>.docx`` and its acknowledgement form.
+    """Where a pack's files go: ``<org-slug>-aup-v<version>.docx``, its signed summary (still named
+    ``…-acknowledgement-v<version>.docx``, as rosters and updates know it) and its sources document.
 
     ``stem`` names a pack built under another stem (see `aupgen.files.filenames.legacy_stem`).
     """
@@ -73,73 +96,107 @@ def pack_paths(folder: Path, org_name: str, version: int, stem: str | None = Non
     return PackPaths(folder / f"{slug}-aup-v{version}.docx", folder / f"{slug}-acknowledgement-v{version}.docx")
 
 
-def build_pack(answers: Answers, library: Library, folder: Path, force: bool = False,
-               today: dt.date | None = None, also: dict[Path, bytes] | None = None,
-               answers_file: Path | None = None, pdf: bool = False) -> BuildResult:
-    """Assemble, render and write the pack for resolved ``answers``; refuses to overwrite unless ``force``.
+def build_pack(answers: Answers, library: Library, folder: Path, options: PackOptions = PackOptions(),
+               also: dict[Path, bytes] | None = None, answers_file: Path | None = None) -> BuildResult:
+    """Assemble, render and write the pack for resolved ``answers``; refuses to overwrite unless ``options.force``.
 
-    ``answers_file`` is where relative paths in the answers (logo, reference_docx) start from.
+    ``answers_file`` is where relative paths in the answers (logo, reference_docx) start from; ``also``,
+    other files to write in the same all-or-nothing step (the answers file with its defaults recorded).
     """
     from aupgen.render.house import house_style  # the renderer loads when there is something to render
 
     house = house_style(answers.values, answers_file)
     policy = assemble(answers.values, library)
-    return write_pack(policy, library, folder, force, today, list(answers.warnings), also, house, pdf)
+    result = write_pack(policy, library, folder, options, house, also)
+    result.warnings = list(answers.warnings)
+    return result
 
 
-def write_pack(policy: Policy, library: Library, folder: Path, force: bool = False,
-               today: dt.date | None = None, warnings: list[str] | None = None,
-               also: dict[Path, bytes] | None = None, house: "HouseStyle | None" = None,
-               pdf: bool = False) -> BuildResult:
-    """Render ``policy`` and write its documents (with ``pdf``, their PDFs too) and build record (and ``also``)
-    into ``folder``, all or none."""
+def write_pack(policy: Policy, library: Library, folder: Path, options: PackOptions = PackOptions(),
+               house: "HouseStyle | None" = None, also: dict[Path, bytes] | None = None) -> BuildResult:
+    """Render ``policy`` and write its documents (with ``options.pdf``, their PDFs too) and build record
+    (and ``also``) into ``folder``, all or none."""
     paths = pack_paths(folder, policy.org_name, policy.version)
-    paths.pdf = pdf
+    paths.pdf = options.pdf
     prepare_folder(folder)
-    refuse_existing(paths.all(), force)
+    refuse_existing(paths.all(), options.force)
     soffice = None
-    if pdf:
+    if options.pdf:
         from aupgen.render.pdf import find_soffice
         soffice = find_soffice()  # before any work: a missing LibreOffice is said at once
+    pack = render_documents(policy, library, house)
+    files = pack_files(policy, library, paths, pack, options.today)
+    if options.pdf:
+        files |= pack_pdfs(paths, files, soffice)
+    write_all_atomically(files | (also or {}), overwrite=options.force, replaceable=(also or {}).keys(),
+                         follow_links=options.force)
+    return BuildResult(paths, policy)
+
+
+@dataclass(frozen=True)
+class PackDocuments:
+    """The three documents of a pack, as .docx bytes: the policy, the signed summary, the sources."""
+
+    policy: bytes
+    acknowledgement: bytes
+    sources: bytes
+
+
+def render_documents(policy: Policy, library: Library, house: "HouseStyle | None" = None) -> PackDocuments:
+    """Render the pack's three documents in the library's (and the setting's) style."""
+    from aupgen.pack.sources import render_sources
     from aupgen.render.templates import render_pack
 
     pack = render_pack(policy, library.templates, house=house)
-    files = pack_files(policy, library, paths, pack, today)
-    if pdf:
-        from aupgen.render.pdf import docx_to_pdf
-        pdfs = docx_to_pdf({paths.policy.name: pack.policy, paths.acknowledgement.name: pack.acknowledgement},
-                           soffice)
-        files[paths.policy_pdf] = pdfs[paths.policy.name]
-        files[paths.acknowledgement_pdf] = pdfs[paths.acknowledgement.name]
-    write_all_atomically(files | (also or {}), overwrite=force, replaceable=(also or {}).keys(), follow_links=force)
-    return BuildResult(paths, policy, warnings or [])
+    return PackDocuments(pack.policy, pack.acknowledgement, render_sources(policy, library.templates, house))
 
 
-def pack_files(policy: Policy, library: Library, paths: PackPaths, pack: RenderedPack,
+def pack_files(policy: Policy, library: Library, paths: PackPaths, pack: "PackDocuments | RenderedPack",
                today: dt.date | None = None, policy_docx: bytes | None = None) -> dict[Path, bytes]:
-    """The files of a pack, by name: ``policy_docx`` (when given) replaces the library's policy."""
+    """The files of a pack, by name: ``policy_docx`` (when given) replaces the library's policy.
+
+    Given the two documents of `render_pack` alone, the sources document is rendered here (plainly styled).
+    """
     record = record_for(policy, library, today or dt.date.today())
+    if isinstance(pack, PackDocuments):
+        sources = pack.sources
+    else:
+        from aupgen.pack.sources import render_sources
+        sources = render_sources(policy, library.templates)
     return {
         paths.base: pack.policy,
         paths.policy: policy_docx if policy_docx is not None else pack.policy,
         paths.acknowledgement: pack.acknowledgement,
+        paths.sources: sources,
         paths.record: record_yaml(record, paths.policy.name).encode("utf-8"),
     }
 
 
+def pack_pdfs(paths: PackPaths, files: dict[Path, bytes], soffice: str | None = None) -> dict[Path, bytes]:
+    """PDFs of the pack's three documents in ``files`` (one LibreOffice run), by their paths."""
+    from aupgen.render.pdf import docx_to_pdf
+
+    pairs = ((paths.policy, paths.policy_pdf), (paths.acknowledgement, paths.acknowledgement_pdf),
+             (paths.sources, paths.sources_pdf))
+    pdfs = docx_to_pdf({docx.name: files[docx] for docx, _ in pairs}, soffice)
+    return {pdf: pdfs[docx.name] for docx, pdf in pairs}
+
+
 def build(answers_file: Path | str, folder: Path | str = ".", library_root: Path | str | None = None,
-          force: bool = False, today: dt.date | None = None, defaults: bool = False,
-          pdf: bool = False) -> BuildResult:
+          force: bool = False, today: dt.date | None = None, options: PackOptions | None = None) -> BuildResult:
     """Read ``answers_file`` and write its pack into ``folder``.
 
-    With ``defaults``, every question that applies and the file leaves out is recorded in it with
+    ``force`` and ``today`` may be given alone, as most callers do, or in ``options``. With
+    ``options.defaults``, every question that applies and the file leaves out is recorded in it with
     the default it took (written in place, in the same all-or-nothing step as the pack), so the
     file states every answer the policy was built from.
     """
+    options = replace(options or PackOptions(), force=force or bool(options and options.force),
+                      today=today or (options.today if options else None))
     library = load_library(library_root)
-    answers = read_answers(answers_file, library, today)
-    also = recorded_defaults(Path(answers_file), answers, library, today) if defaults else {}
-    result = build_pack(answers, library, Path(folder), force, today, also, Path(answers_file), pdf)
+    answers = read_answers(answers_file, library, options.today)
+    also = recorded_defaults(Path(answers_file), answers, library, options.today) if options.defaults else {}
+    result = build_pack(answers, library, Path(folder), options, also, Path(answers_file))
     result.defaults_recorded = bool(also)
     return result
 

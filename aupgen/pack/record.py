@@ -23,6 +23,10 @@ from aupgen.assembly.policy import HistoryEntry, Policy
 from aupgen.files.yamlfile import read_mapping
 
 RECORD_SUFFIX = ".lock.yaml"
+LAYOUT = 2
+"""The shape of the pack: 1, a policy with an appendix of sources and a one-page acknowledgement form;
+2, the policy in parts by audience, the signed summary and the sources as a document of their own.
+A record without ``layout`` is of layout 1; `aupgen update` says so when it restructures a pack."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,8 @@ class BuildRecord:
     """What staff signed: the acknowledgement form's text up to the signature boxes (None in old records)."""
     form_commitments: tuple[str, ...] = ()
     """The text of each commitment on the form, in the order of ``commitments``."""
+    layout: int = LAYOUT
+    """The shape of the pack it records (see LAYOUT)."""
 
     @property
     def commitment_texts(self) -> dict[str, str]:
@@ -104,6 +110,8 @@ def record_yaml(record: BuildRecord, policy_file: str) -> str:
         "aupgen": __version__,
         "organisation": record.organisation,
         "library_version": record.library_version,
+        "layout": record.layout,
+        "documents": _documents(policy_file, record.policy_version),
         "policy_version": record.policy_version,
         "built_on": record.built_on,
         "history": [{"version": h.version, "date": h.date, "summary": h.summary} for h in record.history],
@@ -119,6 +127,13 @@ def record_yaml(record: BuildRecord, policy_file: str) -> str:
     header = (f"# aupgen build record for {policy_file}: what went into it. `aupgen update` compares\n"
               "# the next build with this file; keep it beside the policy and do not edit it.\n")
     return header + yaml.dump(data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _documents(policy_file: str, version: int) -> dict[str, str]:
+    """The pack's documents by what they are, named as aupgen.pack.build.pack_paths names them."""
+    stem = policy_file.removesuffix(f"-aup-v{version}.docx")
+    return {"policy": policy_file, "signed_summary": f"{stem}-acknowledgement-v{version}.docx",
+            "sources": f"{stem}-sources-v{version}.docx"}
 
 
 def read_record(path: Path) -> BuildRecord:
@@ -143,6 +158,7 @@ def read_record(path: Path) -> BuildRecord:
             organisation=str(data["organisation"]) if data.get("organisation") is not None else None,
             form_text=_form(data).get("text"),
             form_commitments=tuple(str(c) for c in _form(data).get("commitments") or ()),
+            layout=int(data.get("layout", 1)),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise UserError(f"{path}: this build record is damaged (missing or wrong '{exc}'); "

@@ -9,7 +9,7 @@ from aupgen.assembly.policy import Policy
 from aupgen.library.changelog import UNVERSIONED, reasons_since
 from aupgen.library.load import Library
 from aupgen.library.questions import Question
-from aupgen.pack.record import BuildRecord
+from aupgen.pack.record import LAYOUT, BuildRecord
 from aupgen.update.merge import Conflict, Edit
 
 _ITEM = re.compile(r"^\d+\.\s")
@@ -56,12 +56,18 @@ class ChangeSet:
 
     @property
     def unchanged(self) -> bool:
-        return not self.clauses and not self.new_questions and not self.form
+        return not self.clauses and not self.new_questions and not self.form and not self.restructured
+
+    @property
+    def restructured(self) -> bool:
+        """The last version was built in an older shape of pack (see aupgen.pack.record.LAYOUT)."""
+        return self.old.layout < LAYOUT
 
     @property
     def must_resign(self) -> bool:
-        """Staff sign again exactly when the text of the form they signed would change."""
-        return bool(self.form)
+        """Staff sign again exactly when the text of the form they signed would change (a new shape of
+        pack gives them a new form: the signed summary)."""
+        return bool(self.form) or self.restructured
 
     def of_kind(self, kind: str) -> list[ClauseChange]:
         return [c for c in self.clauses if c.kind == kind]

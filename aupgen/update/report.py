@@ -53,7 +53,7 @@ def report_context(changes: ChangeSet) -> dict[str, Any]:
                           f"Edits made in Word to version {old.policy_version} could not be looked for (the hidden "
                           "copy of it as aupgen wrote it is missing), so check the new version for them"
                           if changes.edits_unknown else "No edits made in Word were found to carry over"),
-        "must_resign": changes.must_resign,
+        "must_resign": changes.must_resign, "restructured": changes.restructured,
         "form": [MarkdownText(_form_line(change, changes)) for change in changes.form],
         "conflicts": [MarkdownText(_conflict_line(c)) for c in changes.conflicts],
         "carried": [MarkdownText(_edit_line(e)) for e in changes.carried],

@@ -27,10 +27,10 @@ from aupgen.library.load import Library, load_library
 from aupgen.library.questions import Question
 from aupgen.files.inputs import InputError, check_zip, read_bounded
 from aupgen.files.outputs import prepare_folder, refuse_existing, slugify, write_all_atomically
-from aupgen.pack.build import BuildResult, pack_files, pack_paths
+from aupgen.pack.build import BuildResult, pack_files, pack_paths, pack_pdfs, render_documents
 from aupgen.pack.record import BuildRecord, latest_record
 from aupgen.render.house import house_style
-from aupgen.render.templates import render_pack, signed_form_text
+from aupgen.render.templates import signed_form_text
 from aupgen.update.journal import complete_interrupted, journal_path, remove_journal, write_journal
 from aupgen.update.changes import ChangeSet, compare, counts_phrase, is_older
 from aupgen.update.merge import merge
@@ -210,7 +210,7 @@ def _write_next_version(result: UpdateResult, job: _NextVersion, options: Update
     prepare_folder(folder)
     refuse_existing(paths.all() + [report_path, report_docx_path, redline_path], force)
     house = house_style(policy.answers, answers_file)  # the setting's logo, colour or reference document
-    pack = render_pack(policy, library.templates, house=house)
+    pack = render_documents(policy, library, house)
     if record.stem not in (None, slugify(policy.org_name)):
         result.renamed_from = record.stem
     theirs, base = _readable_docx(last.policy), _readable_docx(last.base)
@@ -221,9 +221,7 @@ def _write_next_version(result: UpdateResult, job: _NextVersion, options: Update
     changes.edits_unknown = theirs is not None and base is None
     files = pack_files(policy, library, paths, pack, today, policy_docx=document)
     if paths.pdf:
-        from aupgen.render.pdf import docx_to_pdf
-        pdfs = docx_to_pdf({paths.policy.name: document, paths.acknowledgement.name: pack.acknowledgement})
-        files[paths.policy_pdf], files[paths.acknowledgement_pdf] = pdfs[paths.policy.name], pdfs[paths.acknowledgement.name]
+        files |= pack_pdfs(paths, files)
     if theirs is not None or base is not None:
         files[redline_path] = redline(theirs if theirs is not None else base, document,
                                       title_note=f" – changes since version {record.policy_version}")

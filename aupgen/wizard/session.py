@@ -127,9 +127,10 @@ def _finish(wizard: Wizard, action: str, answers: Path | None, session: Session)
         return _reissue(target, output_dir, library, values, today, say)
     say("Writing your policy pack…")
     try:
-        from aupgen.pack.build import build_pack  # the renderer loads once the questions are answered
+        from aupgen.pack.build import PackOptions, build_pack  # the renderer loads once the questions are answered
 
-        result = build_pack(read_answers(target, library, today), library, output_dir, answers_file=target, pdf=pdf)
+        result = build_pack(read_answers(target, library, today), library, output_dir, PackOptions(pdf=pdf),
+                            answers_file=target)
     except UserError:
         say(f"Your answers are saved in {target}.")
         raise
@@ -141,9 +142,11 @@ def _finish(wizard: Wizard, action: str, answers: Path | None, session: Session)
     say("Done. Your files:")
     say(f"  Answers:              {target}")
     say(f"  Policy:               {result.paths.policy}")
-    say(f"  Acknowledgement form: {result.paths.acknowledgement}")
+    say(f"  Signed summary:       {result.paths.acknowledgement}")
+    say(f"  Sources:              {result.paths.sources}")
     if result.paths.pdf:
-        say(f"  PDFs:                 {result.paths.policy_pdf.name}, {result.paths.acknowledgement_pdf.name}")
+        say(f"  PDFs:                 {result.paths.policy_pdf.name}, {result.paths.acknowledgement_pdf.name}, "
+            f"{result.paths.sources_pdf.name}")
     record = getattr(result.paths, "record", None)  # the build record, where this aupgen writes one
     if record is not None:
         say(f"  Build record:         {record}  (keep it with the documents)")

@@ -1,4 +1,4 @@
-"""Inline tokens for the text a policy is mostly made of, without markdown-it's inline parser, to markdown-it's own result.
+"""Inline tokens for the text a policy is mostly made of, without markdown-it's inline parser: its own result.
 
 markdown-it tries each of its inline rules at every special character, in Python; a policy's
 text is escaped for Markdown throughout (aupgen.library.expressions.escape_markdown), so a document of
