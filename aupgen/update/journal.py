@@ -32,11 +32,15 @@ def write_journal(journal: Path, renames: dict[Path, str]) -> None:
     data = json.dumps({"renames": [[str(temporary), str(final)] for final, temporary in renames.items()]},
                       indent=1).encode("utf-8")
     partial = journal.with_name(journal.name + f".{os.getpid()}.writing")
-    with open(partial, "wb") as stream:
-        stream.write(data)
-        stream.flush()
-        os.fsync(stream.fileno())
-    os.replace(partial, journal)
+    try:
+        with open(partial, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(partial, journal)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     _sync(journal.parent)
 
 
