@@ -5,8 +5,8 @@ What a clause's `when`, text, commitment and rules read is found from Jinja's pa
 distinct value of what it reads, and each clause is filled in once per distinct value of what
 its text, commitment and rules read (its *text key*). A policy is fixed by the clauses chosen,
 their text keys and what the section intros read (its *key*), worked out before anything is
-rendered. An answer set built from another (a tick taken away) reuses all that its changed
-answers cannot reach.
+rendered. Whether taking a tick away changes the policy is found by looking only where the
+changed answers reach, and remembered by what decides it.
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ from typing import Any
 from jinja2 import meta
 
 from aupgen.answers.resolve import resolve
-from aupgen.assembly.assemble import MAX_COMMITMENTS, POLICY_TITLE, add_months
-from aupgen.assembly.policy import HistoryEntry, Policy, PolicyClause, PolicySection
 from aupgen.checks.reads import MISSING, Frozen, Path, ReadMemo, condition_paths, hashable, read, text_paths
 from aupgen.checks.sweep import SWEEP_DATE, Raw
 from aupgen.errors import UserError
@@ -83,13 +81,17 @@ class Builder:
         self.section_clauses = {s.id: [c.id for c in library.clauses if c.section == s.id] for s in library.sections}
         self.labels = {q.id: {c.value: c.label for c in q.choices} for q in library.questions if q.choices}
         self.terms = ReadMemo(lambda answers: terms_for(answers, library.settings))
-        self._tick_plans: dict[str, tuple] = {}
+        self._tick_plans: dict[tuple, tuple] = {}
+        self._reaches: dict[tuple, tuple] = {}
+        self._resolved: dict[tuple, dict[str, Any]] = {}
         self._when: dict[tuple, bool] = {}
         self._keys: dict[tuple, int] = {}
         self._key_context: list[tuple[str, dict[str, Any]]] = []
         self._texts: dict[int, tuple[str, str]] = {}
         self._rules: dict[int, tuple] = {}
         self._intros: dict[tuple, str | None] = {}
+        self._rendered: dict[tuple, str] = {}
+        self._conditions: dict[tuple, bool] = {}
 
     # -- choosing ---------------------------------------------------------------------------
     def context(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -108,26 +110,13 @@ class Builder:
         return Built(raw, values, context, frozen, ids, tuple(self._key(i, frozen) for i in ids),
                      tuple(frozen[p] for p in self.section_paths))
 
-    def without(self, built: Built, question_id: str, value: str) -> Built:
-        """``built`` with one ticked choice of a multi-choice question taken away.
-
-        Answers are resolved again only when a question's condition or default reads this one;
-        then only what the changed answers reach is worked out again.
-        """
-        raw = {**built.raw, question_id: [v for v in built.raw[question_id] if v != value]}
-        if question_id in self.read_by_questions:
-            values = resolve(raw, self.library, today=SWEEP_DATE).values
-        else:
-            values = {**built.values, question_id: [v for v in built.values[question_id] if v != value]}
-        return self.derive(built, raw, values)
-
     def changes(self, built: Built, question_id: str, value: str) -> bool:
         """Whether taking ``value`` away from ``question_id`` changes the policy (what same_policy
         says of ``built`` and ``without(built, …)``, found by looking only where changed answers reach:
         every condition that reads one, then texts until one differs)."""
         raw = {**built.raw, question_id: [v for v in built.raw[question_id] if v != value]}
         if question_id in self.read_by_questions:
-            values = resolve(raw, self.library, today=SWEEP_DATE).values
+            values = self._resolved_without(built, raw, question_id, value)
         else:
             values = {**built.values, question_id: [v for v in built.values[question_id] if v != value]}
         changed, context, frozen = self._changed(built, values)
@@ -146,6 +135,40 @@ class Builder:
             return any(self.intro(s, built) != self.intro(s, other) for s in self.library.sections)
         return False
 
+    def _resolved_without(self, built: Built, raw: Raw, question_id: str, value: str) -> dict[str, Any]:
+        """The answers resolved without the tick: only the questions it can reach are resolved again,
+        once per distinct raw answers of theirs and values of what they read (see :meth:`_reach`)."""
+        names, outside = self._reach(question_id)[:2]
+        key = (question_id, value, tuple([hashable(built.raw.get(n, MISSING)) for n in names]),
+               tuple([built.frozen[(n,)] for n in outside]))
+        found = self._resolved.get(key)
+        if found is None:
+            values = resolve(raw, self.library, today=SWEEP_DATE).values
+            found = self._resolved[key] = {n: values[n] for n in names}
+        return {**built.values, **found}
+
+    def _reach(self, question_id: str) -> tuple[tuple[str, ...], tuple[str, ...], set[str]]:
+        """(the questions whose answers taking a tick from ``question_id`` can change, the answers
+        outside them that those questions and `terms` read, every name that can change)."""
+        terms_keys = self.terms.keys()
+        plan = self._reaches.get((question_id, len(self.terms.results)))
+        if plan is None:  # (worked out again if `terms` has been seen to read other answers)
+            changed = {question_id}
+            while True:
+                more = {q for q, reads in self.question_reads.items() if reads & changed}
+                if changed & terms_keys:
+                    more.add("terms")
+                if not more - changed:
+                    break
+                changed |= more
+            names = tuple(sorted(changed & set(self.question_reads)))
+            outside = set().union(*(self.question_reads[n] for n in names))
+            if "terms" in changed:
+                outside |= terms_keys
+            plan = (names, tuple(sorted(outside - changed - {"terms"})), changed)
+            self._reaches[(question_id, len(self.terms.results))] = plan
+        return plan
+
     def _changed(self, built: Built, values: dict[str, Any]) -> tuple[set[str], dict[str, Any], Frozen]:
         """The names ``values`` changes from ``built``'s, its context, and what ``built`` read that they leave alone."""
         old = built.values
@@ -158,26 +181,6 @@ class Builder:
         frozen.update((p, v) for p, v in built.frozen.items() if p[0] not in changed)
         return changed, context, frozen
 
-    def derive(self, built: Built, raw: Raw, values: dict[str, Any]) -> Built:
-        """The answer set ``values``, built from ``built`` by working out only what changed answers reach."""
-        changed, context, frozen = self._changed(built, values)
-        recheck = set().union(*(self.when_readers.get(name, ()) for name in changed))
-        if recheck:
-            chosen = set(built.ids)
-            ids = tuple(c.id for c in self.library.clauses
-                        if (self._holds(c, frozen) if c.id in recheck else c.id in chosen))
-        else:
-            ids = built.ids
-        refill = set().union(*(self.text_readers.get(name, ()) for name in changed))
-        if ids == built.ids:
-            texts = tuple(self._key(i, frozen) if i in refill else key for i, key in zip(ids, built.texts))
-        else:
-            keys = dict(zip(built.ids, built.texts))
-            texts = tuple(self._key(i, frozen) if i in refill or i not in keys else keys[i] for i in ids)
-        intros = tuple(frozen[p] for p in self.section_paths) if any(p[0] in changed for p in self.section_paths) \
-            else built.intros
-        return Built(raw, values, context, frozen, ids, texts, intros)
-
     def tick_key(self, built: Built, question_id: str, value: str) -> tuple:
         """What decides whether taking ``value`` away from ``question_id`` changes the policy.
 
@@ -187,36 +190,24 @@ class Builder:
         and resolved answers of the changed questions, what their conditions and `terms` read,
         and every path those clauses' conditions and texts read: equal keys, equal outcomes.
         """
-        plan = self._tick_plans.get((question_id, len(self.terms.results)))
-        if plan is None:  # (worked out again if `terms` has been seen to read other answers)
-            plan = self._tick_plans[(question_id, len(self.terms.results))] = self._tick_plan(question_id)
-        names, paths = plan
+        names, paths = self._tick_plan(question_id)
         raw = built.raw
         return (question_id, value, tuple([hashable(raw.get(n, MISSING)) for n in names]),
                 tuple([built.frozen[p] for p in paths]))
 
     def _tick_plan(self, question_id: str) -> tuple[tuple[str, ...], tuple[Path, ...]]:
-        terms_keys = self.terms.keys()
-        changed = {question_id}
-        while True:
-            more = {q for q, reads in self.question_reads.items() if reads & changed} - changed
-            if changed & terms_keys:
-                more.add("terms")
-            if not more - changed:
-                break
-            changed |= more
-        paths = {(name,) for name in changed if name != "terms"}
-        for name in changed & set(self.question_reads):
-            paths |= {(read_name,) for read_name in self.question_reads[name]}
-        if "terms" in changed:
-            paths |= {(name,) for name in terms_keys}
+        key = (question_id, len(self.terms.results))
+        if key in self._tick_plans:
+            return self._tick_plans[key]
+        names, outside, changed = self._reach(question_id)
+        paths = {(name,) for name in changed | set(outside) if name != "terms"}
         for name in changed:
             for clause_id in self.when_readers.get(name, set()) | self.text_readers.get(name, set()):
                 paths |= set(self.when_paths.get(clause_id, ())) | set(self.paths[clause_id])
         if any(p[0] in changed for p in self.section_paths):
             paths |= set(self.section_paths)
-        questions = tuple(sorted(changed & set(self.question_reads)))
-        return questions, tuple(sorted(paths))
+        self._tick_plans[key] = (names, tuple(sorted(paths)))
+        return self._tick_plans[key]
 
     def _holds(self, clause: Clause, frozen: Frozen) -> bool:
         key = (clause.id, tuple([frozen[p] for p in self.when_paths[clause.id]]))
@@ -276,6 +267,22 @@ class Builder:
             self._intros[key] = _run(section, "intro", section.intro, built.context)
         return self._intros[key]
 
+    def render(self, source: str, context: dict[str, Any]) -> str:
+        """Fill in any text once per distinct values of what it reads (for aupgen.assembly.assemble)."""
+        key = (source, tuple([read(context, p) for p in text_paths(source)]))
+        found = self._rendered.get(key)
+        if found is None:
+            found = self._rendered[key] = render_text(source, context)
+        return found
+
+    def holds(self, source: str, context: dict[str, Any]) -> bool:
+        """Work out any `when` once per distinct values of what it reads (for aupgen.assembly.assemble)."""
+        key = (source, tuple([read(context, p) for p in condition_paths(source)]))
+        found = self._conditions.get(key)
+        if found is None:
+            found = self._conditions[key] = bool(evaluate(source, context))
+        return found
+
     def same_policy(self, one: Built, other: Built) -> bool:
         """Whether two answer sets give the same policy: the same key, or the same texts."""
         if one.key == other.key:
@@ -285,40 +292,6 @@ class Builder:
         if one.intros != other.intros and any(self.intro(s, one) != self.intro(s, other) for s in self.library.sections):
             return False
         return all(mine == theirs or self.text(mine) == self.text(theirs) for mine, theirs in zip(one.texts, other.texts))
-
-    def policy(self, built: Built) -> Policy:
-        """The policy `aupgen build` assembles for these answers, from the remembered texts.
-
-        Sections, clauses, intros and the form's commitments are chosen as aupgen.assembly.assemble
-        chooses them (tests/test_check_sweep.py compares the two); each clause's `sources` are
-        those it cites, and the policy's list of cited documents is left empty (no check reads them).
-        """
-        chosen, sections = set(built.ids), []
-        texts = dict(zip(built.ids, built.texts))
-        for section in self.library.sections:
-            ids = [i for i in self.section_clauses[section.id] if i in chosen]
-            if not ids:
-                continue
-            number = len(sections) + 1
-            clauses = []
-            for index, clause_id in enumerate(ids, start=1):
-                clause = self.clauses[clause_id]
-                text, commitment = self.text(texts[clause_id])
-                clauses.append(PolicyClause(clause_id, f"{number}.{index}", text, clause.sources,
-                                            commitment if clause.commitment else None))
-            sections.append(PolicySection(section.id, number, section.title, self.intro(section, built), tuple(clauses)))
-        included = [c for s in sections for c in s.clauses if c.commitment]
-        kept = {c.id for c in sorted(included, key=lambda c: self.clauses[c.id].rank)[:MAX_COMMITMENTS]}
-        values = built.values
-        version, approved = values["policy_version"], values["approval_date"]
-        return Policy(
-            org_name=values["org_name"], title=POLICY_TITLE, version=version, answers=dict(values),
-            labels=self.labels, terms=built.context["terms"], sections=tuple(sections),
-            commitments=tuple(c.commitment for c in included if c.id in kept), sources=(),
-            approved_by=values["approved_by"], approval_date=approved,
-            next_review=add_months(approved, values["review_months"]), review_months=values["review_months"],
-            history=(HistoryEntry(version, approved, "First issue" if version == 1 else "Reissued"),),
-            commitment_clauses=tuple(c.id for c in included if c.id in kept))
 
 
 def _question_reads(question) -> set[str]:

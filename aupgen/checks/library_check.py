@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from jinja2 import TemplateError, TemplateSyntaxError, nodes
 from aupgen.checks.audience import audience_problems
 from aupgen.checks.build import Builder
 from aupgen.checks.dead_options import dead_options
+from aupgen.checks.readability import read_examples, table
 from aupgen.checks.run_sweep import TemplateRenderer, run_sweep
 from aupgen.checks.sweep import Sweep
 from aupgen.errors import UserError, did_you_mean
@@ -35,6 +37,8 @@ class Report:
     problems: list[str]
     answer_sets: int = 0
     policies: int = 0
+    readability: list[str] = dataclasses.field(default_factory=list)
+    """The shipped examples' length, sentences and reading ease beside their targets (a table)."""
 
 
 def check_library(root: Path | str | None = None, **sweep) -> list[str]:
@@ -71,7 +75,18 @@ def audit_library(root: Path | str | None = None, org_types: list[str] | None = 
     tally = run_sweep(library, org_types, jobs, render, people)
     problems += tally.problems()
     problems += dead_options(library, Builder(library), tally.live, org_types, limited=bool(org_types or people))
-    return Report(problems, tally.answer_sets, len(tally.policies))
+    return Report(problems, tally.answer_sets, len(tally.policies), _readability(library, render))
+
+
+def _readability(library: Library, render: TemplateRenderer | None) -> list[str]:
+    """The table of the examples shipped beside the library, measured (none for a library without them)."""
+    if render is None or not (library.root / "examples").is_dir():
+        return []
+    try:
+        readings = read_examples(library, render)
+    except (UserError, TemplateError) as error:
+        return [f"the examples could not be measured: {error}"]
+    return table(readings) if readings else []
 
 
 # -- parsing ---------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,7 +17,8 @@ from jinja2 import TemplateError
 from aupgen.assembly.assemble import assemble
 from aupgen.assembly.policy import Policy
 from aupgen.checks.build import Builder, Built, template_names
-from aupgen.checks.policies import policy_problems
+from aupgen.checks.policies import PolicyChecks
+from aupgen.checks.readability import MAX_CLAUSE_SENTENCE, MAX_SUMMARY_LINE, longest_sentence, words_in
 from aupgen.checks.reads import MISSING, condition_paths, union
 from aupgen.checks.rules import contradictions_in
 from aupgen.checks.sweep import Raw, Sweep, describe, iter_chunks, outer_sets
@@ -30,6 +31,8 @@ TemplateRenderer = Callable[[Policy, Path, str], str]
 """render_markdown(policy, templates folder, template name) -> Markdown (aupgen.render.templates)."""
 TEMPLATES = ("aup.md.j2", "acknowledgement.md.j2")
 GROUPS_PER_CHUNK = 8
+"""The fewest outer sets (org_type x people) one process checks at a time."""
+CHUNKS_PER_JOB = 4
 
 
 @dataclass
@@ -67,8 +70,9 @@ def run_sweep(library: Library, org_types: list[str] | None = None, jobs: int | 
               render: TemplateRenderer | None = None, people_sets: list[list[str]] | None = None) -> Tally:
     """Check every answer set; ``jobs`` processes (default: every core), chunked by outer group."""
     outers = outer_sets(library, org_types, people_sets)
-    chunks = list(iter_chunks(outers, GROUPS_PER_CHUNK))
     jobs = jobs or os.cpu_count() or 1
+    # a few long runs of neighbouring outer sets per process: neighbours share texts and covering arrays
+    chunks = list(iter_chunks(outers, max(GROUPS_PER_CHUNK, -(-len(outers) // (jobs * CHUNKS_PER_JOB)))))
     total = Tally()
     if jobs <= 1 or len(chunks) <= 1:
         _start(library.root, render, library)
@@ -88,9 +92,12 @@ _STATE: dict[str, Any] = {}
 def _start(root: Path, render: TemplateRenderer | None, library: Library | None = None) -> None:
     library = library or load_library(root)
     words = load_words(library.root / "clauses" / "words.yaml")
-    _STATE.update(library=library, builder=Builder(library), sweep=Sweep(library), render=render, words=words,
+    builder = Builder(library)
+    _STATE.update(library=library, builder=builder, checks=PolicyChecks(builder), clause_hits={},
+                  ruled={c.id for c in library.clauses if c.rules or c.commitment_rules},
+                  intros=[s for s in library.sections if s.intro], sweep=Sweep(library), render=render, words=words,
                   word_paths=union(condition_paths(rule.when) for rule in words), which={}, seen={}, key_names={},
-                  word_cache={}, ticks={}, multi=[q for q in library.questions if q.type == "multi"])
+                  word_cache={}, ticks={}, lengths={}, multi=[q for q in library.questions if q.type == "multi"])
 
 
 def _check_chunk(outers: list[Raw]) -> Tally:
@@ -152,67 +159,110 @@ def _build(raw: Raw, tally: Tally) -> Built | None:
 def _check_policy(built: Built, which: tuple[int, ...], tally: Tally, templates: bool) -> None:
     library: Library = _STATE["library"]
     builder: Builder = _STATE["builder"]
+    checks: PolicyChecks = _STATE["checks"]
     try:
-        policy = builder.policy(built)
+        problems = list(checks.problems(built))
         found: dict[str, list] = {}
-        for source, chosen in (("text", built.texts), ("commitment", _on_form(built, policy))):
-            for key in chosen:
+        ruled = _STATE["ruled"]
+        for source, keys in (("text", built.texts), ("commitment", [key for _, key in checks.form(built)])):
+            for key in keys:
                 clause = builder.clause_of(key)
+                if clause.id not in ruled:
+                    continue
                 for facet, value in builder.rules(key)[source == "commitment"]:
                     if facet in library.facets:  # an unknown facet is reported once by the static check
                         found.setdefault(facet, []).append((value, clause, source))
+        problems += contradictions_in(library, found)
+        problems += _length_problems(built)
+        words = _word_problems(built, which, templates)
     except (UserError, TemplateError) as error:
         tally.note(("error", str(error)), f"{str(error).rstrip('.')} (answers {describe(built.raw)}).")
         return
-    for key, sentence, names in policy_problems(policy, library):
+    for key, sentence, names in problems:
         tally.note(key, f"{sentence}, for answers {describe(built.raw, names)}.")
-    for key, sentence, names in contradictions_in(library, found):
-        tally.note(key, f"{sentence}, for answers {describe(built.raw, names)}.")
-    _check_words(built, which, policy, tally, templates)
+    if words:
+        setting = describe(built.raw, {"org_type", "people"})
+        for place, hits_in in words:
+            for kind, match, why in hits_in:
+                tally.note(("word", place, kind, match.lower()), f"{place}: '{match}' ({why}), in the policy for {setting}.")
 
 
-def _on_form(built: Built, policy: Policy) -> list[int]:
-    """The text keys of the clauses whose commitments are on the form, in the form's order."""
-    keys = dict(zip(built.ids, built.texts))
-    return [keys[clause_id] for clause_id in policy.commitment_clauses]
+def _length_problems(built: Built) -> list[tuple[tuple, str, set[str]]]:
+    """A clause sentence over MAX_CLAUSE_SENTENCE words, or a commitment (a line of the signed summary)
+    over MAX_SUMMARY_LINE: each text measured once."""
+    builder: Builder = _STATE["builder"]
+    cache = _STATE["lengths"]
+    found = []
+    for key in built.texts:
+        problems = cache.get(key)
+        if problems is None:
+            clause = builder.clause_of(key)
+            text, commitment = builder.text(key)
+            place = f"{clause.file}, line {clause.line}, clause '{clause.id}'"
+            names = set(template_names(clause.text)) | set(template_names(clause.commitment)) - {"labels"}
+            problems = cache[key] = []
+            count, sentence = longest_sentence(text)
+            if count > MAX_CLAUSE_SENTENCE:
+                problems.append((("long", clause.id), f"{place}: a sentence of {count} words (at most "
+                                 f"{MAX_CLAUSE_SENTENCE}; split it): “{_shorten(sentence)}”", names))
+            count = len(words_in(commitment))
+            if count > MAX_SUMMARY_LINE:
+                problems.append((("long commitment", clause.id), f"{place}: its commitment, a line of the signed "
+                                 f"summary, has {count} words (at most {MAX_SUMMARY_LINE}): “{_shorten(commitment)}”",
+                                 names))
+        found += problems
+    return found
 
 
-def _check_words(built: Built, which: tuple[int, ...], policy: Policy, tally: Tally, templates: bool) -> None:
+def _shorten(sentence: str, words: int = 12) -> str:
+    parts = sentence.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+def _word_problems(built: Built, which: tuple[int, ...], templates: bool) -> list[tuple[str, list]]:
+    """(place, hits) for each clause text, commitment, intro and (``templates``) document template with a
+    forbidden word or a slip; each text is searched once per distinct set of word rules that apply."""
     library: Library = _STATE["library"]
     builder: Builder = _STATE["builder"]
+    cache = _STATE["clause_hits"]
     found: list[tuple[str, list]] = []
     for key in built.texts:
-        clause = builder.clause_of(key)
-        text, commitment = builder.text(key)
-        for part, words in (("", text), ("the commitment of ", commitment)):
-            hits_in = _hits(words, which) if words else ()
-            if hits_in:
-                found.append((f"{clause.file}, line {clause.line}, {part}clause '{clause.id}'", hits_in))
-    for section in policy.sections:
-        if section.intro and (hits_in := _hits(section.intro, which)):
-            source = next(s for s in library.sections if s.id == section.id)
-            found.append((f"{source.file}, the intro of section '{section.id}'", hits_in))
+        places = cache.get((key, which))
+        if places is None:
+            clause = builder.clause_of(key)
+            text, commitment = builder.text(key)
+            places = cache[(key, which)] = [
+                (f"{clause.file}, line {clause.line}, {part}clause '{clause.id}'", hits_in)
+                for part, words in (("", text), ("the commitment of ", commitment))
+                if words and (hits_in := _hits(words, which))]
+        found += places
+    present = {builder.clauses[i].section for i in built.ids}
+    for section in _STATE["intros"]:
+        intro = builder.intro(section, built) if section.id in present else None
+        if intro and (hits_in := _hits(intro, which)):
+            found.append((f"{section.file}, the intro of section '{section.id}'", hits_in))
     render = _STATE["render"]
     if templates and render is not None:
-        bare = replace(assemble(built.values, library), sections=(), commitments=(), sources=(), commitment_clauses=(),
-                       parts=())
+        bare = replace(assemble(built.values, library, render=builder.render, holds=builder.holds), sections=(), commitments=(), sources=(), commitment_clauses=(), parts=())
         for name in TEMPLATES:
             if hits_in := _hits(render(bare, library.templates, name), which):
                 found.append((str(library.templates / name), hits_in))
-    if not found:
-        return
-    setting = describe(built.raw, {"org_type", "people"})
-    for place, hits_in in found:
-        for kind, match, why in hits_in:
-            tally.note(("word", place, kind, match.lower()), f"{place}: '{match}' ({why}), in the policy for {setting}.")
+    return found
 
 
 def _hits(text: str, which: tuple[int, ...]) -> list:
+    """The hits of every word rule and slip in ``text`` (searched once), kept to the rules in ``which``."""
     cache = _STATE["word_cache"]
-    key = (text, which)
-    if key not in cache:
-        cache[key] = list(hits(text, _STATE["words"], which))
-    return cache[key]
+    every = cache.get(text)
+    if every is None:
+        every = cache[text] = [(index, hit) for index, hit in _all_hits(text)]
+    return [hit for index, hit in every if index is None or index in which]
+
+
+def _all_hits(text: str) -> Iterator[tuple[int | None, tuple[str, str, str]]]:
+    rules = _STATE["words"]
+    for kind, match, why in hits(text, rules, tuple(range(len(rules)))):
+        yield (int(kind.split(":")[1]) if kind.startswith("word:") else None), (kind, match, why)
 
 
 def _check_ticks(built: Built, tally: Tally) -> None:

@@ -18,6 +18,7 @@ from jinja2 import meta
 
 from aupgen.answers.resolve import resolve
 from aupgen.checks.pairwise import all_pairs
+from aupgen.checks.reads import condition_paths, read
 from aupgen.library.expressions import ENVIRONMENT, evaluate, names_in
 from aupgen.library.load import Library
 from aupgen.library.questions import Question
@@ -98,6 +99,8 @@ class Sweep:
         mixed = set().union(*(names_in(c) for c in conditions if c not in self.outer_conditions)) if conditions else set()
         self.outer_read = [name for name in OUTER if name in mixed] + (["terms"] if "terms" in mixed else [])
         self._arrays: dict[Any, list[tuple]] = {}
+        self._contexts: dict[str, dict[str, Any]] = {}
+        self._conditions: dict[tuple, bool] = {}
 
     def answer_sets(self, outer: Raw) -> list[Raw]:
         rows = self._array(outer)
@@ -149,10 +152,14 @@ class Sweep:
 
     def _outer_context(self, outer: Raw) -> dict[str, Any]:
         """What conditions see before the covered questions are answered (the setting's words settled)."""
-        context: dict[str, Any] = {q.id: q.empty_value() for q in self.library.questions}
-        context.update(outer, today=SWEEP_DATE)
-        context["terms"] = terms_for(context, self.library.settings)
-        return context
+        key = repr(sorted(outer.items()))
+        found = self._contexts.get(key)
+        if found is None:
+            found = {q.id: q.empty_value() for q in self.library.questions}
+            found.update(outer, today=SWEEP_DATE)
+            found["terms"] = terms_for(found, self.library.settings)
+            self._contexts[key] = found
+        return {name: list(value) if isinstance(value, list) else value for name, value in found.items()}
 
     def _effective(self, outer: Raw, row: tuple) -> tuple:
         """The row with None for every factor whose question is not asked, given the answers before it."""
@@ -164,9 +171,9 @@ class Sweep:
         for factor_index, factor in enumerate(self.factors):
             question = factor.question
             if question.id not in asked:
-                asked[question.id] = question.applies(context)
+                asked[question.id] = self._applies(question, context)
                 if asked[question.id]:
-                    offered[question.id] = {c.value for c in question.offered(context)}
+                    offered[question.id] = self._offered(question, context)
                     value = values[question.id]
                     if question.type == "multi":
                         value = [v for v in value if v in offered[question.id]]
@@ -182,6 +189,29 @@ class Sweep:
             if not asked[question.id] or (factor.choice is not None and factor.choice not in offered[question.id]):
                 out[factor_index] = None
         return tuple(out)
+
+    def _applies(self, question: Question, context: dict[str, Any]) -> bool:
+        """question.applies(context), worked out once per distinct values its `when` reads."""
+        if question.when is None:
+            return True
+        try:
+            return self._holds(question.when, context)
+        except Exception:  # the question says what is wrong, in its own words
+            return question.applies(context)
+
+    def _offered(self, question: Question, context: dict[str, Any]) -> set[str]:
+        """The values of question.offered(context), each choice's `when` worked out once per distinct inputs."""
+        try:
+            return {c.value for c in question.choices if c.when is None or self._holds(c.when, context)}
+        except Exception:
+            return {c.value for c in question.offered(context)}
+
+    def _holds(self, source: str, context: dict[str, Any]) -> bool:
+        key = (source, tuple([read(context, p) for p in condition_paths(source)]))
+        found = self._conditions.get(key)
+        if found is None:
+            found = self._conditions[key] = bool(evaluate(source, context))
+        return found
 
     def _raw(self, outer: Raw, row: tuple) -> Raw:
         raw = {**self.fixed, **outer}

@@ -42,6 +42,9 @@ def run_check(args: argparse.Namespace) -> int:
                            people=people or None)
     swept = (f"checked {report.answer_sets:,} answer sets ({report.policies:,} distinct "
              f"polic{'y' if report.policies == 1 else 'ies'})")
+    if report.readability:
+        print("Length and plain English of the shipped examples (measured / target):")
+        print("\n".join(report.readability))
     if not report.problems:
         library = load_library(args.library)
         print(f"The clause library at {library.root} passes: {len(library.clauses)} clauses in "
