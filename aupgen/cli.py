@@ -12,10 +12,11 @@ from aupgen.commands import clauses as clauses_command
 from aupgen.commands import forms as forms_command
 from aupgen.commands import update as update_command
 from aupgen.commands import new as new_command
+from aupgen.commands import serve as serve_command
 from aupgen.errors import UserError, one_line
 from aupgen.files.outputs import WRITTEN
 
-COMMANDS = [new_command, build_command, update_command, forms_command, clauses_command]
+COMMANDS = [new_command, build_command, update_command, forms_command, clauses_command, serve_command]
 
 
 def make_parser() -> argparse.ArgumentParser:

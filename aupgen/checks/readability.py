@@ -158,8 +158,12 @@ def units(markdown: str) -> Iterator[tuple[str, str]]:
 
 def sentences(markdown: str) -> list[str]:
     """Every sentence of the Markdown, list items and table cells each one at least."""
+    return _sentences(list(units(markdown)))
+
+
+def _sentences(blocks: list[tuple[str, str]]) -> list[str]:
     found: list[str] = []
-    for kind, text in units(markdown):
+    for kind, text in blocks:
         if kind != "heading":
             found += split_sentences(text)
     return found
@@ -191,8 +195,9 @@ def syllables(word: str) -> int:
 
 def measure(markdown: str) -> Measure:
     """Words (headings included), sentences and reading ease of a document's Markdown."""
-    headings = sum(len(words_in(text)) for kind, text in units(markdown) if kind == "heading")
-    found = sentences(markdown)
+    blocks = list(units(markdown))
+    headings = sum(len(words_in(text)) for kind, text in blocks if kind == "heading")
+    found = _sentences(blocks)
     lengths = [len(words_in(s)) for s in found]
     words = sum(lengths)
     if not words:

@@ -52,9 +52,11 @@ def refuse_existing(paths: list[Path], force: bool) -> None:
     if force:
         return
     refuse_links(paths, force)
-    existing = [str(p) for p in paths if Path(p).exists()]
-    if not existing:
+    found = [Path(p) for p in paths if Path(p).exists()]
+    if not found:
         return
+    # the first file with its folder, the rest (in the same folder, as a pack's are) by name alone
+    existing = [str(found[0])] + [p.name if p.parent == found[0].parent else str(p) for p in found[1:]]
     names = existing[0] if len(existing) == 1 else f"{', '.join(existing[:-1])} and {existing[-1]}"
     verb, pronoun = ("exists", "it") if len(existing) == 1 else ("exist", "them")
     raise UserError(f"{names} already {verb} and may hold your edits, so nothing was written "

@@ -8,7 +8,6 @@ Prompts run on prompt_toolkit's current app session, so tests drive them through
 from __future__ import annotations
 
 import datetime as dt
-import re
 import shutil
 import sys
 import textwrap
@@ -18,16 +17,14 @@ from typing import Any, TextIO
 
 import questionary
 
+from aupgen.answers.journey import accept, answer_label, as_text, parse_text, problem, short_name, steps
 from aupgen.answers.resolve import base_context, check_value
-from aupgen.errors import UserError
 from aupgen.library.load import Library
 from aupgen.library.questions import Question
 from aupgen.library.terms import terms_for
 
 BUILD, CHANGE, QUIT, BACK = "build", "change", "quit", "back"
-_WHOLE_NUMBER = re.compile(r"[+-]?\d+")
 TICK_HELP = "(↑ ↓ to move, Space to tick or untick, Enter when done)"
-_PLAIN_WORDS = {"org": "organisation"}
 
 
 @dataclass
@@ -177,19 +174,8 @@ class Wizard:
 
     def _position(self, current: Question) -> tuple[int, int]:
         """Which question this is, and about how many there are, given the answers so far."""
-        context = base_context(self.library, self.today)
-        number = total = 0
-        for question in self.library.questions:
-            if question.applies(context) and question.asked:
-                total += 1
-                if question.id == current.id:
-                    number = total
-                entry = self.entries.get(question.id)
-                context[question.id] = entry.value if entry else question.default_value(context)
-            else:
-                context[question.id] = question.empty_value()
-            context["terms"] = terms_for(context, self.library.settings)
-        return number, total
+        found = steps(self.library, self.today, {key: entry.value for key, entry in self.entries.items()})
+        return next((step.number for step in found if step.question.id == current.id), 0), len(found)
 
     def _say(self, text: str) -> None:
         self.out.write(text + "\n")
@@ -215,59 +201,19 @@ def ask_question(question: Question, suggested: Any, default: Any, hidden: list[
         return check_value(question, chosen, question.id)
     if kind == "bool":
         return bool(questionary.confirm(question.prompt, default=bool(suggested)).unsafe_ask())
-    typed = questionary.text(question.prompt, default=_as_text(suggested),
-                             validate=lambda text: _verdict(question, _parse(question, text))).unsafe_ask()
-    value = check_value(question, _parse(question, typed), question.id)
-    if value == "" and not question.required and default not in (None, ""):
-        return default  # as in `aupgen build`: a blank optional answer means the default
-    return value
-
-
-def _parse(question: Question, text: str) -> Any:
-    """Typed text as the value an answers file would hold (whole numbers for integer questions)."""
-    if question.type == "integer" and _WHOLE_NUMBER.fullmatch(text.strip()):
-        return int(text.strip())
-    return text
+    typed = questionary.text(question.prompt, default=as_text(suggested),
+                             validate=lambda text: _verdict(question, parse_text(question, text))).unsafe_ask()
+    return accept(question, parse_text(question, typed), default)  # a blank optional answer means the default
 
 
 def _verdict(question: Question, value: Any) -> bool | str:
     """``True``, or the message `aupgen build` would give, for questionary's ``validate=``."""
-    try:
-        check_value(question, value, "")
-    except UserError as error:
-        message = str(error).removeprefix(": ")
-        message = message[:1].upper() + message[1:]
-        if question.type == "multi":
-            message += " (Space ticks the one under the pointer.)"
-        return message
-    return True
-
-
-def _as_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def short_name(question: Question) -> str:
-    """A few words naming the question in the summary: its id in plain words."""
-    words = " ".join(_PLAIN_WORDS.get(word, word) for word in question.id.split("_"))
-    return words[:1].upper() + words[1:]
-
-
-def answer_label(question: Question, value: Any) -> str:
-    """An answer in plain words, as the review screen shows it."""
-    if question.type == "choice":
-        return question.label_of(value)
+    message = problem(question, value)
+    if message is None:
+        return True
     if question.type == "multi":
-        return "; ".join(question.label_of(v) for v in value) if value else "(none)"
-    if question.type == "bool":
-        return "Yes" if value else "No"
-    if isinstance(value, dt.date):
-        return f"{value.day} {value:%B %Y}"
-    return str(value) if value not in (None, "") else "(left blank)"
+        message += " (Space ticks the one under the pointer.)"
+    return message
 
 
 def _width() -> int:
