@@ -31,6 +31,9 @@ LARGEST_PAIRING = 4000
 LARGEST_SIMILARITY_STRETCH = 2000
 """A changed stretch longer than this on both sides is taken as removed and added, not compared."""
 
+COMPARED_WORDS = 400
+"""Similarity looks at the first this many words of each item (a paragraph; a whole table in the redline)."""
+
 SMALL_GAP = 2500
 """Gaps between anchors up to this many comparisons are aligned exactly by difflib."""
 
@@ -169,7 +172,8 @@ def _pair_similar(old, new, a_range: range, b_range: range, reading: Reading) ->
         a, b = normalise(text(old[i])), normalise(text(new[j]))
         if not a or not b:
             return 0.0
-        ratio = SequenceMatcher(None, a.split(), b.split(), autojunk=False).ratio()
+        words_a, words_b = a.split()[:COMPARED_WORDS], b.split()[:COMPARED_WORDS]
+        ratio = SequenceMatcher(None, words_a, words_b, autojunk=False).ratio()
         return ratio if ratio >= SIMILAR else 0.0
 
     if min(len(a_list), len(b_list)) > LARGEST_SIMILARITY_STRETCH:

@@ -116,23 +116,29 @@ def paragraphs(container: Element) -> list[Para]:
     """Every paragraph in ``container`` (a body, header or footer), table cells included, in order."""
     found = []
     tables = {t: n for n, t in enumerate(container.iter(TBL))}
+    seen: dict = {}  # per row: (its label, its cells' positions); per cell: its paragraphs' positions
     for element in container.iter(P):
         if any(a.tag == P for a in element.iterancestors()):
             continue  # a text box inside a paragraph belongs to that paragraph
-        found.append(Para(element, paragraph_text(element), identity(element), _place(element, tables),
+        found.append(Para(element, paragraph_text(element), identity(element), _place(element, tables, seen),
                           _pictures(element)))
     return found
 
 
-def _place(paragraph: Element, tables: dict[int, int]) -> tuple | None:
+def _place(paragraph: Element, tables: dict[int, int], seen: dict) -> tuple | None:
+    """(table, row label, column, paragraph in cell); each row and cell is looked through once (``seen``)."""
     cell = paragraph.getparent()
     if cell is None or cell.tag != TC or cell.getparent() is None or cell.getparent().tag != TR:
         return None
     row = cell.getparent()
-    cells = [c for c in row if c.tag == TC]
-    label = " ".join(paragraph_text(p) for p in cells[0].iter(P)).strip()
-    in_cell = [c for c in cell if c.tag == P]
-    return (tables.get(row.getparent(), -1), label, cells.index(cell), in_cell.index(paragraph))
+    if row not in seen:
+        cells = [c for c in row if c.tag == TC]
+        label = " ".join(paragraph_text(p) for p in cells[0].iter(P)).strip()
+        seen[row] = (label, {c: n for n, c in enumerate(cells)})
+    if cell not in seen:
+        seen[cell] = {p: n for n, p in enumerate(c for c in cell if c.tag == P)}
+    label, columns = seen[row]
+    return (tables.get(row.getparent(), -1), label, columns[cell], seen[cell][paragraph])
 
 
 def blocks(container: Element) -> list[Element]:
