@@ -110,7 +110,7 @@ def test_out_of_scope_needs_a_reason(copy):
 
 
 def test_clause_citing_nothing_or_unknown_points(copy):
-    path = topics(copy)[0]
+    path = next(p for p in topics(copy) if len(yaml.safe_load(p.read_text())["clauses"]) > 1)
     clause_ids = []
 
     def change(data):

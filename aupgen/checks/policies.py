@@ -36,21 +36,20 @@ class PolicyChecks:
         self.outcomes = {c.id for c in library.clauses if c.section == BREACHES and _reads_outcome(c)}
         self.deciding = {c.id for c in library.clauses if c.decides}
         self.ranks = {c.id: c.rank for c in library.clauses}
-        self.promising = {c.id for c in library.clauses if c.commitment}
+        self.promising = {c.id for c in library.clauses if c.commitment and c.audience == "all"}
         self._facts: dict[int, tuple[bool, str, bool]] = {}
         self._forms: dict[int, tuple[Built, list]] = {}
 
     def form(self, built: Built) -> list[tuple[str, int]]:
-        """(clause id, text key) of the commitments on the form, in the policy's order, as
-        aupgen.assembly.assemble chooses them: the lowest ranks among clauses with a commitment."""
+        """(clause id, text key) of the commitments on the signed summary, as aupgen.assembly.assemble
+        lists them: every every-adult clause's commitment, by rank (then in the policy's order)."""
         found = self._forms.get(id(built))
         if found is not None and found[0] is built:
             return found[1]
         facts = self._facts
         with_commitments = [(i, key) for i, key in zip(built.ids, built.texts)
                             if i in self.promising and (facts.get(key) or self._fact(key))[2]]
-        kept = {i for i, _ in sorted(with_commitments, key=lambda pair: self.ranks[pair[0]])[:MAX_COMMITMENTS]}
-        found = [pair for pair in with_commitments if pair[0] in kept]
+        found = sorted(with_commitments, key=lambda pair: self.ranks[pair[0]])
         self._forms = {id(built): (built, found)}
         return found
 
@@ -69,8 +68,12 @@ class PolicyChecks:
                    f"depends on the '{OUTCOME_ANSWER}' answer is included)", {OUTCOME_ANSWER})
         count = len(self.form(built))
         if count < MIN_COMMITMENTS:
-            yield ("commitments",), (f"the acknowledgement form has only {count} commitments; give more "
-                                     f"clauses a 'commitment' ({MIN_COMMITMENTS} to {MAX_COMMITMENTS} are shown)"), set()
+            yield ("commitments",), (f"the signed summary has only {count} commitments; give more every-adult "
+                                     f"clauses a 'commitment' ({MIN_COMMITMENTS} to {MAX_COMMITMENTS})"), set()
+        elif count > MAX_COMMITMENTS:
+            yield ("too many commitments",), (f"the signed summary has {count} commitments, more than an adult "
+                                              f"can keep in mind (at most {MAX_COMMITMENTS}: fold rules together, "
+                                              "or move some to the leaders' part)"), set()
         texts: dict[str, str] = {}
         for clause_id, key in zip(built.ids, built.texts):
             colon, words, _ = self._facts.get(key) or self._fact(key)
