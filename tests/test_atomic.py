@@ -132,7 +132,7 @@ def is_complete_new(name: str, data: bytes) -> bool:
         document = docx.Document(io.BytesIO(data))
         text = "\n".join(p.text for p in document.paragraphs)
         text += "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
-        return "Mrs New Head" in text or "acknowledgement" in name
+        return "Mrs New Head" in text or "acknowledgement" in name or "-sources-" in name  # these two do not name the head
     return isinstance(yaml.safe_load(data), dict)
 
 

@@ -507,3 +507,242 @@ def test_update_carries_pictures_python_docx_cannot_read(tmp_path):
         paragraph = next(p for p in carried.paragraphs if p.text.startswith(f"Picture {extension} added"))
         assert paragraph._p.find(".//" + qn("a:blip")) is not None
         assert blob in blobs, extension
+
+
+# 7. Update's PDFs fetch nothing the edited policy links ------------------------------------------
+
+def _linked_picture_paragraph(document, anchor, address: str) -> None:
+    """A paragraph before ``anchor`` with a picture linked (not embedded) from ``address`` and an
+    INCLUDEPICTURE field pointing at it, as Word writes them."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    rel_id = document.part.relate_to(address, RT.IMAGE, is_external=True)
+    paragraph = anchor.insert_paragraph_before("Our logo, from the web: ", style=anchor.style)
+    paragraph._p.append(parse_xml(
+        f'<w:r {nsdecls("w", "wp", "a", "pic", "r")}><w:drawing><wp:inline><wp:extent cx="914400" cy="457200"/>'
+        '<wp:docPr id="901" name="Linked"/><a:graphic><a:graphicData '
+        'uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic><pic:nvPicPr>'
+        '<pic:cNvPr id="901" name="linked.png"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill>'
+        f'<a:blip r:link="{rel_id}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr>'
+        '<a:xfrm><a:off x="0" y="0"/><a:ext cx="914400" cy="457200"/></a:xfrm><a:prstGeom prst="rect"/>'
+        '</pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>'))
+    for piece in ('<w:fldChar w:fldCharType="begin"/>',
+                  f'<w:instrText xml:space="preserve"> INCLUDEPICTURE "{address}?field" \\d </w:instrText>',
+                  '<w:fldChar w:fldCharType="separate"/>', '<w:t>logo</w:t>', '<w:fldChar w:fldCharType="end"/>'):
+        paragraph._p.append(parse_xml(f'<w:r {nsdecls("w")}>{piece}</w:r>'))
+
+
+def test_update_pdfs_fetch_no_picture_the_edited_policy_links(tmp_path, soffice):
+    import http.server
+    import threading
+
+    import docx as python_docx
+    from update_helpers import ANSWERS, edit_clause, make_library, release
+
+    requests: list[str] = []
+
+    class Counting(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (the standard library's name)
+            requests.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+            self.wfile.write(_png(8, 8))
+
+        do_HEAD = do_GET
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Counting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        v1 = make_library(tmp_path, "v1")
+        answers = tmp_path / "answers.yaml"
+        answers.write_text(ANSWERS, encoding="utf-8")
+        out = tmp_path / "out"
+        assert main(["build", str(answers), "-o", str(out), "--library", str(v1)]) == 0
+        policy = next(p for p in out.glob("*-aup-v1.docx") if not p.name.startswith("."))
+        document = python_docx.Document(policy)
+        anchor = next(p for p in document.paragraphs if p.text.startswith("Bluetooth must be switched off"))
+        _linked_picture_paragraph(document, anchor, f"http://127.0.0.1:{server.server_port}/logo.png")
+        document.save(policy)
+        v2 = make_library(tmp_path, "v1", name="2026.2")
+        edit_clause(v2, "10-devices.yaml", "devices.bluetooth",
+                    text="Bluetooth and nearby sharing must be switched off on every device used at the "
+                         "{{ terms.setting }}.")
+        release(v2, "2026.2", [{"clause": "devices.bluetooth", "change": "reworded", "reason": "Nearby sharing."}])
+        assert main(["update", str(answers), "-o", str(out), "--library", str(v2), "--no-input", "--pdf"]) == 0
+        assert (out / policy.name.replace("-v1.docx", "-v2.pdf")).stat().st_size > 0
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert requests == []
+
+
+# 11. A noisy converter's output is not echoed -------------------------------------------------
+
+def test_a_noisy_soffice_shows_one_short_line_of_its_output(tmp_path, monkeypatch, capsys):
+    noisy = tmp_path / "noisy-soffice"
+    noisy.write_text("#!/bin/sh\nyes 'LibreOffice says something long and dull' | head -c 2000000\n"
+                     "yes x | head -c 100000 | tr -d '\\n' >&2\nexit 1\n", encoding="utf-8")
+    noisy.chmod(0o755)
+    monkeypatch.setenv("AUPGEN_SOFFICE", str(noisy))
+    out = tmp_path / "out"
+    assert main(["build", str(PRIMARY), "-o", str(out), "--pdf"]) == 2
+    printed = capsys.readouterr().err.strip()
+    error = [line for line in printed.splitlines() if line.startswith("aupgen: error:")]
+    assert len(error) == 1 and len(error[0]) < 500 and len(printed) < 1000 and "Traceback" not in printed, printed[:1000]
+    assert "did not convert" in error[0] and "xxxx" in error[0]
+    assert not out.exists() or not list(out.glob("*.docx"))
+
+
+# 3. A paragraph holding only a picture (embedded or linked) is carried and reported ---------------
+
+def test_a_paragraph_holding_only_a_picture_is_carried_and_counted(tmp_path):
+    import docx as python_docx
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml.ns import qn
+    from update_helpers import ANSWERS, edit_clause, make_library, release
+
+    v1 = make_library(tmp_path, "v1")
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(ANSWERS, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["build", str(answers), "-o", str(out), "--library", str(v1)]) == 0
+    policy = next(p for p in out.glob("*-aup-v1.docx") if not p.name.startswith("."))
+    document = python_docx.Document(policy)
+    anchor = next(p for p in document.paragraphs if p.text.startswith("Bluetooth must be switched off"))
+    picture = tmp_path / "badge.png"
+    picture.write_bytes(_png(30, 30))
+    embedded = anchor.insert_paragraph_before(style=anchor.style)
+    embedded.add_run().add_picture(str(picture))
+    linked = anchor.insert_paragraph_before(style=anchor.style)
+    linked.add_run().add_picture(str(picture))
+    rel_id = document.part.relate_to("https://example.org/crest.png", RT.IMAGE, is_external=True)
+    blip = linked._p.find(".//" + qn("a:blip"))
+    del blip.attrib[qn("r:embed")]
+    blip.set(qn("r:link"), rel_id)
+    assert embedded.text == linked.text == ""
+    document.save(policy)
+    v2 = make_library(tmp_path, "v1", name="2026.2")
+    edit_clause(v2, "10-devices.yaml", "devices.bluetooth",
+                text="Bluetooth and nearby sharing must be switched off on every device used at the {{ terms.setting }}.")
+    release(v2, "2026.2", [{"clause": "devices.bluetooth", "change": "reworded", "reason": "Nearby sharing."}])
+    assert main(["update", str(answers), "-o", str(out), "--library", str(v2), "--no-input"]) == 0
+    carried = python_docx.Document(policy.with_name(policy.name.replace("-v1", "-v2")))
+    at = next(n for n, p in enumerate(carried.paragraphs) if p.text.startswith("Bluetooth and nearby sharing"))
+    before = [p._p for p in carried.paragraphs[at - 2:at]]
+    embeds = [p.find(".//" + qn("a:blip")) for p in before]
+    assert embeds[0].get(qn("r:embed")) and carried.part.rels[embeds[0].get(qn("r:embed"))].target_part.blob \
+        == picture.read_bytes()
+    link = carried.part.rels[embeds[1].get(qn("r:link"))]
+    assert link.is_external and link.target_ref == "https://example.org/crest.png"
+    text = policy.with_name(policy.name.replace("-v1.docx", "-v2-changes.md")).read_text(encoding="utf-8")
+    assert "2 edits you made in Word were kept" in text
+    assert text.count("Your added paragraph “\\[a picture\\]”") == 2, text
+
+
+# 5. Merging is near-linear, and an edited policy's paragraphs are capped ------------------------
+
+def _policy_with_paragraphs(tmp_path: Path, added: bytes, count: int) -> tuple[Path, Path, Path]:
+    """A v1 of the small test library whose body gains ``count`` copies of ``added`` (a paragraph's XML,
+    ``{n}`` numbered) halfway down, and a v2 library with one clause reworded: (answers, output, v2 library)."""
+    import shutil
+
+    from update_helpers import ANSWERS, edit_clause, make_library, release
+
+    v1 = make_library(tmp_path, "v1")
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(ANSWERS, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["build", str(answers), "-o", str(out), "--library", str(v1)]) == 0
+    policy = next(p for p in out.glob("*-aup-v1.docx") if not p.name.startswith("."))
+
+    def change(name: str, data: bytes) -> bytes:
+        if name != "word/document.xml":
+            return data
+        paragraphs = data.split(b"</w:p>")
+        middle = len(paragraphs) // 2
+        extra = b"".join(added.replace(b"{n}", str(n).encode()) for n in range(count))
+        return b"</w:p>".join(paragraphs[:middle]) + b"</w:p>" + extra + b"</w:p>".join(paragraphs[middle:])
+
+    shutil.move(_docx_with(tmp_path, policy, "edited.docx", change), policy)
+    v2 = make_library(tmp_path, "v1", name="2026.2")
+    edit_clause(v2, "10-devices.yaml", "devices.bluetooth",
+                text="Bluetooth and nearby sharing must be switched off on every device used at the {{ terms.setting }}.")
+    release(v2, "2026.2", [{"clause": "devices.bluetooth", "change": "reworded", "reason": "Nearby sharing."}])
+    return answers, out, v2
+
+
+@pytest.mark.parametrize("kind", ["added", "empty"])
+def test_thousands_of_added_or_empty_paragraphs_merge_in_bounded_time(tmp_path, kind):
+    import docx as python_docx
+
+    paragraph = b"<w:p><w:r><w:t>Added line {n} of our own.</w:t></w:r></w:p>" if kind == "added" else b"<w:p/>"
+    answers, out, v2 = _policy_with_paragraphs(tmp_path, paragraph, 9_000)
+    code, err, peak = _run_bounded(["update", str(answers), "-o", str(out), "--library", str(v2), "--no-input"])
+    assert code == 0, err
+    assert peak < 600
+    from aupgen.update.wordxml import paragraphs
+
+    texts = [p.text for p in paragraphs(python_docx.Document(next(out.glob("*-aup-v2.docx"))).element.body)]
+    assert any(t.startswith("Bluetooth and nearby sharing") for t in texts)
+    assert sum(t.startswith("Added line ") for t in texts) == (9_000 if kind == "added" else 0)
+
+
+def test_an_edited_policy_of_too_many_paragraphs_is_refused_in_one_sentence(tmp_path):
+    answers, out, v2 = _policy_with_paragraphs(tmp_path, b"<w:p/>", 60_000)
+    assert (next(out.glob("*-aup-v1.docx"))).stat().st_size < 200_000  # small on disk, huge inside
+    before = sorted(p.name for p in out.iterdir())
+    code, err, peak = _run_bounded(["update", str(answers), "-o", str(out), "--library", str(v2), "--no-input"])
+    assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert "aup-v1.docx" in err and "10,000 aupgen reads" in err and "60,0" in err
+    assert sorted(p.name for p in out.iterdir()) == before and peak < 600
+
+
+# 10. An update killed between its final renames is completed by the next run -------------------
+
+@pytest.mark.parametrize("renamed", [0, 5])
+def test_an_update_killed_between_its_renames_is_completed_by_the_next_run(tmp_path, capsys, renamed):
+    """The child dies (os._exit, as SIGKILL leaves it) just before its rename number ``renamed`` + 1:
+    with 5, after the hidden base copy, the policy, the form, the sources and the build record and before
+    the report, redline and answers."""
+    import os
+    import subprocess
+    import sys
+
+    import yaml
+    from update_helpers import ANSWERS, edit_clause, make_library, release
+
+    v1 = make_library(tmp_path, "v1")
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(ANSWERS, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["build", str(answers), "-o", str(out), "--library", str(v1)]) == 0
+    v2 = make_library(tmp_path, "v1", name="2026.2")
+    edit_clause(v2, "10-devices.yaml", "devices.bluetooth",
+                text="Bluetooth and nearby sharing must be switched off on every device used at the {{ terms.setting }}.")
+    release(v2, "2026.2", [{"clause": "devices.bluetooth", "change": "reworded", "reason": "Nearby sharing."}])
+    killed = subprocess.run([sys.executable, "-m", "aupgen", "update", str(answers), "-o", str(out), "--library",
+                             str(v2), "--no-input"], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "AUPGEN_TEST_KILL_AT_RENAME": str(renamed)})
+    assert killed.returncode == 137, killed.stderr
+    assert (out / ".aupgen-update-journal.json").exists() and list(out.glob(".*.part"))
+    assert len(list(out.glob("*-aup-v2.lock.yaml"))) == (1 if renamed == 5 else 0)
+    assert not list(out.glob("*-v2-changes.md"))
+    assert yaml.safe_load(answers.read_text(encoding="utf-8")).get("policy_version") in (None, 1)
+
+    capsys.readouterr()
+    assert main(["update", str(answers), "-o", str(out), "--library", str(v2), "--no-input"]) == 0
+    printed = capsys.readouterr()
+    assert "was interrupted" in printed.err and "put in place now" in printed.err
+    for name in ("aup-v2.docx", "acknowledgement-v2.docx", "aup-v2.lock.yaml", "aup-v2-changes.md",
+                 "aup-v2-changes.docx", "aup-v2-changes-report.docx"):
+        assert (out / f"test-primary-school-{name}").stat().st_size > 0, name
+    assert not list(out.glob("*v3*"))  # completed, not built again
+    assert yaml.safe_load(answers.read_text(encoding="utf-8"))["policy_version"] == 2
+    assert not list(out.glob(".*.part")) and not list(tmp_path.glob(".*.part"))
+    assert not (out / ".aupgen-update-journal.json").exists()

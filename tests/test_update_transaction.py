@@ -18,7 +18,8 @@ from aupgen.update.run import update
 from update_helpers import ANSWERS, edit_clause, make_library, release, snapshot
 
 NEW_FILES = {"test-primary-school-aup-v2.docx", ".test-primary-school-aup-v2.base.docx",
-             "test-primary-school-acknowledgement-v2.docx", "test-primary-school-aup-v2.lock.yaml",
+             "test-primary-school-acknowledgement-v2.docx", "test-primary-school-sources-v2.docx",
+             "test-primary-school-aup-v2.lock.yaml",
              "test-primary-school-aup-v2-changes.md", "test-primary-school-aup-v2-changes.docx",
              "test-primary-school-aup-v2-changes-report.docx"}
 STEPS = len(NEW_FILES) + 1  # and the answers file
@@ -69,7 +70,8 @@ def test_a_failure_at_each_step_leaves_everything_or_nothing(tmp_path, monkeypat
     answers, out, library = prepare(tmp_path)
     before, answers_before = snapshot(out), answers.read_text()
     real_write, real_replace = outputs._write_temporary, os.replace
-    for step in range(1, STEPS + 1):
+    steps = STEPS + (1 if failing == "rename" else 0)  # renames: the update's journal is put in place first
+    for step in range(1, steps + 1):
         calls = {"n": 0}
 
         def fail_at_step(*args, _real=real_write if failing == "write" else real_replace, _step=step):

@@ -15,6 +15,7 @@ from aupgen.errors import UserError, one_line
 from aupgen.estate.outcome import BUILT, FAILED, NEEDS_ANSWERS, NewQuestion, Outcome
 from aupgen.estate.settings import Setting
 from aupgen.estate.update_adapter import run_update
+from aupgen.update.run import UpdateOptions
 from aupgen.library.load import Library, load_library
 from aupgen.files.outputs import slugify
 from aupgen.pack.build import PackOptions, build_pack, recorded_defaults
@@ -85,8 +86,8 @@ class Job:
     def _update(self, setting: Setting, library: Library) -> Outcome:
         org_name = read_answers(setting.answers, library, self.today).values["org_name"]
         folder = self._pack_folder(setting)
-        result = run_update(setting.answers, folder, library, self.force, self.approval_date, self.today,
-                            defaults=self.defaults, pdf=self.pdf)
+        result = run_update(setting.answers, folder, library, UpdateOptions(
+            force=self.force, approval_date=self.approval_date, today=self.today, defaults=self.defaults, pdf=self.pdf))
         if result.status == NEEDS_ANSWERS:
             questions = tuple(NewQuestion(q.id, q.prompt) for q in result.new_questions)
             names = ", ".join(q.id for q in questions)

@@ -217,6 +217,9 @@ def _xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
     data = _read_bytes(path)
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise UserError(f"{path} is not a readable .xlsx workbook (not a zip file); open it in Excel or "
+                        "LibreOffice and save it again as .xlsx or CSV UTF-8.")
     try:
         check_zip(data, path, MAX_UNPACKED)
     except InputError as exc:

@@ -7,14 +7,13 @@ asks something new, the setting is reported as needing answers, with the questio
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
 from aupgen.library.load import Library
 from aupgen.library.questions import Question
 from aupgen.pack.record import signing_needed
-from aupgen.update.run import update
+from aupgen.update.run import UpdateOptions, update
 
 
 @dataclass(frozen=True)
@@ -41,14 +40,11 @@ def _refuse_to_ask(questions: list[Question], values: dict) -> dict:
     raise _NewQuestions(list(questions))
 
 
-def run_update(answers_file: Path, folder: Path, library: Library, force: bool = False,
-               approval_date: dt.date | None = None, today: dt.date | None = None,
-               defaults: bool = False, pdf: bool | None = None) -> UpdateOutcome:
-    """Update one setting without asking anything (``defaults``: new questions take their defaults, recorded
-    in the answers file); UserError for a problem the user can fix."""
+def run_update(answers_file: Path, folder: Path, library: Library, options: UpdateOptions) -> UpdateOutcome:
+    """Update one setting without asking anything (``options.defaults``: new questions take their defaults,
+    recorded in the answers file); UserError for a problem the user can fix."""
     try:
-        result = update(answers_file, folder, library, ask=_refuse_to_ask, force=force,
-                        approval_date=approval_date, today=today, defaults=defaults, pdf=pdf)
+        result = update(answers_file, folder, library, ask=_refuse_to_ask, options=options)
     except _NewQuestions as new:
         return UpdateOutcome("needs answers", None, library.version, 0, 0, 0, False,
                              new_questions=tuple(new.questions))

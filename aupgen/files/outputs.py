@@ -17,7 +17,7 @@ import signal
 import stat
 import tempfile
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from aupgen.errors import UserError
@@ -52,9 +52,11 @@ def refuse_existing(paths: list[Path], force: bool) -> None:
     if force:
         return
     refuse_links(paths, force)
-    existing = [str(p) for p in paths if Path(p).exists()]
-    if not existing:
+    found = [Path(p) for p in paths if Path(p).exists()]
+    if not found:
         return
+    # the first file with its folder, the rest (in the same folder, as a pack's are) by name alone
+    existing = [str(found[0])] + [p.name if p.parent == found[0].parent else str(p) for p in found[1:]]
     names = existing[0] if len(existing) == 1 else f"{', '.join(existing[:-1])} and {existing[-1]}"
     verb, pronoun = ("exists", "it") if len(existing) == 1 else ("exist", "them")
     raise UserError(f"{names} already {verb} and may hold your edits, so nothing was written "
@@ -80,7 +82,8 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def write_all_atomically(files: Mapping[Path, bytes], overwrite: bool = True,
-                         replaceable: Iterable[Path] = (), follow_links: bool = False) -> None:
+                         replaceable: Iterable[Path] = (), follow_links: bool = False,
+                         before_renames: Callable[[dict[Path, str]], None] | None = None) -> None:
     """Write several files as one step: all of them, or (on any failure) none of them.
 
     Every file is written in full to its temporary file first; only then are they renamed into
@@ -98,6 +101,9 @@ def write_all_atomically(files: Mapping[Path, bytes], overwrite: bool = True,
     A symbolic link (even one pointing nowhere) among ``files`` is refused before anything is
     written, unless it is in ``replaceable`` or ``follow_links`` is set (``--force``): otherwise a
     link planted where a report goes would let aupgen write, or create, a file anywhere.
+
+    ``before_renames`` is called with ``final name -> temporary file`` once every temporary file is
+    written, before the first rename (update journals the renames with it, see update/journal.py).
     """
     replaceable = [Path(p) for p in replaceable]
     refuse_links([Path(p) for p in files if Path(p) not in replaceable], follow_links)
@@ -112,8 +118,11 @@ def write_all_atomically(files: Mapping[Path, bytes], overwrite: bool = True,
             path = targets[Path(name)]
             remove_stale_parts(path)
             pending[path] = _write_temporary(path, data)
+        if before_renames is not None:
+            before_renames(dict(pending))
         with _interrupts_held():
             for path, temporary in list(pending.items()):
+                _killed_for_test(len(done))
                 if overwrite or path in replace_anyway:
                     if path.exists():
                         kept[path] = _keep_previous(path)
@@ -140,6 +149,13 @@ def write_all_atomically(files: Mapping[Path, bytes], overwrite: bool = True,
     WRITTEN.extend(done)
     for folder in {p.parent for p in targets.values()}:
         _sync_folder(folder)
+
+
+def _killed_for_test(renamed: int) -> None:
+    """Test hook: with AUPGEN_TEST_KILL_AT_RENAME=N set, the process dies (as SIGKILL would leave it)
+    just before its (N+1)th rename, so tests can check that the next run repairs what it left."""
+    if os.environ.get("AUPGEN_TEST_KILL_AT_RENAME") == str(renamed):
+        os._exit(137)
 
 
 WRITTEN: list[Path] = []

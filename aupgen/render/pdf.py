@@ -24,6 +24,7 @@ import tempfile
 from pathlib import Path
 
 from aupgen.errors import UserError
+from aupgen.render.offline import offline_copy
 
 ENVIRONMENT_VARIABLE = "AUPGEN_SOFFICE"
 UNO_PYTHON_VARIABLE = "AUPGEN_UNO_PYTHON"
@@ -124,7 +125,7 @@ def docx_to_pdf(documents: dict[str, bytes], soffice: str | None = None) -> dict
         sources = []
         for name, data in documents.items():
             source = work / name
-            source.write_bytes(data)
+            source.write_bytes(offline_copy(data))  # LibreOffice must fetch nothing a document links
             sources.append(str(source))
         out = work / "pdf"
         python = uno_python(soffice)
@@ -144,8 +145,17 @@ def docx_to_pdf(documents: dict[str, bytes], soffice: str | None = None) -> dict
         for name in documents:
             produced = out / (Path(name).stem + ".pdf")
             if not produced.is_file():
-                detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
-                raise UserError(f"LibreOffice ({soffice}) did not convert {name} to PDF ({detail[0]}); "
+                raise UserError(f"LibreOffice ({soffice}) did not convert {name} to PDF "
+                                f"({_one_short_line(result.stderr or result.stdout)}); "
                                 "nothing was written.")
             pdfs[name] = produced.read_bytes()
         return pdfs
+
+
+def _one_short_line(output: str, limit: int = 160) -> str:
+    """The last line a converter printed, cut to ``limit`` characters: a noisy program's output is not echoed."""
+    lines = [line.strip() for line in (output or "").splitlines() if line.strip()]
+    if not lines:
+        return "no output"
+    line = "".join(ch if ch.isprintable() else " " for ch in lines[-1][:limit])
+    return line + ("…" if len(lines[-1]) > limit else "")

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
-from lxml import etree
 
-from aupgen.update.wordxml import P
+from aupgen.update.wordxml import P, Element
 
 COMMENT_RANGE_START, COMMENT_REFERENCE = qn("w:commentRangeStart"), qn("w:commentReference")
 
@@ -31,13 +30,13 @@ class SettingComment:
         return " ".join(p for p in self.paragraphs if p)
 
 
-def comments_by_paragraph(document, skip_author: str) -> dict[etree._Element, list[SettingComment]]:
+def comments_by_paragraph(document, skip_author: str) -> dict[Element, list[SettingComment]]:
     """Each paragraph of ``document``'s body that a comment starts in, with those comments (in order)."""
     try:
         found = {c.comment_id: c for c in document.comments}
     except (KeyError, AttributeError, ValueError):  # no comments part, or one python-docx cannot read
         return {}
-    placed: dict[etree._Element, list[SettingComment]] = {}
+    placed: dict[Element, list[SettingComment]] = {}
     seen: set[int] = set()
     for node in document.element.body.iter(COMMENT_RANGE_START, COMMENT_REFERENCE):
         try:
@@ -55,7 +54,7 @@ def comments_by_paragraph(document, skip_author: str) -> dict[etree._Element, li
     return placed
 
 
-def add_comments(document, element: etree._Element, comments: list[SettingComment]) -> None:
+def add_comments(document, element: Element, comments: list[SettingComment]) -> None:
     """Put ``comments`` on the paragraph ``element`` of ``document`` (the new version)."""
     paragraph = Paragraph(element, document._body)
     runs = paragraph.runs or [paragraph.add_run("")]

@@ -11,10 +11,10 @@ and other fields are compared without their results, which Word recalculates on 
 from __future__ import annotations
 
 from docx.oxml.ns import qn
-from lxml import etree
 
-from aupgen.update.align import align, normalise, placed_before, preceding_match
-from aupgen.update.wordxml import P, copy_into, paragraph_text
+from aupgen.update.align import Reading, align, normalise, placed_before
+from aupgen.update.rules import Action, decide
+from aupgen.update.wordxml import P, Element, copy_into, paragraph_text
 
 KINDS = ("header", "footer", "first_page_header", "first_page_footer")
 FLD_CHAR, FLD_SIMPLE, INSTR = qn("w:fldChar"), qn("w:fldSimple"), qn("w:instrText")
@@ -33,42 +33,44 @@ def carry_margins(base_doc, theirs_doc, new_doc, edit, conflict) -> tuple[list, 
                 continue  # the setting removed or never had this header or footer: nothing to carry
             base, theirs, new = (part._element for part in parts)
             source, target = parts[1].part, parts[2].part
-            _merge_margin(base, theirs, new, lambda e: copy_into(e, source, target), edit, conflict, carried,
+            _merge_margin((base, theirs, new), lambda e: copy_into(e, source, target), edit, conflict, carried,
                           conflicts)
     return carried, conflicts
 
 
-def _merge_margin(base, theirs, new, carry, edit, conflict, carried: list, conflicts: list) -> None:
-    b, t, n = (_paragraphs(container) for container in (base, theirs, new))
+def _merge_margin(versions: tuple, carry, edit, conflict, carried: list, conflicts: list) -> None:
+    """One header or footer: ``versions`` is (base, theirs, new), the XML of each."""
+    new = versions[2]
+    b, t, n = (_paragraphs(container) for container in versions)
     to_theirs = _pairs(b, t)
     to_new = _pairs(b, n)
     from_theirs = {j: i for i, j in to_theirs.items()}
-    placed: dict[int, etree._Element] = {i: n[k] for i, k in to_new.items()}
+    placed: dict[int, Element] = {i: n[k] for i, k in to_new.items()}
     for i, old in enumerate(b):
         j, k = to_theirs.get(i), to_new.get(i)
         mine, lib = (t[j] if j is not None else None), (n[k] if k is not None else None)
-        setting_changed = mine is None or _text(mine) != _text(old)
-        library_changed = lib is None or _text(lib) != _text(old)
-        if not setting_changed:
-            continue
-        if mine is not None and lib is not None and not library_changed:
+        action = decide(_text(old), _text(mine) if mine is not None else None,
+                        _text(lib) if lib is not None else None, library_wins=True)
+        if action is Action.KEEP_THEIRS:
             copied = carry(mine)
             lib.addprevious(copied)
             lib.getparent().remove(lib)
             placed[i] = copied
             carried.append(edit("margin-reworded", paragraph_text(old), paragraph_text(mine)))
-        elif mine is None and lib is not None and not library_changed:
+        elif action is Action.DELETE:
             lib.getparent().remove(lib)
             placed.pop(i, None)
             carried.append(edit("margin-deleted", paragraph_text(old), None))
-        elif mine is not None:
+        elif action is Action.LIBRARY_WINS:
             conflicts.append(conflict("margin-replaced", paragraph_text(mine), paragraph_text(lib) if lib is not None
                                       else None))
-    last: dict[int, etree._Element] = {}
+    last: dict[int, Element] = {}
+    before = -1  # the base paragraph matched nearest before the setting's paragraph j
     for j, mine in enumerate(t):
+        if j in from_theirs:
+            before = from_theirs[j]
         if j in from_theirs or not _text(mine):
             continue
-        before = preceding_match(j, from_theirs)
         anchor = last[before] if before in last else placed_before(before + 1, placed)
         copied = carry(mine)
         if anchor is None:
@@ -79,16 +81,16 @@ def _merge_margin(base, theirs, new, carry, edit, conflict, carried: list, confl
         carried.append(edit("margin-added", None, paragraph_text(mine)))
 
 
-def _paragraphs(container: etree._Element) -> list[etree._Element]:
+def _paragraphs(container: Element) -> list[Element]:
     return [p for p in container.iter(P) if not any(a.tag == P for a in p.iterancestors())]
 
 
-def _pairs(old: list[etree._Element], new: list[etree._Element]) -> dict[int, int]:
+def _pairs(old: list[Element], new: list[Element]) -> dict[int, int]:
     token = lambda p: normalise(_text(p))  # noqa: E731
-    return {i: j for i, j in align(old, new, token, _text) if i is not None and j is not None}
+    return {i: j for i, j in align(old, new, Reading(token, _text)) if i is not None and j is not None}
 
 
-def _text(paragraph: etree._Element) -> str:
+def _text(paragraph: Element) -> str:
     """The paragraph's words without field results (page numbers, dates), which Word recalculates."""
     skipping, parts = 0, []
     for node in paragraph.iter():

@@ -21,11 +21,12 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from aupgen.update.align import align, normalise, placed_before, preceding_match
+from aupgen.update.align import Reading, align, normalise, placed_before
 from aupgen.update.comments import add_comments, comments_by_paragraph
 from aupgen.update.margins import carry_margins
-from aupgen.update.wordxml import (BOOKMARK_END, BOOKMARK_START, P, PPR, TBL, TC, TR, Para, copy_into, open_docx,
-                                   paragraph_text, paragraphs, save_docx, strip_comments)
+from aupgen.update.rules import Action, decide
+from aupgen.update.wordxml import (BOOKMARK_END, BOOKMARK_START, P, PPR, TBL, TC, TR, Element, Para, copy_into,
+                                   open_docx, paragraph_text, paragraphs, save_docx, strip_comments)
 
 COMMENT_AUTHOR = "aupgen"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -57,14 +58,14 @@ class MergeResult:
 
 
 def _token(use_keys: bool):
-    return lambda p: (p.key if use_keys and p.key else "t:" + normalise(p.text))
+    return lambda p: (p.key if use_keys and p.key else "t:" + normalise(p.seen))
 
 
 def match(old: list[Para], new: list[Para]) -> list[tuple[int | None, int | None]]:
     """Pair the paragraphs of two versions: by bookmark where both have them, else by text."""
     use_keys = any(p.key for p in old) and any(p.key for p in new)
-    return align(old, new, _token(use_keys), lambda p: p.text, lambda p: p.key if use_keys else None,
-                 lambda p: p.place)
+    return align(old, new, Reading(_token(use_keys), lambda p: p.seen, lambda p: p.key if use_keys else None,
+                                   lambda p: p.place))
 
 
 def merge(base: bytes, theirs: bytes, new: bytes, version: int) -> MergeResult:
@@ -77,54 +78,55 @@ def merge(base: bytes, theirs: bytes, new: bytes, version: int) -> MergeResult:
     to_new = {i: j for i, j in match(b, n) if i is not None and j is not None}
     from_theirs = {j: i for i, j in to_theirs.items()}
     result = MergeResult(b"")
-    comments: list[tuple[etree._Element, str]] = []
-    removals: list[etree._Element] = []
-    placed: dict[int, etree._Element] = {}     # base index -> the element standing for it in the result
+    comments: list[tuple[Element, str]] = []
+    removals: list[Element] = []
+    placed: dict[int, Element] = {}     # base index -> the element standing for it in the result
 
     for i, old in enumerate(b):
         j, k = to_theirs.get(i), to_new.get(i)
         mine = t[j] if j is not None else None
         lib = n[k] if k is not None else None
-        setting_changed = mine is None or mine.text != old.text
-        library_changed = lib is None or lib.text != old.text
+        action = decide(old.seen, mine.seen if mine else None, lib.seen if lib else None)
         if lib is not None:
             placed[i] = lib.element
-        if not setting_changed:
-            continue
-        if mine is not None and not library_changed:
+        if action is Action.KEEP_THEIRS:
             _take_wording(lib.element, carry(mine.element))
-            result.carried.append(Edit("reworded", old.text, mine.text))
-        elif mine is not None and lib is not None:
+            result.carried.append(Edit("reworded", old.described, mine.described))
+        elif action is Action.BOTH_CHANGED:
             _take_wording(lib.element, carry(mine.element))
-            result.conflicts.append(Conflict("both-reworded", mine.text, lib.text))
+            result.conflicts.append(Conflict("both-reworded", mine.described, lib.described))
             comments.append((lib.element, f"The clause library's new wording for this paragraph is: "
                                           f"“{lib.text}”. Your wording from version {version} is kept here; "
                                           "replace it with the new wording if you agree, then delete this comment."))
-        elif mine is not None:
+        elif action is Action.KEEP_REMOVED:
             anchor = placed_before(i, placed)
             copied = _insert_after(anchor, carry(mine.element), new_doc)
             placed[i] = copied
-            result.conflicts.append(Conflict("library-removed", mine.text, None))
+            result.conflicts.append(Conflict("library-removed", mine.described, None))
             comments.append((copied, f"You edited this paragraph in version {version}; the clause library no "
                                       "longer includes it. Delete it, or keep it as your own wording."))
-        elif not library_changed:
+        elif action is Action.DELETE:
             removals.append(lib.element)
-            result.carried.append(Edit("deleted", old.text, None))
-        elif lib is not None:
-            result.conflicts.append(Conflict("setting-deleted", None, lib.text))
+            result.carried.append(Edit("deleted", old.described, None))
+        elif action is Action.DELETED_BUT_CHANGED:
+            result.conflicts.append(Conflict("setting-deleted", None, lib.described))
             comments.append((lib.element, f"You deleted this paragraph from version {version}, and the clause "
                                           "library has since changed it. Delete it again, or keep the new wording."))
 
-    last: dict[int, etree._Element] = {}
-    added: dict[etree._Element, etree._Element] = {}  # a paragraph the setting added -> its copy in the result
+    last: dict[int, Element] = {}
+    added: dict[Element, Element] = {}  # a paragraph the setting added -> its copy in the result
     matched = {t[j].element for j in from_theirs}
-    copied: set[etree._Element] = set()
+    copied: set[Element] = set()
+    holds_base: dict[Element, bool] = {}
+    before = -1  # the base paragraph matched nearest before the setting's paragraph j
     for j, mine in enumerate(t):
         if j in from_theirs:
+            before = from_theirs[j]
             continue
-        before = preceding_match(j, from_theirs)
+        container = _added_container(mine.element, matched, holds_base)
+        if container is None and decide(None, mine.seen, None) is Action.SKIP:
+            continue  # an empty paragraph (a paragraph holding only a picture is carried)
         anchor = last[before] if before in last else placed_before(before + 1, placed)
-        container = _added_container(mine.element, matched)
         if container is not None:  # a row or a table the setting added: copied whole
             if container not in copied:
                 copied.add(container)
@@ -136,10 +138,8 @@ def merge(base: bytes, theirs: bytes, new: bytes, version: int) -> MergeResult:
                     result.carried.append(Edit("added", None, " | ".join(
                         paragraph_text(p) for p in container.iter(P) if paragraph_text(p).strip())))
             continue
-        if not mine.text.strip():
-            continue
         last[before] = added[mine.element] = _insert_after(anchor, carry(mine.element), new_doc)
-        result.carried.append(Edit("added", None, mine.text))
+        result.carried.append(Edit("added", None, mine.described))
 
     _remove_rows_emptied(removals)
     for element in removals:
@@ -164,8 +164,8 @@ def merge(base: bytes, theirs: bytes, new: bytes, version: int) -> MergeResult:
     return result
 
 
-def _standing_for(t: list[Para], from_theirs: dict[int, int], placed: dict[int, etree._Element],
-                  added: dict[etree._Element, etree._Element]) -> dict[etree._Element, etree._Element]:
+def _standing_for(t: list[Para], from_theirs: dict[int, int], placed: dict[int, Element],
+                  added: dict[Element, Element]) -> dict[Element, Element]:
     """Each paragraph of the setting's version -> the paragraph standing for it in the result (if any)."""
     standing = dict(added)
     for j, i in from_theirs.items():
@@ -174,17 +174,21 @@ def _standing_for(t: list[Para], from_theirs: dict[int, int], placed: dict[int, 
     return standing
 
 
-def _added_container(paragraph: etree._Element, matched: set[etree._Element]) -> etree._Element | None:
-    """The outermost table row or table around ``paragraph`` that holds no paragraph of the base version."""
+def _added_container(paragraph: Element, matched: set[Element],
+                     holds_base: dict[Element, bool]) -> Element | None:
+    """The outermost table row or table around ``paragraph`` that holds no paragraph of the base version
+    (``holds_base`` remembers the answer for each row and table, so a large table is looked through once)."""
     found = None
     for ancestor in paragraph.iterancestors(TR, TBL):
-        if any(p in matched for p in ancestor.iter(P)):
+        if ancestor not in holds_base:
+            holds_base[ancestor] = any(p in matched for p in ancestor.iter(P))
+        if holds_base[ancestor]:
             break
         found = ancestor
     return found
 
 
-def _insert_container(anchor: etree._Element | None, copied: etree._Element, document) -> etree._Element | None:
+def _insert_container(anchor: Element | None, copied: Element, document) -> Element | None:
     """An added row (after the anchor's row) or table (after the anchor's block), copied from the setting's version."""
     for paragraph in copied.iter(P):
         _drop_identity(paragraph)
@@ -203,7 +207,7 @@ def _insert_container(anchor: etree._Element | None, copied: etree._Element, doc
     return copied
 
 
-def _remove_rows_emptied(removals: list[etree._Element]) -> None:
+def _remove_rows_emptied(removals: list[Element]) -> None:
     """A table row every paragraph of which the setting deleted goes as a whole (and its paragraphs with it)."""
     rows = {row for element in removals for row in element.iterancestors(TR)}
     gone = set(removals)
@@ -213,7 +217,7 @@ def _remove_rows_emptied(removals: list[etree._Element]) -> None:
             removals[:] = [e for e in removals if e not in set(row.iter(P))]
 
 
-def _insert_after(anchor: etree._Element | None, copied: etree._Element, document) -> etree._Element:
+def _insert_after(anchor: Element | None, copied: Element, document) -> Element:
     """``copied`` (a paragraph from the setting's version) after ``anchor`` (or at the start of the body)."""
     _drop_identity(copied)
     if anchor is None:
@@ -223,14 +227,14 @@ def _insert_after(anchor: etree._Element | None, copied: etree._Element, documen
     return copied
 
 
-def _drop_identity(paragraph: etree._Element) -> None:
+def _drop_identity(paragraph: Element) -> None:
     """Remove bookmarks and comment anchors from a copied paragraph (the original keeps its own)."""
     for node in list(paragraph.iter(BOOKMARK_START, BOOKMARK_END)):
         node.getparent().remove(node)
     strip_comments(paragraph)
 
 
-def _take_wording(target: etree._Element, content: etree._Element) -> None:
+def _take_wording(target: Element, content: Element) -> None:
     """Give ``target`` the runs of ``content`` (a copy), keeping its own paragraph properties and bookmarks."""
     marks = [node for node in target if node.tag in (BOOKMARK_START, BOOKMARK_END)]
     for node in list(target):
@@ -244,7 +248,7 @@ def _take_wording(target: etree._Element, content: etree._Element) -> None:
     target.extend(ends)
 
 
-def _comment(document, element: etree._Element, text: str) -> None:
+def _comment(document, element: Element, text: str) -> None:
     paragraph = Paragraph(element, document._body)
     runs = paragraph.runs or [paragraph.add_run("")]
     document.add_comment(runs, text=text, author=COMMENT_AUTHOR, initials="AU")
@@ -268,7 +272,7 @@ def _ensure_comment_styles(document) -> None:
             f'<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/>{run}</w:style>'))
 
 
-def _remove_paragraph(element: etree._Element) -> None:
+def _remove_paragraph(element: Element) -> None:
     """Delete a paragraph; a table cell keeps one empty paragraph, as Word requires."""
     parent = element.getparent()
     if parent is None:

@@ -18,9 +18,9 @@ from difflib import SequenceMatcher
 from docx.oxml.ns import qn
 from lxml import etree
 
-from aupgen.update.align import align, normalise
-from aupgen.update.wordxml import (BOOKMARK_END, BOOKMARK_START, BR, CR, DEL, INS, P, PPR, R, RPR, T, TAB,
-                                   TC, TCPR, TR, TRPR, blocks, copy_into, open_docx, paragraph_text, save_docx,
+from aupgen.update.align import Reading, align, normalise
+from aupgen.update.wordxml import (BOOKMARK_END, BOOKMARK_START, BR, CR, DEL, INS, P, PPR, R, RPR, T, TAB, TC, TCPR,
+                                   TR, TRPR, Element, blocks, copy_into, open_docx, paragraph_text, save_docx,
                                    stories, strip_comments)
 
 AUTHOR = "aupgen"
@@ -69,7 +69,7 @@ class _Marker:
         self.carry = copy.deepcopy
         """Copies an element of the old version into the new one (with the pictures and links it uses)."""
 
-    def mark(self, tag: str) -> etree._Element:
+    def mark(self, tag: str) -> Element:
         element = etree.Element(tag)
         element.set(qn("w:id"), str(next(self.ids)))
         element.set(qn("w:author"), self.author)
@@ -79,16 +79,16 @@ class _Marker:
 
 # Blocks: paragraphs and tables in a body, cell, header or footer.
 
-def _block_text(block: etree._Element) -> str:
+def _block_text(block: Element) -> str:
     if block.tag == P:
         return paragraph_text(block)
     return " | ".join(paragraph_text(p) for p in block.iter(P))
 
 
-def _diff_container(old: etree._Element, new: etree._Element, marker: _Marker) -> None:
+def _diff_container(old: Element, new: Element, marker: _Marker) -> None:
     old_blocks, new_blocks = blocks(old), blocks(new)
-    pairs = align(old_blocks, new_blocks, lambda b: f"{b.tag}:{normalise(_block_text(b))}", _block_text,
-                  kind=lambda b: b.tag)  # a paragraph pairs only with a paragraph, a table with a table
+    pairs = align(old_blocks, new_blocks, Reading(lambda b: f"{b.tag}:{normalise(_block_text(b))}", _block_text,
+                                                  kind=lambda b: b.tag))  # a paragraph pairs only with a paragraph
     previous = None
     for i, j in pairs:
         if j is not None:
@@ -105,7 +105,7 @@ def _diff_container(old: etree._Element, new: etree._Element, marker: _Marker) -
         previous = gone
 
 
-def _place_after(container: etree._Element, previous: etree._Element | None, block: etree._Element) -> None:
+def _place_after(container: Element, previous: Element | None, block: Element) -> None:
     if previous is not None:
         previous.addnext(block)
         return
@@ -116,9 +116,9 @@ def _place_after(container: etree._Element, previous: etree._Element | None, blo
         container.insert(0, block)
 
 
-def _diff_table(old: etree._Element, new: etree._Element, marker: _Marker) -> None:
+def _diff_table(old: Element, new: Element, marker: _Marker) -> None:
     old_rows, new_rows = [r for r in old if r.tag == TR], [r for r in new if r.tag == TR]
-    pairs = align(old_rows, new_rows, lambda r: normalise(_block_text(r)), _block_text, place=_row_label)
+    pairs = align(old_rows, new_rows, Reading(lambda r: normalise(_block_text(r)), _block_text, place=_row_label))
     previous = None
     for i, j in pairs:
         if j is not None:
@@ -145,23 +145,23 @@ def _diff_table(old: etree._Element, new: etree._Element, marker: _Marker) -> No
         previous = gone
 
 
-def _row_label(row: etree._Element) -> str | None:
+def _row_label(row: Element) -> str | None:
     """A row's first cell text ("Version", "Policy owner"): rows with the same label pair up."""
     cells = _cells(row)
     return normalise(" ".join(paragraph_text(p) for p in cells[0].iter(P))) if cells else None
 
 
-def _cells(row: etree._Element) -> list[etree._Element]:
+def _cells(row: Element) -> list[Element]:
     return [c for c in row if c.tag == TC]
 
 
-def _same_shape(a: etree._Element, b: etree._Element) -> bool:
+def _same_shape(a: Element, b: Element) -> bool:
     return len(_cells(a)) == len(_cells(b))
 
 
 # Whole blocks inserted or deleted.
 
-def _mark_inserted(block: etree._Element, marker: _Marker) -> None:
+def _mark_inserted(block: Element, marker: _Marker) -> None:
     for paragraph in list(block.iter(P)) if block.tag != P else [block]:
         _wrap_content(paragraph, INS, marker)
         _mark_paragraph(paragraph, INS, marker)
@@ -169,7 +169,7 @@ def _mark_inserted(block: etree._Element, marker: _Marker) -> None:
         _mark_row(row, INS, marker)
 
 
-def _mark_deleted(block: etree._Element, marker: _Marker) -> None:
+def _mark_deleted(block: Element, marker: _Marker) -> None:
     for node in list(block.iter(BOOKMARK_START, BOOKMARK_END)):
         node.getparent().remove(node)
     for paragraph in list(block.iter(P)) if block.tag != P else [block]:
@@ -179,7 +179,7 @@ def _mark_deleted(block: etree._Element, marker: _Marker) -> None:
         _mark_row(row, DEL, marker)
 
 
-def _wrap_content(parent: etree._Element, tag: str, marker: _Marker) -> None:
+def _wrap_content(parent: Element, tag: str, marker: _Marker) -> None:
     """Wrap each run of ``parent`` (inside hyperlinks and simple fields too) in ``w:ins``/``w:del``."""
     for child in list(parent):
         if child.tag == R:
@@ -192,12 +192,12 @@ def _wrap_content(parent: etree._Element, tag: str, marker: _Marker) -> None:
             _wrap_content(child, tag, marker)
 
 
-def _to_deleted_text(run: etree._Element) -> None:
+def _to_deleted_text(run: Element) -> None:
     for node in run.iter(T, qn("w:instrText")):
         node.tag = qn("w:delText") if node.tag == T else qn("w:delInstrText")
 
 
-def _mark_paragraph(paragraph: etree._Element, tag: str, marker: _Marker) -> None:
+def _mark_paragraph(paragraph: Element, tag: str, marker: _Marker) -> None:
     """Mark the paragraph mark itself as inserted or deleted, so the whole paragraph comes or goes."""
     properties = paragraph.find(PPR)
     if properties is None:
@@ -212,7 +212,7 @@ def _mark_paragraph(paragraph: etree._Element, tag: str, marker: _Marker) -> Non
     run_properties.insert(0, marker.mark(tag))
 
 
-def _mark_row(row: etree._Element, tag: str, marker: _Marker) -> None:
+def _mark_row(row: Element, tag: str, marker: _Marker) -> None:
     properties = row.find(TRPR)
     if properties is None:
         properties = etree.Element(TRPR)
@@ -223,9 +223,9 @@ def _mark_row(row: etree._Element, tag: str, marker: _Marker) -> None:
 
 # Word by word within a paragraph.
 
-def _tokens(paragraph: etree._Element) -> list[tuple[str, etree._Element | None, str]]:
+def _tokens(paragraph: Element) -> list[tuple[str, Element | None, str]]:
     """(comparison key, run properties or whole element, text) for each word or atomic piece."""
-    tokens: list[tuple[str, etree._Element | None, str]] = []
+    tokens: list[tuple[str, Element | None, str]] = []
     for child in paragraph:
         if child.tag == PPR:
             continue
@@ -243,23 +243,23 @@ def _tokens(paragraph: etree._Element) -> list[tuple[str, etree._Element | None,
     return tokens
 
 
-def _diff_paragraph(old: etree._Element, new: etree._Element, marker: _Marker) -> None:
+def _diff_paragraph(old: Element, new: Element, marker: _Marker) -> None:
     if paragraph_text(old) == paragraph_text(new) and _atoms(old) == _atoms(new):
         return
     old_tokens = [t for t in _tokens(old) if t[0] and not _is_comment_reference(t[1])]
     new_all = _tokens(new)
     new_tokens = [t for t in new_all if t[0]]
-    anchors_before: dict[int, list[etree._Element]] = {}
+    anchors_before: dict[int, list[Element]] = {}
     count = 0
     for token in new_all:
         if token[0]:
             count += 1
         else:
             anchors_before.setdefault(count, []).append(token[1])
-    out: list[etree._Element] = []
+    out: list[Element] = []
 
     def emit_new(b0: int, b1: int, wrap: str | None) -> None:
-        group: list[etree._Element] = []
+        group: list[Element] = []
         for index in range(b0, b1):
             out.extend(anchors_before.get(index, []))
             group.extend(_piece(new_tokens[index]))
@@ -293,12 +293,12 @@ def _diff_paragraph(old: etree._Element, new: etree._Element, marker: _Marker) -
     new.extend(out)
 
 
-def _is_comment_reference(element: etree._Element | None) -> bool:
+def _is_comment_reference(element: Element | None) -> bool:
     """An old comment's mark in the text: it belongs to the old document's comments, not to the redline."""
     return element is not None and element.tag == R and element.find(qn("w:commentReference")) is not None
 
 
-def _atom_key(element: etree._Element) -> str:
+def _atom_key(element: Element) -> str:
     """What identifies a piece compared whole (a field part, a picture, a link): its kind, text and field role."""
     text = paragraph_text(element) if element.tag != R else "".join(element.itertext())
     roles = "".join(node.get(qn("w:fldCharType"), "") for node in element.iter(qn("w:fldChar")))
@@ -306,11 +306,11 @@ def _atom_key(element: etree._Element) -> str:
     return f"\x01{etree.QName(element).localname}:{roles}:{kinds}:{text}"
 
 
-def _atoms(paragraph: etree._Element) -> list[str]:
+def _atoms(paragraph: Element) -> list[str]:
     return [t[0] for t in _tokens(paragraph) if t[0].startswith("\x01")]
 
 
-def _piece(token: tuple[str, etree._Element | None, str], carry=copy.deepcopy) -> list[etree._Element]:
+def _piece(token: tuple[str, Element | None, str], carry=copy.deepcopy) -> list[Element]:
     """The runs for one token: a word as a run with its formatting, an atomic piece copied whole."""
     key, element, text = token
     if key.startswith("\x01"):
@@ -328,9 +328,9 @@ def _piece(token: tuple[str, etree._Element | None, str], carry=copy.deepcopy) -
     return [run]
 
 
-def _joined(pieces: list[etree._Element]) -> list[etree._Element]:
+def _joined(pieces: list[Element]) -> list[Element]:
     """Neighbouring one-word runs with the same formatting joined back into one run."""
-    out: list[etree._Element] = []
+    out: list[Element] = []
     for piece in pieces:
         last = out[-1] if out else None
         if (last is not None and piece.tag == R and last.tag == R and _simple_text(piece) and _simple_text(last)
@@ -343,11 +343,11 @@ def _joined(pieces: list[etree._Element]) -> list[etree._Element]:
     return out
 
 
-def _simple_text(run: etree._Element) -> bool:
+def _simple_text(run: Element) -> bool:
     return all(c.tag in (T, RPR) for c in run) and run.find(T) is not None
 
 
-def _properties(run: etree._Element) -> bytes:
+def _properties(run: Element) -> bytes:
     properties = run.find(RPR)
     return etree.tostring(properties) if properties is not None else b""
 

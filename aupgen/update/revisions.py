@@ -6,24 +6,23 @@ Used to check a redline: accepting all must give the new version, rejecting all 
 from __future__ import annotations
 
 from docx.oxml.ns import qn
-from lxml import etree
 
-from aupgen.update.wordxml import DEL, INS, P, RPR, TR, TRPR
+from aupgen.update.wordxml import DEL, INS, P, RPR, TR, TRPR, Element
 
 _MARK_PARENTS = {RPR, TRPR}
 
 
-def accept_all(root: etree._Element) -> None:
+def accept_all(root: Element) -> None:
     """Keep insertions, drop deletions, in the XML tree ``root`` (a body, header or footer)."""
     _apply(root, keep=INS, drop=DEL)
 
 
-def reject_all(root: etree._Element) -> None:
+def reject_all(root: Element) -> None:
     """Drop insertions, keep deletions: the text as it was before the changes."""
     _apply(root, keep=DEL, drop=INS)
 
 
-def _apply(root: etree._Element, keep: str, drop: str) -> None:
+def _apply(root: Element, keep: str, drop: str) -> None:
     for row in list(root.iter(TR)):
         properties = row.find(TRPR)
         if properties is not None and properties.find(drop) is not None:

@@ -9,6 +9,8 @@ new version (and any new answers) in the answers file: all of it as one step, or
 from __future__ import annotations
 
 import dataclasses
+import io
+import zipfile
 import datetime as dt
 import os
 from collections.abc import Callable
@@ -29,11 +31,12 @@ from aupgen.pack.build import BuildResult, pack_files, pack_paths, pack_pdfs, re
 from aupgen.pack.record import BuildRecord, latest_record
 from aupgen.render.house import house_style
 from aupgen.render.templates import signed_form_text
+from aupgen.update.journal import complete_interrupted, journal_path, remove_journal, write_journal
 from aupgen.update.changes import ChangeSet, compare, counts_phrase, is_older
 from aupgen.update.merge import merge
 from aupgen.update.redline import redline
 from aupgen.update.report import report_docx, report_markdown
-from aupgen.update.wordxml import open_docx
+from aupgen.update.wordxml import P, open_docx
 from aupgen.files.yamlfile import read_mapping
 
 AskNew = Callable[[list[Question], dict[str, Any]], dict[str, Any]]
@@ -106,20 +109,51 @@ def update_or_problem(*args, **kwargs) -> UpdateResult:
         return UpdateResult(None, status="failed", problem=str(error))
 
 
-def update(answers_file: Path | str, folder: Path | str = ".", library_root: Library | Path | str | None = None,
-           ask: AskNew | None = None, force: bool = False, approval_date: dt.date | None = None,
-           today: dt.date | None = None, defaults: bool = False, reissue: bool = False,
-           pdf: bool | None = None) -> UpdateResult:
-    """Compare, ask what is new (or take defaults, or stop), and write the next version if anything changed.
+@dataclass(frozen=True)
+class UpdateOptions:
+    """How to update.
 
     ``force`` builds from an older library than the last build used, writes a version when nothing
     changed, and replaces existing files; ``reissue`` only writes a version when nothing changed.
-    ``library_root`` may be a library already loaded (a batch of settings loads it once). ``pdf``: write
-    PDFs of the new policy and form (None: if the last version has them, and LibreOffice is installed).
+    ``defaults`` takes the defaults of new questions instead of asking. ``pdf``: write PDFs of the new
+    policy and form (None: if the last version has them, and LibreOffice is installed).
     """
-    today = today or dt.date.today()
+
+    force: bool = False
+    approval_date: dt.date | None = None
+    today: dt.date | None = None
+    defaults: bool = False
+    reissue: bool = False
+    pdf: bool | None = None
+
+
+@dataclass(frozen=True)
+class _NextVersion:
+    """What writing the next version needs to know, beyond the options."""
+
+    answers_file: Path
+    answers_text: str
+    folder: Path
+    library: Library
+    record: BuildRecord
+    added: dict[str, Any]
+    approval_date: dt.date
+
+
+def update(answers_file: Path | str, folder: Path | str = ".", library_root: Library | Path | str | None = None,
+           ask: AskNew | None = None, options: UpdateOptions | None = None, **settings: Any) -> UpdateResult:
+    """Compare, ask what is new (or take defaults, or stop), and write the next version if anything changed.
+
+    ``library_root`` may be a library already loaded (a batch of settings loads it once). The options
+    are given as an :class:`UpdateOptions`, or one by one by name (``force=True``), or both.
+    """
+    options = dataclasses.replace(options or UpdateOptions(), **settings)
+    today = options.today or dt.date.today()
+    options = dataclasses.replace(options, today=today)
+    force = options.force
     answers_file, folder = Path(answers_file), Path(folder)
     library = library_root if isinstance(library_root, Library) else load_library(library_root)
+    completed = complete_interrupted(folder)
     raw_file = read_mapping(answers_file, "answers file")
     raw = dict(raw_file.data)
     org_name = read_answers(answers_file, library, today).values["org_name"]
@@ -132,11 +166,11 @@ def update(answers_file: Path | str, folder: Path | str = ".", library_root: Lib
                         f"that built version {record.policy_version} in {folder}, so nothing was written; use a "
                         "library at least as new, or --force to build from the older one knowingly.")
 
-    added = _answer_new_questions(answers_file, library, record, raw, ask, defaults, today)
+    added = _answer_new_questions(answers_file, library, record, raw, ask, options)
     raw.update(added)
     version = record.policy_version + 1
     raw["policy_version"] = version
-    raw["approval_date"] = approval_date or today
+    raw["approval_date"] = options.approval_date or today
     values = resolve(raw, library, today).values
     policy = assemble(values, library)
     applicable = [q for q in library.questions if q.id in added]
@@ -147,19 +181,24 @@ def update(answers_file: Path | str, folder: Path | str = ".", library_root: Lib
     policy = dataclasses.replace(policy, history=record.history + (entry,))
     changes.new = policy
     result = UpdateResult(changes)
-    if changes.unchanged and not (force or reissue):
+    if completed:
+        result.warnings.append(f"an earlier update of {folder} was interrupted while putting its files in place; "
+                               f"its {len(completed)} remaining files were put in place now "
+                               f"({', '.join(p.name for p in completed)}).")
+    if changes.unchanged and not (force or options.reissue):
         result.report = report_markdown(changes, library.templates)
         return result
 
-    _write_next_version(result, answers_file, raw_file.text, folder, library, record, added, raw["approval_date"],
-                        force, today, pdf)
+    _write_next_version(result, _NextVersion(answers_file, raw_file.text, folder, library, record, added,
+                                             raw["approval_date"]), options)
     return result
 
 
-def _write_next_version(result: UpdateResult, answers_file: Path, answers_text: str, folder: Path, library: Library,
-                        record: BuildRecord, added: dict[str, Any], approval_date: dt.date, force: bool,
-                        today: dt.date, pdf: bool | None = None) -> None:
+def _write_next_version(result: UpdateResult, job: _NextVersion, options: UpdateOptions) -> None:
     """Render, merge the setting's edits, compare, report, and write every file of the next version in one step."""
+    answers_file, answers_text, folder, library = job.answers_file, job.answers_text, job.folder, job.library
+    record, added, approval_date = job.record, job.added, job.approval_date
+    force, today, pdf = options.force, options.today, options.pdf
     changes = result.changes
     policy, version = changes.new, changes.new.version
     paths = pack_paths(folder, policy.org_name, version)
@@ -194,7 +233,12 @@ def _write_next_version(result: UpdateResult, answers_file: Path, answers_text: 
     edited = edited_answers(answers_text, {"policy_version": version, "approval_date": approval_date}, added, note)
     _still_as_read(answers_file, answers_text)
     files[answers_file] = edited.encode("utf-8")   # last: renamed only once everything else is in place
-    write_all_atomically(files, replaceable=[answers_file], follow_links=force)
+    journal = journal_path(folder)
+    try:
+        write_all_atomically(files, replaceable=[answers_file], follow_links=force,
+                             before_renames=lambda renames: write_journal(journal, renames))
+    finally:
+        remove_journal(journal)  # all renamed, or all taken back: nothing for the next run to complete
     result.status = "updated"
     result.build = BuildResult(paths, policy)
     result.report_path, result.report_docx_path = report_path, report_docx_path
@@ -219,8 +263,9 @@ def _wants_pdf(asked: bool | None, last_pdf: Path, warnings: list[str]) -> bool:
 
 
 def _answer_new_questions(answers_file: Path, library: Library, record: BuildRecord, raw: dict[str, Any],
-                          ask: AskNew | None, defaults: bool, today: dt.date) -> dict[str, Any]:
+                          ask: AskNew | None, options: UpdateOptions) -> dict[str, Any]:
     """Answers to the questions the library has added: asked, taken as defaults, or listed in an error."""
+    defaults, today = options.defaults, options.today
     questions = new_questions(library, record, raw)
     values = resolve(raw, library, today).values
     context = clause_context(values, library)
@@ -261,6 +306,8 @@ MAX_DOCX_UNPACKED = 200 * 1024 * 1024
 MAX_DOCX_XML = 25 * 1024 * 1024
 """An edited policy: 20 MB as saved (pictures included), what it unpacks to, and its XML (a
 thousand-page document has less than half of that)."""
+MAX_PARAGRAPHS = 10_000
+"""Paragraphs (table cells' included) in the body of a policy update reads: a real one has a few thousand."""
 
 
 def _readable_docx(path: Path) -> bytes | None:
@@ -269,16 +316,23 @@ def _readable_docx(path: Path) -> bytes | None:
         return None
     try:
         data = read_bounded(path, MAX_DOCX_BYTES)
+        if not zipfile.is_zipfile(io.BytesIO(data)):
+            raise InputError(f"{path} is not a Word document aupgen can read (not a zipped .docx)")
         check_zip(data, path, MAX_DOCX_UNPACKED, MAX_DOCX_XML)
     except InputError as exc:
         raise UserError(f"{exc}, so nothing was written; save it again from Word as a .docx, or move it away "
                         "to update without carrying its edits.") from None
     try:
-        open_docx(data)
+        document = open_docx(data)
     except Exception as exc:  # not a zip, no document part, broken XML: python-docx and lxml raise many kinds
         raise UserError(f"{path} is not a Word document aupgen can read ({type(exc).__name__}), so nothing was "
                         "written; save it again from Word as a .docx, or move it away to update without "
                         "carrying its edits.") from exc
+    count = sum(1 for _ in document.element.body.iter(P))
+    if count > MAX_PARAGRAPHS:
+        raise UserError(f"{path} holds {count:,} paragraphs, more than the {MAX_PARAGRAPHS:,} aupgen reads in a "
+                        "policy (a real one has a few thousand), so nothing was written; remove the extra "
+                        "paragraphs, or move it away to update without carrying its edits.")
     return data
 
 

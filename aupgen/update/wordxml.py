@@ -10,13 +10,13 @@ from __future__ import annotations
 import copy
 import io
 from dataclasses import dataclass
+from typing import Any
 
 import docx
 from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import Part
 from docx.oxml.ns import qn
-from lxml import etree
 
 from aupgen.render.bookmarks import CLAUSE_PREFIX, SECTION_PREFIX
 
@@ -26,7 +26,12 @@ T, DEL_TEXT, TAB, BR, CR = qn("w:t"), qn("w:delText"), qn("w:tab"), qn("w:br"), 
 INS, DEL = qn("w:ins"), qn("w:del")
 BOOKMARK_START, BOOKMARK_END = qn("w:bookmarkStart"), qn("w:bookmarkEnd")
 IDENTITY_PREFIXES = (CLAUSE_PREFIX, SECTION_PREFIX)
+PICTURES = (qn("w:drawing"), qn("w:pict"), qn("w:object"))
+PICTURE_MARK = "\ufffc"  # Unicode's object replacement character
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+Element = Any
+"""An lxml element (a paragraph, a run, a table): lxml names its class ``_Element``, a private name."""
 
 
 def open_docx(data: bytes) -> Document:
@@ -43,18 +48,34 @@ def save_docx(document: Document) -> bytes:
 class Para:
     """One paragraph of a document: its element, visible text and clause/section bookmark (if any)."""
 
-    element: etree._Element
+    element: Element
     text: str
     key: str | None
     place: tuple | None = None
     """For a paragraph in a table: (table, row label, column, paragraph in cell), to pair cells."""
+
+    pictures: int = 0
+    """Pictures (drawings, VML pictures, objects) in the paragraph: a paragraph may hold nothing else."""
+
+    @property
+    def seen(self) -> str:
+        """What the paragraph shows, pictures included: its text, with one mark per picture."""
+        return self.text + PICTURE_MARK * self.pictures
+
+    @property
+    def described(self) -> str:
+        """The paragraph for a person to read in the change report: its text, or that it is a picture."""
+        if not self.pictures:
+            return self.text
+        label = "a picture" if self.pictures == 1 else f"{self.pictures} pictures"
+        return f"{self.text} [{label}]" if self.text.strip() else f"[{label}]"
 
     @property
     def in_table(self) -> bool:
         return any(a.tag == TC for a in self.element.iterancestors())
 
 
-def paragraph_text(paragraph: etree._Element) -> str:
+def paragraph_text(paragraph: Element) -> str:
     """The text a reader sees: runs' text (inserted text included, deleted text not), tabs, breaks."""
     parts: list[str] = []
     for node in paragraph.iter(T, TAB, BR, CR):
@@ -67,7 +88,13 @@ def paragraph_text(paragraph: etree._Element) -> str:
     return "".join(parts)
 
 
-def _in_nested_paragraph(node: etree._Element, paragraph: etree._Element) -> bool:
+def _pictures(paragraph: Element) -> int:
+    """How many pictures the paragraph itself holds (a text box's own paragraphs' pictures are theirs)."""
+    return sum(1 for node in paragraph.iter(*PICTURES)
+               if not _in_nested_paragraph(node, paragraph) and not any(a.tag == DEL for a in node.iterancestors()))
+
+
+def _in_nested_paragraph(node: Element, paragraph: Element) -> bool:
     for ancestor in node.iterancestors():
         if ancestor is paragraph:
             return False
@@ -76,7 +103,7 @@ def _in_nested_paragraph(node: etree._Element, paragraph: etree._Element) -> boo
     return False
 
 
-def identity(paragraph: etree._Element) -> str | None:
+def identity(paragraph: Element) -> str | None:
     """The clause or section bookmark that starts in this paragraph, if any."""
     for mark in paragraph.iter(BOOKMARK_START):
         name = mark.get(qn("w:name")) or ""
@@ -85,34 +112,41 @@ def identity(paragraph: etree._Element) -> str | None:
     return None
 
 
-def paragraphs(container: etree._Element) -> list[Para]:
+def paragraphs(container: Element) -> list[Para]:
     """Every paragraph in ``container`` (a body, header or footer), table cells included, in order."""
     found = []
     tables = {t: n for n, t in enumerate(container.iter(TBL))}
+    seen: dict = {}  # per row: (its label, its cells' positions); per cell: its paragraphs' positions
     for element in container.iter(P):
         if any(a.tag == P for a in element.iterancestors()):
             continue  # a text box inside a paragraph belongs to that paragraph
-        found.append(Para(element, paragraph_text(element), identity(element), _place(element, tables)))
+        found.append(Para(element, paragraph_text(element), identity(element), _place(element, tables, seen),
+                          _pictures(element)))
     return found
 
 
-def _place(paragraph: etree._Element, tables: dict[int, int]) -> tuple | None:
+def _place(paragraph: Element, tables: dict[int, int], seen: dict) -> tuple | None:
+    """(table, row label, column, paragraph in cell); each row and cell is looked through once (``seen``)."""
     cell = paragraph.getparent()
     if cell is None or cell.tag != TC or cell.getparent() is None or cell.getparent().tag != TR:
         return None
     row = cell.getparent()
-    cells = [c for c in row if c.tag == TC]
-    label = " ".join(paragraph_text(p) for p in cells[0].iter(P)).strip()
-    in_cell = [c for c in cell if c.tag == P]
-    return (tables.get(row.getparent(), -1), label, cells.index(cell), in_cell.index(paragraph))
+    if row not in seen:
+        cells = [c for c in row if c.tag == TC]
+        label = " ".join(paragraph_text(p) for p in cells[0].iter(P)).strip()
+        seen[row] = (label, {c: n for n, c in enumerate(cells)})
+    if cell not in seen:
+        seen[cell] = {p: n for n, p in enumerate(c for c in cell if c.tag == P)}
+    label, columns = seen[row]
+    return (tables.get(row.getparent(), -1), label, columns[cell], seen[cell][paragraph])
 
 
-def blocks(container: etree._Element) -> list[etree._Element]:
+def blocks(container: Element) -> list[Element]:
     """The paragraphs and tables directly inside a body, cell, header or footer."""
     return [child for child in container if child.tag in (P, TBL)]
 
 
-def stories(document: Document) -> list[tuple[str, etree._Element, object]]:
+def stories(document: Document) -> list[tuple[str, Element, object]]:
     """(name, XML, package part) of the body, then each section's headers and footers; names pair them across versions."""
     found = [("body", document.element.body, document.part)]
     for number, section in enumerate(document.sections):
@@ -124,12 +158,12 @@ def stories(document: Document) -> list[tuple[str, etree._Element, object]]:
     return found
 
 
-def document_parts(document: Document) -> list[tuple[str, etree._Element]]:
+def document_parts(document: Document) -> list[tuple[str, Element]]:
     """The body, then each section's headers and footers, each with a name that pairs it across versions."""
     return [(name, element) for name, element, _ in stories(document)]
 
 
-def copy_into(element: etree._Element, source_part, target_part) -> etree._Element:
+def copy_into(element: Element, source_part, target_part) -> Element:
     """A copy of ``element`` from one document for another: pictures and links it uses come along.
 
     A relationship id (``r:embed``, ``r:id``) means nothing in another package, so each is made again
@@ -151,7 +185,7 @@ def copy_into(element: etree._Element, source_part, target_part) -> etree._Eleme
     return copied
 
 
-def strip_comments(element: etree._Element) -> etree._Element:
+def strip_comments(element: Element) -> Element:
     """Remove comment anchors and references (they point into another document's comments part)."""
     for node in list(element.iter(qn("w:commentRangeStart"), qn("w:commentRangeEnd"))):
         node.getparent().remove(node)
