@@ -159,8 +159,8 @@ def test_a_dropped_sanction(capsys, copy):
     data = yaml.safe_load(breaches.read_text())
     outcomes = next(c for c in data["clauses"] if c["id"] == "breaches.outcomes")
     outcomes["text"] = "\n".join(line for line in outcomes["text"].splitlines()
-                                  if "taking back any equipment" not in line)
-    assert "taking back any equipment" not in outcomes["text"]
+                                  if "handing back equipment we issued" not in line)
+    assert "handing back equipment we issued" not in outcomes["text"]
     breaches.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     code, out = check(capsys, copy)
     assert code == 2

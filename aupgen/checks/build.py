@@ -77,6 +77,8 @@ class Builder:
         self.text_readers = _readers(self.paths)
         self.question_reads = {q.id: _question_reads(q) for q in library.questions}
         self.read_by_questions: set[str] = set().union(*self.question_reads.values())
+        self.fixable = {q.id for q in library.questions if q.when is None and not any(c.when for c in q.choices)}
+        """Questions whose given answer is taken as it is, whatever their defaults read."""
         self.section_paths = tuple(sorted({p for s in library.sections for p in text_paths(s.intro)}))
         self.section_clauses = {s.id: [c.id for c in library.clauses if c.section == s.id] for s in library.sections}
         self.labels = {q.id: {c.value: c.label for c in q.choices} for q in library.questions if q.choices}
@@ -116,6 +118,8 @@ class Builder:
         every condition that reads one, then texts until one differs)."""
         raw = {**built.raw, question_id: [v for v in built.raw[question_id] if v != value]}
         if question_id in self.read_by_questions:
+            if self._surely_changes(built, question_id, value):
+                return True
             values = self._resolved_without(built, raw, question_id, value)
         else:
             values = {**built.values, question_id: [v for v in built.values[question_id] if v != value]}
@@ -135,6 +139,38 @@ class Builder:
             return any(self.intro(s, built) != self.intro(s, other) for s in self.library.sections)
         return False
 
+    def _surely_changes(self, built: Built, question_id: str, value: str) -> bool:
+        """Whether some clause certainly changes without the tick, found without resolving again.
+
+        A question answered outright that has no `when` (nor choices with one) keeps its answer
+        whatever its defaults read, so it cannot change; of the questions the tick may still reach,
+        none but this one is known without resolving. A clause whose condition and text read only
+        known answers (and `terms`, where `terms` reads only known answers) shows a change for certain.
+        """
+        fixed = frozenset(n for n in self.fixable if n != question_id and built.raw.get(n) not in (None, "", []))
+        names, _, reached = self._reach(question_id, fixed)
+        unsure = set(names) - {question_id}
+        if self.question_reads[question_id] & (unsure | {"terms"}):
+            return False  # this question's own answer could change beyond the tick
+        if "terms" in reached and self.terms.keys() & unsure:
+            unsure.add("terms")
+        values = {**built.values, question_id: [v for v in built.values[question_id] if v != value]}
+        changed, _, frozen = self._changed(built, values)
+        sure = [c for c in sorted(set().union(*(self.when_readers.get(n, ()) | self.text_readers.get(n, ())
+                                                 for n in changed - unsure)))
+                if not any(p[0] in unsure for p in self.when_paths.get(c, ()) + self.paths[c])]
+        chosen, keys = set(built.ids), dict(zip(built.ids, built.texts))
+        for clause_id in sure:
+            clause = self.clauses[clause_id]
+            now = clause.when is None or self._holds(clause, frozen)
+            if now != (clause_id in chosen):
+                return True
+            if now:
+                mine, theirs = keys[clause_id], self._key(clause_id, frozen)
+                if mine != theirs and self.text(mine) != self.text(theirs):
+                    return True
+        return False
+
     def _resolved_without(self, built: Built, raw: Raw, question_id: str, value: str) -> dict[str, Any]:
         """The answers resolved without the tick: only the questions it can reach are resolved again,
         once per distinct raw answers of theirs and values of what they read (see :meth:`_reach`)."""
@@ -147,15 +183,17 @@ class Builder:
             found = self._resolved[key] = {n: values[n] for n in names}
         return {**built.values, **found}
 
-    def _reach(self, question_id: str) -> tuple[tuple[str, ...], tuple[str, ...], set[str]]:
+    def _reach(self, question_id: str, fixed: frozenset[str] = frozenset()) -> tuple[tuple[str, ...], tuple[str, ...],
+                                                                                    set[str]]:
         """(the questions whose answers taking a tick from ``question_id`` can change, the answers
-        outside them that those questions and `terms` read, every name that can change)."""
+        outside them that those questions and `terms` read, every name that can change); questions
+        in ``fixed`` are known not to change."""
         terms_keys = self.terms.keys()
-        plan = self._reaches.get((question_id, len(self.terms.results)))
+        plan = self._reaches.get((question_id, fixed, len(self.terms.results)))
         if plan is None:  # (worked out again if `terms` has been seen to read other answers)
             changed = {question_id}
             while True:
-                more = {q for q, reads in self.question_reads.items() if reads & changed}
+                more = {q for q, reads in self.question_reads.items() if reads & changed and q not in fixed}
                 if changed & terms_keys:
                     more.add("terms")
                 if not more - changed:
@@ -166,7 +204,7 @@ class Builder:
             if "terms" in changed:
                 outside |= terms_keys
             plan = (names, tuple(sorted(outside - changed - {"terms"})), changed)
-            self._reaches[(question_id, len(self.terms.results))] = plan
+            self._reaches[(question_id, fixed, len(self.terms.results))] = plan
         return plan
 
     def _changed(self, built: Built, values: dict[str, Any]) -> tuple[set[str], dict[str, Any], Frozen]:
