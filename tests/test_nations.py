@@ -118,7 +118,7 @@ def test_an_answers_file_without_a_nation_is_english(library):
 @pytest.mark.parametrize("example, nation, expected", [
     ("welsh-primary-school", "wales",
      ["Keeping learners safe", "Wales Safeguarding Procedures", "Designated Officer for Safeguarding",
-      "Education Workforce Council", "Estyn", "Designated Safeguarding Person"]),
+      "Education Workforce Council", "Designated Safeguarding Person"]),  # Estyn: no school clause needs the inspectorate now
     ("scottish-sports-club", "scotland",
      ["National Guidance for Child Protection in Scotland", "Disclosure Scotland", "Police Scotland",
       "Child Wellbeing and Protection Officer", "wellbeing and protection lead of the sport's Scottish governing body"]),
