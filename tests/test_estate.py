@@ -63,7 +63,7 @@ def test_an_estate_builds_every_good_setting_and_names_both_broken_files(estate,
     for folder in folders:
         names = sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))  # update keeps hidden copies
         assert names == [f"{folder.name}-acknowledgement-v1.docx", f"{folder.name}-aup-v1.docx",
-                         f"{folder.name}-aup-v1.lock.yaml"], names
+                         f"{folder.name}-aup-v1.lock.yaml", f"{folder.name}-sources-v1.docx"], names
     rows = read_summary(packs)
     assert len(rows) == 30
     failed = {row["answers file"]: row["problem"] for row in rows if row["status"] == "failed"}
