@@ -84,7 +84,7 @@ def test_one_route_in_the_box_and_the_form(packs, example, variant):
     assert len(form_routes) == 1
     box = policy_routes[0]
     assert box == form_routes[0]
-    reporting = docx.Document(result.paths.policy)
+    reporting = Document(str(result.paths.policy))
     assert any("the box at the start of this policy" in p.text for p in reporting.paragraphs), \
         "Reporting a concern points to the box"
     route = "\n".join(box)
