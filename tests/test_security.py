@@ -111,7 +111,7 @@ def test_an_organisation_name_cannot_steer_where_files_go(tmp_path, org_name):
     written = {p for p in tmp_path.rglob("*") if p.is_file()} - before
     assert written and all(p.parent == out for p in written), written
     for path in written:
-        assert re.fullmatch(r"[a-z0-9][a-z0-9-]*-(aup|acknowledgement)-v1(\.lock\.yaml|\.docx)"
+        assert re.fullmatch(r"[a-z0-9][a-z0-9-]*-(aup|acknowledgement|sources)-v1(\.lock\.yaml|\.docx)"
                             r"|\.[a-z0-9][a-z0-9-]*-aup-v1\.base\.docx", path.name), path.name
     assert result.paths.policy.parent == out
 

@@ -85,7 +85,9 @@ def test_a_commitment_removed_from_the_form_means_signing_again(setting):
 def test_a_new_declaration_means_signing_again(setting):
     answers, out, library = setting
     template = library / "templates" / "acknowledgement.md.j2"
-    template.write_text(template.read_text().replace("I have read and understood", "I have read, understood and accept"))
+    text = template.read_text()
+    assert "I will keep the rules above" in text
+    template.write_text(text.replace("I will keep the rules above", "I accept and will keep the rules above"))
     release(library, "2026.2", [])
     result = update(answers, out, library_root=library)
     assert not result.changes.clauses and result.must_resign and result.status == "updated"
