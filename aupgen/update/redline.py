@@ -264,9 +264,17 @@ def _diff_paragraph(old: Element, new: Element, marker: _Marker) -> None:
             out.extend(anchors_before.get(index, []))
             group.extend(_piece(new_tokens[index]))
         if wrap and group:
-            wrapper = marker.mark(wrap)
-            wrapper.extend(_joined(group))
-            out.append(wrapper)
+            wrapper = None
+            for piece in _joined(group):
+                if piece.tag == R:
+                    if wrapper is None:
+                        wrapper = marker.mark(wrap)
+                        out.append(wrapper)
+                    wrapper.append(piece)
+                else:  # a hyperlink or field cannot sit in w:ins: its runs are marked inside it
+                    _wrap_content(piece, wrap, marker)
+                    out.append(piece)
+                    wrapper = None
         else:
             out.extend(_joined(group))
 
