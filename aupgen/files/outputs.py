@@ -148,7 +148,7 @@ def write_all_atomically(files: Mapping[Path, bytes], overwrite: bool = True,
             _remove(Path(previous))
     WRITTEN.extend(done)
     for folder in {p.parent for p in targets.values()}:
-        _sync_folder(folder)
+        sync_folder(folder)
 
 
 def _killed_for_test(renamed: int) -> None:
@@ -294,7 +294,7 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     """Make the rename itself durable; not every file system allows it, and that is fine."""
     try:
         handle = os.open(folder, os.O_RDONLY)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from aupgen.errors import UserError
 from aupgen.files.inputs import InputError, read_bounded
+from aupgen.files.outputs import sync_folder
 
 JOURNAL_NAME = ".aupgen-update-journal.json"
 MAX_JOURNAL_BYTES = 1024 * 1024
@@ -41,7 +42,7 @@ def write_journal(journal: Path, renames: dict[Path, str]) -> None:
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    _sync(journal.parent)
+    sync_folder(journal.parent)
 
 
 def remove_journal(journal: Path) -> None:
@@ -49,7 +50,7 @@ def remove_journal(journal: Path) -> None:
         journal.unlink()
     except FileNotFoundError:
         pass
-    _sync(journal.parent)
+    sync_folder(journal.parent)
 
 
 def complete_interrupted(folder: Path) -> list[Path]:
@@ -79,14 +80,3 @@ def complete_interrupted(folder: Path) -> list[Path]:
     return completed
 
 
-def _sync(folder: Path) -> None:
-    try:
-        handle = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(handle)
-    except OSError:
-        pass
-    finally:
-        os.close(handle)
