@@ -147,7 +147,7 @@ sys.exit(console.main())
     ("assemble", False),             # choosing the clauses
     ("markdown_to_docx", False),     # writing the Word documents, in memory
     ("_interrupts_held", False),     # the files written, about to be renamed into place: all taken back
-    ("_sync_folder", True),          # every file in place: says which
+    ("sync_folder", True),           # every file in place: says which
 ])
 def test_ctrl_c_at_any_moment_ends_with_one_line(tmp_path, point, written):
     """SIGINT at known moments of a build's life (sent by the process itself, at the call of one of
