@@ -53,7 +53,7 @@ def test_logo_on_the_cover_and_the_form_with_alt_text(tmp_path):
 
 
 @pytest.mark.libreoffice
-def test_the_form_stays_on_one_page_with_a_logo(tmp_path, library, to_pdf):
+def test_the_signed_summary_stays_within_two_sides_with_a_logo(tmp_path, library, to_pdf):
     from conftest import pdf_pages
     (tmp_path / "logo.png").write_bytes(png(300, 200))
     for example in EXAMPLES:
@@ -62,7 +62,7 @@ def test_the_form_stays_on_one_page_with_a_logo(tmp_path, library, to_pdf):
         answers = tmp_path / f"{example.stem}.yaml"
         answers.write_text(yaml.safe_dump(values))
         result = build(answers, tmp_path / example.stem)
-        assert pdf_pages(to_pdf(result.paths.acknowledgement)) == 1, example.stem
+        assert pdf_pages(to_pdf(result.paths.acknowledgement)) <= 2, example.stem  # the signed summary: two sides at most
 
 
 def test_brand_colour_for_headings(tmp_path):

@@ -85,6 +85,8 @@ def read_reference(path: Path) -> ReferenceStyles:
     MAX_UNPACKED bytes, with no DTD in any part); raises ReferenceError saying what is wrong."""
     try:
         data = read_bounded(path, MAX_FILE_BYTES)
+        if not zipfile.is_zipfile(io.BytesIO(data)):
+            raise ReferenceError(f"{path} is not a Word .docx file")
         check_zip(data, path, MAX_UNPACKED)
     except InputError as exc:
         raise ReferenceError(str(exc)) from None
