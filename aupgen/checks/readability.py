@@ -175,6 +175,8 @@ def _dictionary() -> pyphen.Pyphen:
 
 
 _VOWELS = re.compile(r"[aeiouy]+")
+READ_AS_WORDS = {"lado": 2, "ceop": 2, "pin": 1}
+"""Capitals said as a word: "LAY-doh", "SEE-op", "pin"."""
 
 
 @lru_cache(maxsize=100_000)
@@ -182,7 +184,11 @@ def syllables(word: str) -> int:
     """Syllables in one word: the more of pyphen's British English hyphenation and a count of its
     vowel groups (a silent final e left out). Hyphenation alone never splits a word's first or last
     letters ("about", "every" and "video" come out as one), which would flatter the reading ease.
-    A number counts as one."""
+    A number counts as one. A word in capitals (DBS, NSPCC) is read letter by letter, one syllable
+    a letter and three for W, unless it is one of the few said as a word (READ_AS_WORDS)."""
+    letters = word.replace("’", "'").split("'")[0]
+    if len(letters) > 1 and letters.isalpha() and letters.isupper():
+        return READ_AS_WORDS.get(letters.lower()) or sum(3 if c == "W" else 1 for c in letters)
     word = word.lower().replace("’", "'")
     if not any(c.isalpha() for c in word):
         return 1
