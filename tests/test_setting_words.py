@@ -85,7 +85,7 @@ def test_no_word_from_another_setting(packs, name):
 
 def test_scout_group_reads_as_a_volunteer_group(packs):
     policy, form = packs["scouts"]
-    assert policy.count("the group") > 10 and "the end of their volunteering role" in policy
+    assert policy.count("the group") > 5 and "the end of their volunteering role" in policy
     assert "suspension from volunteering" in policy
     assert "goes to the District Lead Volunteer" in policy  # leader_concerns_to
     assert "puts two adults in every group chat" in policy
