@@ -33,6 +33,9 @@ except (ValueError, OSError):  # not the main thread (imported, not run): leave 
 
 
 def main() -> int:
+    from aupgen.commands import PROCESS
+
+    PROCESS.append("aupgen")  # this process ends when the command returns (see end)
     try:
         from aupgen.cli import main as run_command
 
