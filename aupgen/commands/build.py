@@ -7,8 +7,10 @@ setting's pack goes into ``DIR/<setting>/``, with a summary of them all (aupgen.
 from __future__ import annotations
 
 import argparse
+import gc
 from pathlib import Path
 
+from aupgen.commands import PROCESS
 from aupgen.estate.command import add_estate_options, run_estate_command
 from aupgen.errors import warning_line
 
@@ -35,10 +37,17 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from aupgen.estate.settings import is_estate  # loads the YAML reader, which a run needs anyway
-
-    if is_estate(args.answers):
+    if len(args.answers) > 1 or args.answers[0].is_dir():  # an estate (aupgen.estate.settings.is_estate)
         return run_estate_command("build", args)
+    gc.disable()  # one build makes no cycles worth the collector's passes (about 2% of its time)
+    try:
+        return _build_one(args)
+    finally:
+        if not PROCESS:  # called from Python (a test, say), not as the `aupgen` process: collect as usual
+            gc.enable()
+
+
+def _build_one(args: argparse.Namespace) -> int:
     from aupgen.pack.build import PackOptions, build  # the renderer loads only when a build runs
 
     result = build(args.answers[0], args.output, args.library, args.force,
