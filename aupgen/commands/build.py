@@ -7,10 +7,8 @@ setting's pack goes into ``DIR/<setting>/``, with a summary of them all (aupgen.
 from __future__ import annotations
 
 import argparse
-import gc
 from pathlib import Path
 
-from aupgen.commands import PROCESS
 from aupgen.estate.command import add_estate_options, run_estate_command
 from aupgen.errors import warning_line
 
@@ -39,12 +37,7 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     if len(args.answers) > 1 or args.answers[0].is_dir():  # an estate (aupgen.estate.settings.is_estate)
         return run_estate_command("build", args)
-    gc.disable()  # one build makes no cycles worth the collector's passes (about 2% of its time)
-    try:
-        return _build_one(args)
-    finally:
-        if not PROCESS:  # called from Python (a test, say), not as the `aupgen` process: collect as usual
-            gc.enable()
+    return _build_one(args)
 
 
 def _build_one(args: argparse.Namespace) -> int:

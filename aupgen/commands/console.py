@@ -12,8 +12,6 @@ import sys
 
 INTERRUPTED = "aupgen: interrupted; nothing was written."
 EXIT_INTERRUPTED = 130
-EXIT_WORK = ("multiprocessing", "concurrent.futures")
-"""Modules that leave work for Python's exit (worker processes' temporary folders, their threads)."""
 
 
 def _quit_while_loading(signum=None, frame=None) -> None:
@@ -33,9 +31,6 @@ except (ValueError, OSError):  # not the main thread (imported, not run): leave 
 
 
 def main() -> int:
-    from aupgen.commands import PROCESS
-
-    PROCESS.append("aupgen")  # this process ends when the command returns (see end)
     try:
         from aupgen.cli import main as run_command
 
@@ -44,25 +39,4 @@ def main() -> int:
     except KeyboardInterrupt:  # between loading and the command's own handling
         print(INTERRUPTED, file=sys.stderr)
         return EXIT_INTERRUPTED
-    return end(code)
-
-
-def end(code: int) -> int:
-    """End the process with ``code`` now the command is done, without Python's tidying up on the way
-    out (freeing every loaded module's objects one by one: about a twentieth of a build's time).
-
-    Every file a command writes is closed before it returns (aupgen.files.outputs); the output is
-    flushed here. Where a thread is still running, where worker processes were used (their tidying up
-    runs at exit) or the output cannot be flushed, Python ends as usual.
-    """
-    threading = sys.modules.get("threading")
-    if threading is not None and threading.active_count() > 1:
-        return code
-    if any(name in sys.modules for name in EXIT_WORK):
-        return code
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):  # a closed pipe, say: Python's own exit reports it
-        return code
-    os._exit(code)
+    return code
