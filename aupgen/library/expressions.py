@@ -218,11 +218,16 @@ def _condition_tree(source: str) -> nodes.Template:
 
 
 @lru_cache(maxsize=CACHE_SIZE)
-def compile_condition(source: str) -> Callable[..., Any]:
-    """Compile a `when` expression; raises jinja2.TemplateSyntaxError if it does not parse."""
+def condition_template(source: str):
+    """A `when` expression compiled as a template that assigns ``result`` (what Jinja's
+    compile_expression makes); raises jinja2.TemplateSyntaxError if it does not parse."""
     code = _compiled("when", source, lambda: ENVIRONMENT.compile(_condition_tree(source)))
-    template = ENVIRONMENT.template_class.from_code(ENVIRONMENT, code, ENVIRONMENT.make_globals(None))
-    return TemplateExpression(template, undefined_to_none=False)
+    return ENVIRONMENT.template_class.from_code(ENVIRONMENT, code, ENVIRONMENT.make_globals(None))
+
+
+def compile_condition(source: str) -> Callable[..., Any]:
+    """Compile a `when` expression into a function of the answers; raises jinja2.TemplateSyntaxError."""
+    return TemplateExpression(condition_template(source), undefined_to_none=False)
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -250,9 +255,12 @@ def check_syntax(source: str) -> None:
 
 def evaluate(source: str, context: Mapping[str, Any]) -> Any:
     """Evaluate a `when` expression against ``context``, within the budget of a text."""
-    condition = compile_condition(source)
+    template = condition_template(source)
     with budget("its condition", TEXT_SECONDS, TEXT_CHARS):
-        return condition(**context)
+        run = template.new_context(context)  # as Jinja's TemplateExpression runs it, less one copy of the answers
+        for _ in template.root_render_func(run):  # type: ignore[attr-defined]
+            pass
+        return run.vars["result"]
 
 
 def render_text(source: str, context: Mapping[str, Any]) -> MarkdownText:
@@ -341,7 +349,7 @@ def _constants(node: nodes.Node) -> list[object]:
 
 __all__ = [
     "BudgetExceeded", "ENVIRONMENT", "MarkdownText", "TemplateError", "bytecode_cache", "check_condition",
-    "check_syntax", "compile_condition", "compile_text", "render_counted",
+    "check_syntax", "compile_condition", "compile_text", "condition_template", "render_counted",
     "compared_constants", "escape_markdown", "evaluate", "join_words", "long_date", "names_in", "possessive",
     "render_text", "upper_first",
 ]
