@@ -75,6 +75,11 @@ class Builder:
         self.paths = {c.id: clause_paths(c) for c in library.clauses}
         self.when_readers = _readers(self.when_paths)
         self.text_readers = _readers(self.paths)
+        self.readers = {n: self.when_readers.get(n, set()) | self.text_readers.get(n, set())
+                        for n in set(self.when_readers) | set(self.text_readers)}
+        self.names_read = {c.id: frozenset(p[0] for p in self.when_paths.get(c.id, ()) + self.paths[c.id])
+                           for c in library.clauses}
+        """The names each clause's condition, text, commitment and rules read."""
         self.question_reads = {q.id: _question_reads(q) for q in library.questions}
         self.read_by_questions: set[str] = set().union(*self.question_reads.values())
         self.fixable = {q.id for q in library.questions if q.when is None and not any(c.when for c in q.choices)}
@@ -156,11 +161,11 @@ class Builder:
             unsure.add("terms")
         values = {**built.values, question_id: [v for v in built.values[question_id] if v != value]}
         changed, _, frozen = self._changed(built, values)
-        sure = [c for c in sorted(set().union(*(self.when_readers.get(n, ()) | self.text_readers.get(n, ())
-                                                 for n in changed - unsure)))
-                if not any(p[0] in unsure for p in self.when_paths.get(c, ()) + self.paths[c])]
+        reading = set().union(*(self.readers.get(n, ()) for n in changed - unsure))
         chosen, keys = set(built.ids), dict(zip(built.ids, built.texts))
-        for clause_id in sure:
+        for clause_id in sorted(reading):
+            if self.names_read[clause_id] & unsure:
+                continue  # it reads an answer that may yet change: no certainty here
             clause = self.clauses[clause_id]
             now = clause.when is None or self._holds(clause, frozen)
             if now != (clause_id in chosen):
