@@ -130,7 +130,9 @@ class Builder:
             values = {**built.values, question_id: [v for v in built.values[question_id] if v != value]}
         changed, context, frozen = self._changed(built, values)
         chosen = set(built.ids)
-        for clause_id in sorted(set().union(*(self.when_readers.get(name, ()) for name in changed))):
+        readers = set().union(*(self.when_readers.get(name, ()) for name in changed))
+        naming = f"'{value}'"  # a clause whose condition names the value most likely changes: look there first
+        for clause_id in sorted(readers, key=lambda c: (naming not in self.clauses[c].when, c)):
             if self._holds(self.clauses[clause_id], frozen) != (clause_id in chosen):
                 return True
         keys = dict(zip(built.ids, built.texts))
@@ -220,9 +222,7 @@ class Builder:
         if terms is not built.context["terms"] and terms != built.context["terms"]:
             changed.add("terms")
         context = {**built.context, **{name: values[name] for name in changed if name != "terms"}, "terms": terms}
-        frozen = Frozen(context)
-        frozen.update((p, v) for p, v in built.frozen.items() if p[0] not in changed)
-        return changed, context, frozen
+        return changed, context, Frozen(context, built.frozen, changed)
 
     def tick_key(self, built: Built, question_id: str, value: str) -> tuple:
         """What decides whether taking ``value`` away from ``question_id`` changes the policy.
@@ -282,9 +282,18 @@ class Builder:
         if found is None:
             clause_id, context = self._key_context[key]
             clause = self.clauses[clause_id]
-            text = _run(clause, "text", clause.text, context)
-            commitment = _run(clause, "commitment", clause.commitment, context) if clause.commitment else ""
+            text = self._fill(clause, "text", clause.text, context)
+            commitment = self._fill(clause, "commitment", clause.commitment, context) if clause.commitment else ""
             found = self._texts[key] = (text, commitment)
+        return found
+
+    def _fill(self, clause: Clause, part: str, source: str, context: dict[str, Any]) -> str:
+        """A clause's text or commitment, filled in once per distinct values of what it alone reads (a
+        text key also holds what the clause's other parts and rules read)."""
+        key = (source, tuple([read(context, p) for p in text_paths(source)]))
+        found = self._rendered.get(key)
+        if found is None:
+            found = self._rendered[key] = _run(clause, part, source, context)
         return found
 
     def texts(self, built: Built) -> tuple[tuple[str, str], ...]:

@@ -85,14 +85,23 @@ def hashable(value: Any) -> Any:
 
 
 class Frozen(dict):
-    """The values one context gives each path, worked out when first asked for."""
+    """The values one context gives each path, worked out when first asked for.
 
-    def __init__(self, context: Mapping[str, Any]) -> None:
+    Given ``base`` (another context's Frozen) and the names whose values differ from it, a path
+    starting with any other name is taken from ``base``."""
+
+    def __init__(self, context: Mapping[str, Any], base: Frozen | None = None,
+                 changed: frozenset[str] | set[str] = frozenset()) -> None:
         super().__init__()
         self.context = context
+        self.base = base
+        self.changed = changed
 
     def __missing__(self, path: Path) -> Any:
-        value = self[path] = read(self.context, path)
+        if self.base is not None and path[0] not in self.changed:
+            value = self[path] = self.base[path]
+        else:
+            value = self[path] = read(self.context, path)
         return value
 
 

@@ -96,6 +96,7 @@ def _start(root: Path, render: TemplateRenderer | None, library: Library | None 
     _STATE.update(library=library, builder=builder, checks=PolicyChecks(builder), clause_hits={},
                   ruled={c.id for c in library.clauses if c.rules or c.commitment_rules},
                   intros=[s for s in library.sections if s.intro], sweep=Sweep(library), render=render, words=words,
+                  bare=replace(library, clauses=()),
                   word_paths=union(condition_paths(rule.when) for rule in words), which={}, seen={}, key_names={},
                   word_cache={}, ticks={}, lengths={}, multi=[q for q in library.questions if q.type == "multi"])
 
@@ -243,7 +244,10 @@ def _word_problems(built: Built, which: tuple[int, ...], templates: bool) -> lis
             found.append((f"{section.file}, the intro of section '{section.id}'", hits_in))
     render = _STATE["render"]
     if templates and render is not None:
-        bare = replace(assemble(built.values, library, render=builder.render, holds=builder.holds), sections=(), commitments=(), sources=(), commitment_clauses=(), parts=())
+        # the policy without its parts: assembled from the library less its clauses (the same answers,
+        # terms and dates, and nothing to choose or fill in)
+        bare = replace(assemble(built.values, _STATE["bare"], render=builder.render, holds=builder.holds),
+                       sections=(), commitments=(), sources=(), commitment_clauses=(), parts=())
         for name in TEMPLATES:
             if hits_in := _hits(render(bare, library.templates, name), which):
                 found.append((str(library.templates / name), hits_in))

@@ -257,30 +257,38 @@ def evaluate(source: str, context: Mapping[str, Any]) -> Any:
     """Evaluate a `when` expression against ``context``, within the budget of a text."""
     template = condition_template(source)
     with budget("its condition", TEXT_SECONDS, TEXT_CHARS):
-        run = template.new_context(context)  # as Jinja's TemplateExpression runs it, less one copy of the answers
+        run = template.new_context(_with_globals(context), shared=True)  # what TemplateExpression runs, quicker
         for _ in template.root_render_func(run):  # type: ignore[attr-defined]
             pass
         return run.vars["result"]
 
 
+def _with_globals(context: Mapping[str, Any]) -> dict[str, Any]:
+    """What a template sees: Jinja's globals (range, namespace…) and the answers, the answers first.
+
+    The same names and values as Template.new_context gives, merged in one plain dict, which is four
+    times quicker than Jinja's own copy of its globals (a ChainMap) for every text and condition."""
+    return {**ENVIRONMENT.globals, **context}
+
+
 def render_text(source: str, context: Mapping[str, Any]) -> MarkdownText:
     """Render a Markdown+Jinja text with ``context``; the result is Markdown.
 
-    The context is shared with the template rather than copied (it is read-only in the sandbox),
-    which keeps assembling a policy of a hundred clauses fast. The text is worked out within
-    :data:`TEXT_SECONDS` and :data:`TEXT_CHARS`; over either, BudgetExceeded says which.
+    The text sees Jinja's globals and the answers in one plain dict (see _with_globals). It is worked
+    out within :data:`TEXT_SECONDS` and :data:`TEXT_CHARS`; over either, BudgetExceeded says which.
     """
     if "{" not in source and "\r" not in source:  # nothing to fill in (Jinja would turn \r\n into \n: let it)
         return MarkdownText(source.strip())
     template = compile_text(source)
-    shared = template.new_context(dict(context) if not isinstance(context, dict) else context, shared=True)
+    shared = template.new_context(_with_globals(context), shared=True)
     with budget("its text", TEXT_SECONDS, TEXT_CHARS):
         try:
             text = ENVIRONMENT.concat(_counted(template.root_render_func(shared)))  # type: ignore[attr-defined]
         except BudgetExceeded:
             raise
-        except Exception:  # again through Jinja's own error handling (which also gives it the globals)
-            text = ENVIRONMENT.concat(_counted(template.generate(**context)))  # type: ignore[attr-defined]
+        except Exception:
+            ENVIRONMENT.handle_exception()  # Jinja's own: raised again as template.render would raise it
+            raise
     return MarkdownText(text.strip())
 
 
