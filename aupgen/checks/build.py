@@ -80,6 +80,7 @@ class Builder:
         self.names_read = {c.id: frozenset(p[0] for p in self.when_paths.get(c.id, ()) + self.paths[c.id])
                            for c in library.clauses}
         """The names each clause's condition, text, commitment and rules read."""
+        self.sources = {c.id: "\n".join(filter(None, (c.when, c.text, c.commitment))) for c in library.clauses}
         self.question_reads = {q.id: _question_reads(q) for q in library.questions}
         self.read_by_questions: set[str] = set().union(*self.question_reads.values())
         self.fixable = {q.id for q in library.questions if q.when is None and not any(c.when for c in q.choices)}
@@ -130,13 +131,12 @@ class Builder:
             values = {**built.values, question_id: [v for v in built.values[question_id] if v != value]}
         changed, context, frozen = self._changed(built, values)
         chosen = set(built.ids)
-        readers = set().union(*(self.when_readers.get(name, ()) for name in changed))
-        naming = f"'{value}'"  # a clause whose condition names the value most likely changes: look there first
-        for clause_id in sorted(readers, key=lambda c: (naming not in self.clauses[c].when, c)):
+        for clause_id in self._naming_first(set().union(*(self.when_readers.get(name, ()) for name in changed)), value):
             if self._holds(self.clauses[clause_id], frozen) != (clause_id in chosen):
                 return True
         keys = dict(zip(built.ids, built.texts))
-        for clause_id in set().union(*(self.text_readers.get(name, ()) for name in changed)) & chosen:
+        for clause_id in self._naming_first(set().union(*(self.text_readers.get(name, ())
+                                                          for name in changed)) & chosen, value):
             mine, theirs = keys[clause_id], self._key(clause_id, frozen)
             if mine != theirs and self.text(mine) != self.text(theirs):
                 return True
@@ -165,7 +165,7 @@ class Builder:
         changed, _, frozen = self._changed(built, values)
         reading = set().union(*(self.readers.get(n, ()) for n in changed - unsure))
         chosen, keys = set(built.ids), dict(zip(built.ids, built.texts))
-        for clause_id in sorted(reading):
+        for clause_id in self._naming_first(reading, value):
             if self.names_read[clause_id] & unsure:
                 continue  # it reads an answer that may yet change: no certainty here
             clause = self.clauses[clause_id]
@@ -177,6 +177,12 @@ class Builder:
                 if mine != theirs and self.text(mine) != self.text(theirs):
                     return True
         return False
+
+    def _naming_first(self, clause_ids: set[str], value: str) -> list[str]:
+        """The clauses, those whose condition or text names ``value`` first (the likeliest to change
+        without it, so a change is found sooner), then by id."""
+        naming = f"'{value}'"
+        return sorted(clause_ids, key=lambda c: (naming not in self.sources[c], c))
 
     def _resolved_without(self, built: Built, raw: Raw, question_id: str, value: str) -> dict[str, Any]:
         """The answers resolved without the tick: only the questions it can reach are resolved again,

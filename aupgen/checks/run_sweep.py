@@ -24,6 +24,7 @@ from aupgen.checks.rules import contradictions_in
 from aupgen.checks.sweep import Raw, Sweep, describe, outer_sets, setting_chunks
 from aupgen.checks.words import applicable, hits
 from aupgen.errors import UserError
+from aupgen.library.expressions import compile_text, condition_template
 from aupgen.library.load import Library
 from aupgen.library.words import load_words
 
@@ -84,9 +85,11 @@ def run_sweep(library: Library, org_types: list[str] | None = None, jobs: int | 
         if meanwhile is not None:
             meanwhile()
     else:
+        _start(library, render)  # here first: processes forked from this one start with its parses and code
+        _compile_all(library)
         with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), initializer=_start,
                                  initargs=(library, render)) as pool:
-            sweep = Sweep(library)
+            sweep: Sweep = _STATE["sweep"]
             firsts: dict[tuple, Raw] = {}
             for outer in outers:
                 firsts.setdefault(sweep.array_key(outer), outer)
@@ -114,6 +117,23 @@ def _start(library: Library, render: TemplateRenderer | None) -> None:
                   bare=replace(library, clauses=()),
                   word_paths=union(condition_paths(rule.when) for rule in words), which={}, key_names={},
                   word_cache={}, ticks={}, lengths={}, multi=[q for q in library.questions if q.type == "multi"])
+
+
+def _compile_all(library: Library) -> None:
+    """Compile every clause's texts and conditions and every question's conditions (Jinja's code, kept);
+    one that does not compile is left for the sweep to report in its own words."""
+    texts = [source for clause in library.clauses for source in (clause.text, clause.commitment)
+             if source and "{" in source]
+    conditions = [when for clause in library.clauses
+                  for when in [clause.when, *(w for rule in clause.rules + clause.commitment_rules for w, _ in rule.cases)]]
+    conditions += [when for question in library.questions
+                   for when in [question.when, *(w for w, _ in question.defaults), *(c.when for c in question.choices)]]
+    for compile_one, sources in ((compile_text, texts), (condition_template, filter(None, conditions))):
+        for source in sources:
+            try:
+                compile_one(source)
+            except TemplateError:
+                pass
 
 
 def _plan(outer: Raw) -> list[tuple]:
