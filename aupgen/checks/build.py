@@ -80,6 +80,7 @@ class Builder:
         self.names_read = {c.id: frozenset(p[0] for p in self.when_paths.get(c.id, ()) + self.paths[c.id])
                            for c in library.clauses}
         """The names each clause's condition, text, commitment and rules read."""
+        self._naming: dict[str, frozenset[str]] = {}
         self.sources = {c.id: "\n".join(filter(None, (c.when, c.text, c.commitment))) for c in library.clauses}
         self.question_reads = {q.id: _question_reads(q) for q in library.questions}
         self.read_by_questions: set[str] = set().union(*self.question_reads.values())
@@ -127,9 +128,11 @@ class Builder:
             if self._surely_changes(built, question_id, value):
                 return True
             values = self._resolved_without(built, raw, question_id, value)
+            candidates: tuple[str, ...] = self._reach(question_id)[0]
         else:
             values = {**built.values, question_id: [v for v in built.values[question_id] if v != value]}
-        changed, context, frozen = self._changed(built, values)
+            candidates = (question_id,)
+        changed, context, frozen = self._changed(built, values, candidates)
         chosen = set(built.ids)
         for clause_id in self._naming_first(set().union(*(self.when_readers.get(name, ()) for name in changed)), value):
             if self._holds(self.clauses[clause_id], frozen) != (clause_id in chosen):
@@ -162,7 +165,7 @@ class Builder:
         if "terms" in reached and self.terms.keys() & unsure:
             unsure.add("terms")
         values = {**built.values, question_id: [v for v in built.values[question_id] if v != value]}
-        changed, _, frozen = self._changed(built, values)
+        changed, _, frozen = self._changed(built, values, (question_id,))
         reading = set().union(*(self.readers.get(n, ()) for n in changed - unsure))
         chosen, keys = set(built.ids), dict(zip(built.ids, built.texts))
         for clause_id in self._naming_first(reading, value):
@@ -181,8 +184,11 @@ class Builder:
     def _naming_first(self, clause_ids: set[str], value: str) -> list[str]:
         """The clauses, those whose condition or text names ``value`` first (the likeliest to change
         without it, so a change is found sooner), then by id."""
-        naming = f"'{value}'"
-        return sorted(clause_ids, key=lambda c: (naming not in self.sources[c], c))
+        naming = self._naming.get(value)
+        if naming is None:
+            quoted = f"'{value}'"
+            naming = self._naming[value] = frozenset(c for c, source in self.sources.items() if quoted in source)
+        return sorted(clause_ids & naming) + sorted(clause_ids - naming)
 
     def _resolved_without(self, built: Built, raw: Raw, question_id: str, value: str) -> dict[str, Any]:
         """The answers resolved without the tick: only the questions it can reach are resolved again,
@@ -220,10 +226,12 @@ class Builder:
             self._reaches[(question_id, fixed, len(self.terms.results))] = plan
         return plan
 
-    def _changed(self, built: Built, values: dict[str, Any]) -> tuple[set[str], dict[str, Any], Frozen]:
-        """The names ``values`` changes from ``built``'s, its context, and what ``built`` read that they leave alone."""
+    def _changed(self, built: Built, values: dict[str, Any],
+                 candidates: tuple[str, ...]) -> tuple[set[str], dict[str, Any], Frozen]:
+        """The names ``values`` changes from ``built``'s (only ``candidates`` can differ), its context,
+        and what ``built`` read that they leave alone."""
         old = built.values
-        changed = {name for name, value in values.items() if old.get(name) != value}
+        changed = {name for name in candidates if old.get(name) != values[name]}
         terms = self.terms(values)
         if terms is not built.context["terms"] and terms != built.context["terms"]:
             changed.add("terms")

@@ -68,8 +68,11 @@ def _paths(tree: nodes.Template) -> tuple[Path, ...]:
 def read(context: Mapping[str, Any], path: Path) -> Any:
     """The hashable value ``path`` reads from ``context``."""
     value = context.get(path[0], MISSING)
-    if len(path) > 1 and isinstance(value, Mapping):
+    if len(path) > 1 and (type(value) is dict or isinstance(value, Mapping)):
         value = value.get(path[1], MISSING)
+    kind = type(value)
+    if kind is str or kind is bool or kind is int or value is None:
+        return value
     return hashable(value)
 
 
@@ -78,6 +81,8 @@ def hashable(value: Any) -> Any:
     if kind is str or kind is bool or kind is int or value is None:
         return value
     if kind is list or kind is tuple:
+        if all(type(v) is str for v in value):  # a multi-choice answer
+            return tuple(value)
         return tuple(hashable(v) for v in value)
     if isinstance(value, Mapping):
         return tuple(sorted((k, hashable(v)) for k, v in value.items()))
