@@ -1,8 +1,9 @@
 """What a text or condition reads, found from Jinja's own parse, so that the sweep works each one out
 once per distinct value of what it reads.
 
-A *path* is ``(name,)`` for an answer read as a whole, or ``(name, key)`` for one key of a mapping
-read by a constant attribute or index (``terms.dsl``, ``terms['setting']``). Where Jinja's tree
+A *path* is ``(name,)`` for an answer read as a whole, ``(name, key)`` for one key of a mapping
+read by a constant attribute or index (``terms.dsl``, ``terms['setting']``), or ``(name, IN, value)``
+for whether a constant is in it (``'staff' in people``, ``'x' not in sanctions``). Where Jinja's tree
 shows anything less plain (a name also assigned in the template, an include or import), the whole
 name is read. `labels` is left out: it is the same for every answer set of a library.
 """
@@ -20,6 +21,8 @@ from aupgen.library.expressions import ENVIRONMENT
 Path = tuple[str, ...]
 CONSTANT = frozenset({"labels"})
 """Names every answer set of one library sees alike."""
+IN = "\0in"
+"""The middle of a path ``(name, IN, value)``: whether ``value`` is in the answer (``'x' in name``)."""
 MISSING = ("<missing>",)
 """What a path reads when the answer or key is not there (Jinja's StrictUndefined then fails alike)."""
 _LOADERS = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
@@ -47,6 +50,14 @@ def _paths(tree: nodes.Template) -> tuple[Path, ...]:
     whole_only = any(True for _ in tree.find_all(_LOADERS))
     found: set[Path] = set()
     keyed: set[int] = set()
+    for node in tree.find_all(nodes.Compare):  # 'value' in name, 'value' not in name: only whether it is in
+        if (whole_only or len(node.ops) != 1 or node.ops[0].op not in ("in", "notin")
+                or not isinstance(node.expr, nodes.Const) or type(node.expr.value) is not str):
+            continue
+        inner = node.ops[0].expr
+        if isinstance(inner, nodes.Name) and inner.name in free and inner.name not in assigned:
+            found.add((inner.name, IN, node.expr.value))
+            keyed.add(id(inner))
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
         inner = node.node
         if (whole_only or not isinstance(inner, nodes.Name) or inner.name not in free or inner.name in assigned):
@@ -68,6 +79,13 @@ def _paths(tree: nodes.Template) -> tuple[Path, ...]:
 def read(context: Mapping[str, Any], path: Path) -> Any:
     """The hashable value ``path`` reads from ``context``."""
     value = context.get(path[0], MISSING)
+    if len(path) == 3:  # (name, IN, value): whether the value is in the answer, as Jinja's `in` finds it
+        if value is MISSING:
+            return MISSING
+        try:
+            return path[2] in value
+        except Exception:  # (the template fails alike, whatever this says)
+            return ("<not a collection>", hashable(value))
     if len(path) > 1 and (type(value) is dict or isinstance(value, Mapping)):
         value = value.get(path[1], MISSING)
     kind = type(value)

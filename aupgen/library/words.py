@@ -34,10 +34,16 @@ class WordRule:
         tried in the same order as written, so the matches are the same."""
         parts = [f"(?:{p})" for p in self.patterns]
         if self.words:
-            firsts = "".join(sorted({re.escape(w.strip()[0]) for w in self.words}))
-            words = "|".join(r"\s+".join(map(re.escape, w.split())) for w in self.words)
-            parts.insert(0, rf"(?=[{firsts}])(?<![\w'’-])(?:{words})(?![\w-])")
+            parts.insert(0, words_pattern(self.words))
         return re.compile("|".join(parts), re.IGNORECASE)
+
+
+def words_pattern(words: tuple[str, ...]) -> str:
+    """A regular expression (to compile with re.IGNORECASE) for any of ``words``, whole words or
+    phrases whose words any white space may separate, tried in the order given."""
+    firsts = "".join(sorted({re.escape(w.strip()[0]) for w in words}))
+    alternatives = "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
+    return rf"(?=[{firsts}])(?<![\w'’-])(?:{alternatives})(?![\w-])"
 
 
 def load_words(path: Path) -> tuple[WordRule, ...]:
