@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,7 +22,7 @@ from aupgen.checks.readability import MAX_CLAUSE_SENTENCE, MAX_SUMMARY_LINE, lon
 from aupgen.checks.reads import MISSING, condition_paths, union
 from aupgen.checks.rules import contradictions_in
 from aupgen.checks.sweep import Raw, Sweep, describe, outer_sets, setting_chunks
-from aupgen.checks.words import applicable, hits
+from aupgen.checks.words import TextHits, applicable
 from aupgen.errors import UserError
 from aupgen.library.expressions import compile_text, condition_template
 from aupgen.library.load import Library
@@ -298,18 +298,13 @@ def _word_problems(built: Built, which: tuple[int, ...], templates: bool) -> lis
 
 
 def _hits(text: str, which: tuple[int, ...]) -> list:
-    """The hits of every word rule and slip in ``text`` (searched once), kept to the rules in ``which``."""
+    """The hits of the word rules in ``which`` and of every grammar slip in ``text``; each text's grammar
+    searched once, and each rule once per text."""
     cache = _STATE["word_cache"]
-    every = cache.get(text)
-    if every is None:
-        every = cache[text] = [(index, hit) for index, hit in _all_hits(text)]
-    return [hit for index, hit in every if index is None or index in which]
-
-
-def _all_hits(text: str) -> Iterator[tuple[int | None, tuple[str, str, str]]]:
-    rules = _STATE["words"]
-    for kind, match, why in hits(text, rules, tuple(range(len(rules)))):
-        yield (int(kind.split(":")[1]) if kind.startswith("word:") else None), (kind, match, why)
+    found = cache.get(text)
+    if found is None:
+        found = cache[text] = TextHits(text, _STATE["words"])
+    return found.hits(which)
 
 
 def _check_ticks(built: Built, tally: Tally) -> None:
