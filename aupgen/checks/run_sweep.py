@@ -1,6 +1,7 @@
 """The sweep of `aupgen clauses check`: build every answer set of aupgen.checks.sweep, check each
-distinct policy once, and find ticked answers that change nothing. Runs on every core (chunks of
-org_type × people groups, one process each at a time) and merges what the processes found."""
+distinct policy once, and find ticked answers that change nothing. Runs on every core (the covering
+arrays planned first, each once; then a setting at a time in each process) and merges what the
+processes found, in the same order whatever process found it."""
 
 from __future__ import annotations
 

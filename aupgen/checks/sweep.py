@@ -9,7 +9,6 @@ names and dates, never which rules apply). Follow-up questions count only where 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -270,11 +269,6 @@ def describe(raw: Raw, names: set[str] | None = None) -> str:
     """A compact answer set: ``org_type=youth_group, people=[volunteers], photography=…``."""
     shown = [(k, v) for k, v in raw.items() if k not in SAMPLE_TEXT and (names is None or k in names or k in OUTER)]
     return ", ".join(f"{k}=[{', '.join(v)}]" if isinstance(v, list) else f"{k}={v}" for k, v in shown)
-
-
-def iter_chunks(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def setting_chunks(outers: list[Raw], size: int) -> list[list[Raw]]:
