@@ -135,3 +135,40 @@ def test_no_bytecode_is_read_from_a_folder_others_can_write(cache_home):
     shared.chmod(0o777)
     assert private_folder(shared) is None
     assert private_folder(cache_home / "own") == cache_home / "own"
+
+
+def _fresh_contact_checks():
+    from aupgen.answers import checked, contact
+
+    contact.contact_problem.cache_clear()
+    checked._KEPT.clear()
+    checked._WRITTEN.clear()
+    return contact
+
+
+def test_contact_verdicts_are_remembered_between_runs(cache_home):
+    """A build reads the verdict an earlier run worked out (so email-validator need not load), and it is the same."""
+    contact = _fresh_contact_checks()
+    good, bad = "dsl@school.example.org, 0161 496 0000", "dsl@@school"
+    verdicts = (contact.contact_problem(good), contact.contact_problem(bad))
+    assert verdicts[0] is None and "not a valid email address" in verdicts[1]
+    (path,) = (cache_home / "contacts").glob("checked-*.json")
+    assert oct(path.parent.stat().st_mode & 0o777) == "0o700"
+    assert json.loads(path.read_text())["verdicts"] == {good: None, bad: verdicts[1]}
+    contact = _fresh_contact_checks()
+    path.write_text(path.read_text().replace("not a valid", "remembered: not a valid"))
+    assert contact.contact_problem(bad) == verdicts[1].replace("not a valid", "remembered: not a valid"), \
+        "read back, not worked out again"
+    assert contact.contact_problem(good) is None
+
+
+@pytest.mark.parametrize("content", ["", "{not json", "[1]", '{"key": "KEY", "verdicts": {"a@@b": 3}}',
+                                     '{"key": "other", "verdicts": {"a@@b": null}}'])
+def test_a_corrupt_or_stale_contact_memo_is_ignored(cache_home, content):
+    contact = _fresh_contact_checks()
+    expected = contact.contact_problem("a@@b")
+    (path,) = (cache_home / "contacts").glob("checked-*.json")
+    key = json.loads(path.read_text())["key"]
+    path.write_text(content.replace("KEY", key))
+    contact = _fresh_contact_checks()
+    assert contact.contact_problem("a@@b") == expected and expected

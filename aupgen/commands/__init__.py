@@ -1,1 +1,2 @@
 """One module per `aupgen` sub-command; each has ``register(subparsers)`` setting ``run``."""
+

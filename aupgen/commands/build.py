@@ -35,10 +35,12 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from aupgen.estate.settings import is_estate  # loads the YAML reader, which a run needs anyway
-
-    if is_estate(args.answers):
+    if len(args.answers) > 1 or args.answers[0].is_dir():  # an estate (aupgen.estate.settings.is_estate)
         return run_estate_command("build", args)
+    return _build_one(args)
+
+
+def _build_one(args: argparse.Namespace) -> int:
     from aupgen.pack.build import PackOptions, build  # the renderer loads only when a build runs
 
     result = build(args.answers[0], args.output, args.library, args.force,

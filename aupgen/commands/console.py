@@ -35,7 +35,8 @@ def main() -> int:
         from aupgen.cli import main as run_command
 
         signal.signal(signal.SIGINT, signal.default_int_handler)
-        return run_command()
+        code = run_command()
     except KeyboardInterrupt:  # between loading and the command's own handling
         print(INTERRUPTED, file=sys.stderr)
         return EXIT_INTERRUPTED
+    return code

@@ -29,7 +29,17 @@ def run(args: argparse.Namespace) -> int:
     if not sys.stdin.isatty():
         raise UserError("aupgen new needs a terminal to ask its questions; to build from an answers file "
                         "without questions, use: aupgen build ANSWERS.yaml")
-    from aupgen.library.load import load_library
-    from aupgen.wizard.session import new  # the wizard's libraries load only for `aupgen new`
+    import datetime as dt
 
-    return new(args.output, args.answers, load_library(args.library), pdf=args.pdf)
+    from aupgen.wizard.first_screen import show
+
+    today = dt.date.today()
+    held = show(args.library, today, args.output) if args.answers is None else None  # on screen while the rest loads
+    try:
+        from aupgen.library.load import load_library
+        from aupgen.wizard.session import new  # the wizard's libraries load only for `aupgen new`
+
+        return new(args.output, args.answers, load_library(args.library), today, pdf=args.pdf)
+    finally:
+        if held is not None:
+            held.release()

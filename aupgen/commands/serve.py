@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import secrets
-import signal
-import socket
 import sys
-import threading
-import webbrowser
 from pathlib import Path
 
 HOST = "127.0.0.1"
@@ -29,6 +24,11 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import secrets  # these load only when the server starts: every other command's start-up is spared them
+    import signal
+    import threading
+    import webbrowser
+
     from waitress.server import create_server
 
     from aupgen.errors import UserError
@@ -69,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
 
 def free_port() -> int:
     """A port nothing listens on now (for tests and benches that start a server)."""
+    import socket
+
     with socket.socket() as probe:
         probe.bind((HOST, 0))
         return probe.getsockname()[1]

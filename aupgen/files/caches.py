@@ -21,7 +21,8 @@ def private_folder(folder: Path) -> Path | None:
     """``folder``, made if need be, readable by this user only; None when it cannot be, or belongs to another
     user (what another user wrote is never read as a cache)."""
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # aupgen's folder, when new, private too
+        folder.mkdir(exist_ok=True, mode=0o700)
         status = folder.stat()
     except OSError:
         return None

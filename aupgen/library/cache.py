@@ -26,6 +26,7 @@ from aupgen.library.clauses import Clause, Section
 from aupgen.library.facets import Facet, Rule
 from aupgen.library.nations import Nation
 from aupgen.library.questions import Choice, Question
+from aupgen.library.root import add_files
 from aupgen.library.sources import Citation, Document, Point
 from aupgen.library.terms import Settings
 
@@ -39,10 +40,7 @@ def library_key(root: Path, folder: Path) -> str:
     digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0{root.resolve()}\0".encode())
     for cls in CLASSES.values():
         digest.update(f"{cls.__name__}:{','.join(f.name for f in dataclasses.fields(cls))};".encode())
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            digest.update(str(path.relative_to(folder)).encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    add_files(digest, folder)
     return digest.hexdigest()
 
 

@@ -14,14 +14,13 @@ from aupgen.library.limits import check_counts, check_inside, check_template_siz
 from aupgen.errors import UserError
 from aupgen.library.nations import load_nations
 from aupgen.library.questions import Question, load_questions
+from aupgen.library.root import SHIPPED, default_library_root  # noqa: F401  (where callers have always found them)
 from aupgen.library.sources import Citation, Document, Point, load_sources
 from aupgen.library.terms import Settings, load_settings
 from aupgen.files.yamlfile import read_mapping
 
 SPECIAL_FILES = {"questions.yaml", "settings.yaml", "sources.yaml", "changelog.yaml", "facets.yaml", "words.yaml",
                  "nations.yaml"}
-SHIPPED = Path(__file__).resolve().parent.parent / "_library"
-"""Where the shipped library sits inside the installed package (see pyproject.toml)."""
 
 
 @dataclass(frozen=True)
@@ -76,13 +75,6 @@ class Library:
     @cached_property
     def points(self) -> dict[str, Point]:
         return {point.id: point for doc in self.documents for point in doc.points}
-
-
-def default_library_root() -> Path:
-    """The shipped library: the package copy when installed, the repository copy when developing."""
-    if (SHIPPED / "clauses").is_dir():
-        return SHIPPED
-    return Path(__file__).resolve().parent.parent.parent
 
 
 def load_library(root: Path | str | None = None) -> Library:

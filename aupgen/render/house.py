@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aupgen.errors import UserError
 from aupgen.files.inputs import InputError, beside
-from aupgen.render.word.images import Image, ImageError, read_image
-from aupgen.render.word.reference import ReferenceError, ReferenceStyles, read_reference
 from aupgen.render.word.stylesheet import StyleSheet
+
+if TYPE_CHECKING:  # a logo's and a reference document's modules load only where a setting has them
+    from aupgen.render.word.images import Image
+    from aupgen.render.word.reference import ReferenceStyles
 
 COLOUR = re.compile(r"#([0-9A-Fa-f]{6})")
 
@@ -32,6 +34,8 @@ def house_style(answers: dict[str, Any], answers_file: Path | None) -> HouseStyl
     where = answers_file if answers_file is not None else "the answers"
     logo = reference = colour = None
     if answers.get("logo"):
+        from aupgen.render.word.images import ImageError, read_image
+
         try:
             logo = read_image(beside(folder, str(answers["logo"]), "logo"))
         except (ImageError, InputError) as exc:
@@ -44,6 +48,8 @@ def house_style(answers: dict[str, Any], answers_file: Path | None) -> HouseStyl
                             "such as #1F3864 (quote it in YAML: brand_colour: \"#1F3864\").")
         colour = match.group(1).upper()
     if answers.get("reference_docx"):
+        from aupgen.render.word.reference import ReferenceError, read_reference
+
         try:
             reference = read_reference(beside(folder, str(answers["reference_docx"]), "reference_docx"))
         except (ReferenceError, InputError) as exc:

@@ -22,6 +22,7 @@ from aupgen.answers.resolve import base_context, check_value
 from aupgen.library.load import Library
 from aupgen.library.questions import Question
 from aupgen.library.terms import terms_for
+from aupgen.wizard.first_screen import FirstScreen
 
 BUILD, CHANGE, QUIT, BACK = "build", "change", "quit", "back"
 TICK_HELP = "(↑ ↓ to move, Space to tick or untick, Enter when done)"
@@ -45,6 +46,8 @@ class Wizard:
         self.prefill = dict(prefill or {})
         self.entries: dict[str, Entry] = {}
         self.out = out or sys.stdout
+        self.first_screen: FirstScreen | None = None
+        """Given for a plain start: told of the first question asked (aupgen.wizard.first_screen)."""
 
     # ---- the whole conversation
 
@@ -162,9 +165,11 @@ class Wizard:
             suggested = self.prefill.get(question.id, default)
         number, total = self._position(question)
         help_line = f"{number} of {total}" + (f" · {question.help}" if question.help else "")
-        self._say("")
-        for line in textwrap.wrap(help_line, _width() - 2):
-            self._say(_dim(f"  {line}", self.out))
+        first, self.first_screen = self.first_screen, None
+        if first is None or not first.take(question, help_line, as_text(suggested)):  # else on screen already
+            self._say("")
+            for line in textwrap.wrap(help_line, _width() - 2):
+                self._say(_dim(f"  {line}", self.out))
         hidden = question.inapplicable(question.values, context) if question.type == "multi" else []
         value = ask_question(question, suggested, default, hidden)
         self.entries[question.id] = Entry(value, follows_default=default is not None and value == default)

@@ -18,11 +18,13 @@ from aupgen.errors import UserError, for_terminal
 from aupgen.library.load import Library
 from aupgen.files.outputs import prepare_folder, slugify
 from aupgen.pack.record import BuildRecord, latest_record
+from aupgen.wizard.first_screen import FirstScreen
 from aupgen.wizard.prompts import QUIT, Wizard
 
 INTERRUPTED = 130
 STOPPED = 1
 STOP = "stop"
+CTRL_C = "Press Ctrl-C at any time: your answers so far are kept."
 
 
 @dataclass(frozen=True)
@@ -69,9 +71,13 @@ def new(output_dir: Path, answers: Path | None, library: Library, today: dt.date
             wizard.prefill = prefill
             say(f"Your answers from {answers} are filled in: press Enter to keep each one.")
         else:
-            say(f"aupgen will ask about {sum(q.asked for q in library.questions)} questions about your setting "
-                "(about ten minutes).")
-        say("Press Ctrl-C at any time: your answers so far are kept.")
+            preface = [f"aupgen will ask about {sum(q.asked for q in library.questions)} questions about your "
+                       "setting (about ten minutes).", CTRL_C]
+            wizard.first_screen = FirstScreen(library.root, today, preface)
+            if wizard.first_screen.held is None:  # else aupgen.wizard.first_screen has shown it already
+                say(preface[0])
+        if answers is not None or wizard.first_screen.held is None:
+            say(CTRL_C)
         action = wizard.run()
         return _finish(wizard, action, answers, Session(output_dir, library, today, say, pdf))
     except (KeyboardInterrupt, EOFError) as stop:

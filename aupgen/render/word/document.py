@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from markdown_it import MarkdownIt
 from mdit_py_plugins.container import container_plugin
 
-from aupgen.render.word.images import Image
 from aupgen.render.word import markdown_fast
 from aupgen.render.word.numbering import Numbering
 from aupgen.render.word.package import (DocumentInfo, Relationships, app_xml, core_xml, font_table_xml, settings_xml,
                                          theme_xml, zip_package)
-from aupgen.render.word.reference import ReferenceStyles
 from aupgen.render.word.runs import Inline
 from aupgen.render.word.styles_xml import styles_xml
 from aupgen.render.word.stylesheet import StyleSheet
 from aupgen.render.word.tracked import Revisions
 from aupgen.render.word.writer import BLOCKS, BodyWriter
 from aupgen.render.word.xml import DECLARATION, NAMESPACES, twips
+
+if TYPE_CHECKING:  # a logo's and a reference document's modules load only where a setting has them
+    from aupgen.render.word.images import Image
+    from aupgen.render.word.reference import ReferenceStyles
 
 EMPTY_MARGIN = '<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr></w:p>'
 

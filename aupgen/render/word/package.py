@@ -13,9 +13,12 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from aupgen.render.word.images import Image
 from aupgen.render.word.xml import DECLARATION, NAMESPACES, attr, text
+
+if TYPE_CHECKING:  # a logo's module loads only where a setting has a logo
+    from aupgen.render.word.images import Image
 
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"

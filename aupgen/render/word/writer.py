@@ -24,16 +24,19 @@ Fields (page numbers, cross-references) come from the template's ``field()`` and
 from __future__ import annotations
 
 from dataclasses import dataclass, field as dataclass_field
+from typing import TYPE_CHECKING
 
 from markdown_it.token import Token
 
-from aupgen.render.word.images import Image, drawing
 from aupgen.render.word.numbering import Numbering
 from aupgen.render.word.runs import Inline, plain_text
 from aupgen.render.word.stylesheet import StyleSheet
 from aupgen.render.word.tables import table_rows, table_xml
 from aupgen.render.word.toc import Heading, toc_xml
 from aupgen.render.word.xml import attr, twips
+
+if TYPE_CHECKING:  # a logo's module loads only where a setting has a logo
+    from aupgen.render.word.images import Image
 
 BLOCKS = ("title", "logo", "toc", "section", "clause", "unnumbered", "pagebreak", "header", "footer", "box",
           "form", "small")
@@ -200,6 +203,8 @@ class BodyWriter:
                     size = {"height_cm": float(height)}
                 except ValueError:
                     size = {}
+                from aupgen.render.word.images import drawing
+
                 paragraph.runs.append(drawing(self.logo, plain_text(children), ident=self.drawings, **size))
             return
         if paragraph.style in ("Heading1", "UnnumberedHeading"):
