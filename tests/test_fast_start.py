@@ -91,7 +91,7 @@ def test_compiled_texts_and_conditions_are_kept_in_jinjas_bytecode_cache(cache_h
     assert oct((cache_home / "jinja").stat().st_mode & 0o777) == "0o700"
     stamps = [f.stat().st_mtime_ns for f in files]
     expressions.compile_text.cache_clear()
-    expressions.compile_condition.cache_clear()
+    expressions.condition_template.cache_clear()
     assert (expressions.render_text(text, context), expressions.evaluate(condition, context)) == expected
     assert [f.stat().st_mtime_ns for f in files] == stamps, "read back, not compiled and written again"
     assert expected == ("\\*St Mary's\\* many /b-cache", True)

@@ -75,6 +75,13 @@ class Builder:
         self.paths = {c.id: clause_paths(c) for c in library.clauses}
         self.when_readers = _readers(self.when_paths)
         self.text_readers = _readers(self.paths)
+        self.readers = {n: self.when_readers.get(n, set()) | self.text_readers.get(n, set())
+                        for n in set(self.when_readers) | set(self.text_readers)}
+        self.names_read = {c.id: frozenset(p[0] for p in self.when_paths.get(c.id, ()) + self.paths[c.id])
+                           for c in library.clauses}
+        """The names each clause's condition, text, commitment and rules read."""
+        self._naming: dict[str, frozenset[str]] = {}
+        self.sources = {c.id: "\n".join(filter(None, (c.when, c.text, c.commitment))) for c in library.clauses}
         self.question_reads = {q.id: _question_reads(q) for q in library.questions}
         self.read_by_questions: set[str] = set().union(*self.question_reads.values())
         self.fixable = {q.id for q in library.questions if q.when is None and not any(c.when for c in q.choices)}
@@ -121,15 +128,18 @@ class Builder:
             if self._surely_changes(built, question_id, value):
                 return True
             values = self._resolved_without(built, raw, question_id, value)
+            candidates: tuple[str, ...] = self._reach(question_id)[0]
         else:
             values = {**built.values, question_id: [v for v in built.values[question_id] if v != value]}
-        changed, context, frozen = self._changed(built, values)
+            candidates = (question_id,)
+        changed, context, frozen = self._changed(built, values, candidates)
         chosen = set(built.ids)
-        for clause_id in sorted(set().union(*(self.when_readers.get(name, ()) for name in changed))):
+        for clause_id in self._naming_first(set().union(*(self.when_readers.get(name, ()) for name in changed)), value):
             if self._holds(self.clauses[clause_id], frozen) != (clause_id in chosen):
                 return True
         keys = dict(zip(built.ids, built.texts))
-        for clause_id in set().union(*(self.text_readers.get(name, ()) for name in changed)) & chosen:
+        for clause_id in self._naming_first(set().union(*(self.text_readers.get(name, ())
+                                                          for name in changed)) & chosen, value):
             mine, theirs = keys[clause_id], self._key(clause_id, frozen)
             if mine != theirs and self.text(mine) != self.text(theirs):
                 return True
@@ -155,12 +165,12 @@ class Builder:
         if "terms" in reached and self.terms.keys() & unsure:
             unsure.add("terms")
         values = {**built.values, question_id: [v for v in built.values[question_id] if v != value]}
-        changed, _, frozen = self._changed(built, values)
-        sure = [c for c in sorted(set().union(*(self.when_readers.get(n, ()) | self.text_readers.get(n, ())
-                                                 for n in changed - unsure)))
-                if not any(p[0] in unsure for p in self.when_paths.get(c, ()) + self.paths[c])]
+        changed, _, frozen = self._changed(built, values, (question_id,))
+        reading = set().union(*(self.readers.get(n, ()) for n in changed - unsure))
         chosen, keys = set(built.ids), dict(zip(built.ids, built.texts))
-        for clause_id in sure:
+        for clause_id in self._naming_first(reading, value):
+            if self.names_read[clause_id] & unsure:
+                continue  # it reads an answer that may yet change: no certainty here
             clause = self.clauses[clause_id]
             now = clause.when is None or self._holds(clause, frozen)
             if now != (clause_id in chosen):
@@ -170,6 +180,15 @@ class Builder:
                 if mine != theirs and self.text(mine) != self.text(theirs):
                     return True
         return False
+
+    def _naming_first(self, clause_ids: set[str], value: str) -> list[str]:
+        """The clauses, those whose condition or text names ``value`` first (the likeliest to change
+        without it, so a change is found sooner), then by id."""
+        naming = self._naming.get(value)
+        if naming is None:
+            quoted = f"'{value}'"
+            naming = self._naming[value] = frozenset(c for c, source in self.sources.items() if quoted in source)
+        return sorted(clause_ids & naming) + sorted(clause_ids - naming)
 
     def _resolved_without(self, built: Built, raw: Raw, question_id: str, value: str) -> dict[str, Any]:
         """The answers resolved without the tick: only the questions it can reach are resolved again,
@@ -207,17 +226,17 @@ class Builder:
             self._reaches[(question_id, fixed, len(self.terms.results))] = plan
         return plan
 
-    def _changed(self, built: Built, values: dict[str, Any]) -> tuple[set[str], dict[str, Any], Frozen]:
-        """The names ``values`` changes from ``built``'s, its context, and what ``built`` read that they leave alone."""
+    def _changed(self, built: Built, values: dict[str, Any],
+                 candidates: tuple[str, ...]) -> tuple[set[str], dict[str, Any], Frozen]:
+        """The names ``values`` changes from ``built``'s (only ``candidates`` can differ), its context,
+        and what ``built`` read that they leave alone."""
         old = built.values
-        changed = {name for name, value in values.items() if old.get(name) != value}
+        changed = {name for name in candidates if old.get(name) != values[name]}
         terms = self.terms(values)
         if terms is not built.context["terms"] and terms != built.context["terms"]:
             changed.add("terms")
         context = {**built.context, **{name: values[name] for name in changed if name != "terms"}, "terms": terms}
-        frozen = Frozen(context)
-        frozen.update((p, v) for p, v in built.frozen.items() if p[0] not in changed)
-        return changed, context, frozen
+        return changed, context, Frozen(context, built.frozen, changed)
 
     def tick_key(self, built: Built, question_id: str, value: str) -> tuple:
         """What decides whether taking ``value`` away from ``question_id`` changes the policy.
@@ -277,9 +296,18 @@ class Builder:
         if found is None:
             clause_id, context = self._key_context[key]
             clause = self.clauses[clause_id]
-            text = _run(clause, "text", clause.text, context)
-            commitment = _run(clause, "commitment", clause.commitment, context) if clause.commitment else ""
+            text = self._fill(clause, "text", clause.text, context)
+            commitment = self._fill(clause, "commitment", clause.commitment, context) if clause.commitment else ""
             found = self._texts[key] = (text, commitment)
+        return found
+
+    def _fill(self, clause: Clause, part: str, source: str, context: dict[str, Any]) -> str:
+        """A clause's text or commitment, filled in once per distinct values of what it alone reads (a
+        text key also holds what the clause's other parts and rules read)."""
+        key = (source, tuple([read(context, p) for p in text_paths(source)]))
+        found = self._rendered.get(key)
+        if found is None:
+            found = self._rendered[key] = _run(clause, part, source, context)
         return found
 
     def texts(self, built: Built) -> tuple[tuple[str, str], ...]:

@@ -72,10 +72,12 @@ def audit_library(root: Path | str | None = None, org_types: list[str] | None = 
         Sweep(library)  # the questions must at least answer with their defaults
     except (UserError, TemplateError) as error:
         return Report(problems + [f"the library's questions cannot be answered with their defaults: {error}"])
-    tally = run_sweep(library, org_types, jobs, render, people)
+    readability: list[str] = []
+    tally = run_sweep(library, org_types, jobs, render, people,
+                      meanwhile=lambda: readability.extend(_readability(library, render)))  # while the sweep runs
     problems += tally.problems()
     problems += dead_options(library, Builder(library), tally.live, org_types, limited=bool(org_types or people))
-    return Report(problems, tally.answer_sets, len(tally.policies), _readability(library, render))
+    return Report(problems, tally.answer_sets, len(tally.policies), readability)
 
 
 def _readability(library: Library, render: TemplateRenderer | None) -> list[str]:

@@ -46,9 +46,10 @@ def all_pairs(levels: Sequence[Sequence[Any]], effective: Callable[[Row], Row] |
         wanted = uncovered - hopeless
         target = min(wanted, key=_order)
         best, best_new, found = None, set(), 0
+        partners = _partners(wanted)
         for attempt in range(ATTEMPTS):
-            row = effective(_fill(levels, target, wanted, rng))
-            new = _pairs(row) & uncovered
+            row = effective(_fill(levels, target, partners, rng))
+            new = _new_pairs(row, uncovered)
             if target not in new:
                 continue  # the row does not make the target pair take effect: try another fill
             found += 1
@@ -69,21 +70,49 @@ def _order(pair: Pair) -> tuple:
     return (i, j, repr(a), repr(b))
 
 
-def _fill(levels: Sequence[Sequence[Any]], target: Pair, uncovered: set[Pair], rng: random.Random) -> Row:
+def _partners(wanted: set[Pair]) -> dict[tuple[int, Any], list[tuple[int, Any]]]:
+    """For each (factor, value), the (factor, value)s it makes a wanted pair with."""
+    index: dict[tuple[int, Any], list[tuple[int, Any]]] = {}
+    for i, a, j, b in wanted:
+        index.setdefault((i, a), []).append((j, b))
+        index.setdefault((j, b), []).append((i, a))
+    return index
+
+
+def _fill(levels: Sequence[Sequence[Any]], target: Pair, partners: dict[tuple[int, Any], list[tuple[int, Any]]],
+          rng: random.Random) -> Row:
+    """A row holding ``target``: the other factors, in a random order, each take the value that makes
+    most wanted pairs with the values already chosen (ties broken at random).
+
+    Each value's count of wanted pairs is kept up to date as values are chosen (from ``partners``)
+    rather than counted again for each factor."""
     i, a, j, b = target
     row: list[Any] = [None] * len(levels)
     row[i], row[j] = a, b
-    fixed = [i, j]
+    scores: dict[tuple[int, Any], int] = {}
+    for chosen in ((i, a), (j, b)):
+        for other in partners.get(chosen, ()):
+            scores[other] = scores.get(other, 0) + 1
     rest = [k for k in range(len(levels)) if k not in (i, j)]
     rng.shuffle(rest)
     for k in rest:
-        scored = []
+        best: tuple[tuple[int, float], Any] | None = None
         for value in levels[k]:
-            score = sum(1 for f in fixed if ((f, row[f], k, value) if f < k else (k, value, f, row[f])) in uncovered)
-            scored.append((score, rng.random(), value))
-        row[k] = max(scored, key=lambda s: (s[0], s[1]))[2]
-        fixed.append(k)
+            score = (scores.get((k, value), 0), rng.random())
+            if best is None or score > best[0]:
+                best = (score, value)
+        row[k] = best[1] if best is not None else None
+        for other in partners.get((k, row[k]), ()):
+            scores[other] = scores.get(other, 0) + 1
     return tuple(row)
+
+
+def _new_pairs(row: Row, uncovered: set[Pair]) -> set[Pair]:
+    """The pairs of ``row`` still uncovered (going through whichever of the two is shorter)."""
+    n = len(row)
+    if len(uncovered) < n * (n - 1) // 2:
+        return {pair for pair in uncovered if row[pair[0]] == pair[1] and row[pair[2]] == pair[3]}
+    return _pairs(row) & uncovered
 
 
 def _pairs(row: Row) -> set[Pair]:

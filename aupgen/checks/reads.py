@@ -1,8 +1,9 @@
 """What a text or condition reads, found from Jinja's own parse, so that the sweep works each one out
 once per distinct value of what it reads.
 
-A *path* is ``(name,)`` for an answer read as a whole, or ``(name, key)`` for one key of a mapping
-read by a constant attribute or index (``terms.dsl``, ``terms['setting']``). Where Jinja's tree
+A *path* is ``(name,)`` for an answer read as a whole, ``(name, key)`` for one key of a mapping
+read by a constant attribute or index (``terms.dsl``, ``terms['setting']``), or ``(name, IN, value)``
+for whether a constant is in it (``'staff' in people``, ``'x' not in sanctions``). Where Jinja's tree
 shows anything less plain (a name also assigned in the template, an include or import), the whole
 name is read. `labels` is left out: it is the same for every answer set of a library.
 """
@@ -20,6 +21,8 @@ from aupgen.library.expressions import ENVIRONMENT
 Path = tuple[str, ...]
 CONSTANT = frozenset({"labels"})
 """Names every answer set of one library sees alike."""
+IN = "\0in"
+"""The middle of a path ``(name, IN, value)``: whether ``value`` is in the answer (``'x' in name``)."""
 MISSING = ("<missing>",)
 """What a path reads when the answer or key is not there (Jinja's StrictUndefined then fails alike)."""
 _LOADERS = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
@@ -47,6 +50,14 @@ def _paths(tree: nodes.Template) -> tuple[Path, ...]:
     whole_only = any(True for _ in tree.find_all(_LOADERS))
     found: set[Path] = set()
     keyed: set[int] = set()
+    for node in tree.find_all(nodes.Compare):  # 'value' in name, 'value' not in name: only whether it is in
+        if (whole_only or len(node.ops) != 1 or node.ops[0].op not in ("in", "notin")
+                or not isinstance(node.expr, nodes.Const) or type(node.expr.value) is not str):
+            continue
+        inner = node.ops[0].expr
+        if isinstance(inner, nodes.Name) and inner.name in free and inner.name not in assigned:
+            found.add((inner.name, IN, node.expr.value))
+            keyed.add(id(inner))
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
         inner = node.node
         if (whole_only or not isinstance(inner, nodes.Name) or inner.name not in free or inner.name in assigned):
@@ -68,8 +79,18 @@ def _paths(tree: nodes.Template) -> tuple[Path, ...]:
 def read(context: Mapping[str, Any], path: Path) -> Any:
     """The hashable value ``path`` reads from ``context``."""
     value = context.get(path[0], MISSING)
-    if len(path) > 1 and isinstance(value, Mapping):
+    if len(path) == 3:  # (name, IN, value): whether the value is in the answer, as Jinja's `in` finds it
+        if value is MISSING:
+            return MISSING
+        try:
+            return path[2] in value
+        except Exception:  # (the template fails alike, whatever this says)
+            return ("<not a collection>", hashable(value))
+    if len(path) > 1 and (type(value) is dict or isinstance(value, Mapping)):
         value = value.get(path[1], MISSING)
+    kind = type(value)
+    if kind is str or kind is bool or kind is int or value is None:
+        return value
     return hashable(value)
 
 
@@ -78,6 +99,8 @@ def hashable(value: Any) -> Any:
     if kind is str or kind is bool or kind is int or value is None:
         return value
     if kind is list or kind is tuple:
+        if all(type(v) is str for v in value):  # a multi-choice answer
+            return tuple(value)
         return tuple(hashable(v) for v in value)
     if isinstance(value, Mapping):
         return tuple(sorted((k, hashable(v)) for k, v in value.items()))
@@ -85,14 +108,23 @@ def hashable(value: Any) -> Any:
 
 
 class Frozen(dict):
-    """The values one context gives each path, worked out when first asked for."""
+    """The values one context gives each path, worked out when first asked for.
 
-    def __init__(self, context: Mapping[str, Any]) -> None:
+    Given ``base`` (another context's Frozen) and the names whose values differ from it, a path
+    starting with any other name is taken from ``base``."""
+
+    def __init__(self, context: Mapping[str, Any], base: Frozen | None = None,
+                 changed: frozenset[str] | set[str] = frozenset()) -> None:
         super().__init__()
         self.context = context
+        self.base = base
+        self.changed = changed
 
     def __missing__(self, path: Path) -> Any:
-        value = self[path] = read(self.context, path)
+        if self.base is not None and path[0] not in self.changed:
+            value = self[path] = self.base[path]
+        else:
+            value = self[path] = read(self.context, path)
         return value
 
 

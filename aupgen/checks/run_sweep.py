@@ -1,12 +1,13 @@
 """The sweep of `aupgen clauses check`: build every answer set of aupgen.checks.sweep, check each
-distinct policy once, and find ticked answers that change nothing. Runs on every core (chunks of
-org_type × people groups, one process each at a time) and merges what the processes found."""
+distinct policy once, and find ticked answers that change nothing. Runs on every core (the covering
+arrays planned first, each once; then a setting at a time in each process) and merges what the
+processes found, in the same order whatever process found it."""
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,18 +22,18 @@ from aupgen.checks.policies import PolicyChecks
 from aupgen.checks.readability import MAX_CLAUSE_SENTENCE, MAX_SUMMARY_LINE, longest_sentence, words_in
 from aupgen.checks.reads import MISSING, condition_paths, union
 from aupgen.checks.rules import contradictions_in
-from aupgen.checks.sweep import Raw, Sweep, describe, iter_chunks, outer_sets
-from aupgen.checks.words import applicable, hits
+from aupgen.checks.sweep import Raw, Sweep, describe, outer_sets, setting_chunks
+from aupgen.checks.words import TextHits, applicable
 from aupgen.errors import UserError
-from aupgen.library.load import Library, load_library
+from aupgen.library.expressions import compile_text, condition_template
+from aupgen.library.load import Library
 from aupgen.library.words import load_words
 
 TemplateRenderer = Callable[[Policy, Path, str], str]
 """render_markdown(policy, templates folder, template name) -> Markdown (aupgen.render.templates)."""
 TEMPLATES = ("aup.md.j2", "acknowledgement.md.j2")
-GROUPS_PER_CHUNK = 8
-"""The fewest outer sets (org_type x people) one process checks at a time."""
-CHUNKS_PER_JOB = 4
+OUTERS_PER_CHUNK = 64
+"""The most outer sets (org_type x people) one process checks at a time (a setting has 31)."""
 
 
 @dataclass
@@ -67,42 +68,86 @@ class Tally:
 
 
 def run_sweep(library: Library, org_types: list[str] | None = None, jobs: int | None = None,
-              render: TemplateRenderer | None = None, people_sets: list[list[str]] | None = None) -> Tally:
-    """Check every answer set; ``jobs`` processes (default: every core), chunked by outer group."""
+              render: TemplateRenderer | None = None, people_sets: list[list[str]] | None = None,
+              meanwhile: Callable[[], None] | None = None) -> Tally:
+    """Check every answer set; ``jobs`` processes (default: every core), a setting at a time.
+
+    With more than one process, the covering arrays are planned first, each once, spread over the
+    processes (outer sets of many settings share one), then each process checks whole settings (whose
+    answer sets share most clause texts) as it comes free. ``meanwhile`` runs in this process while the
+    others work. What is found does not depend on how many processes there are, nor on which does what.
+    """
     outers = outer_sets(library, org_types, people_sets)
+    chunks = setting_chunks(outers, OUTERS_PER_CHUNK)
     jobs = jobs or os.cpu_count() or 1
-    # a few long runs of neighbouring outer sets per process: neighbours share texts and covering arrays
-    chunks = list(iter_chunks(outers, max(GROUPS_PER_CHUNK, -(-len(outers) // (jobs * CHUNKS_PER_JOB)))))
-    total = Tally()
     if jobs <= 1 or len(chunks) <= 1:
-        _start(library.root, render, library)
-        for chunk in chunks:
-            total.merge(_check_chunk(chunk))
-        return total
-    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), initializer=_start,
-                             initargs=(library.root, render)) as pool:
-        for tally in pool.map(_check_chunk, chunks):
-            total.merge(tally)
+        _start(library, render)
+        tallies = [_check_chunk(chunk) for chunk in chunks]
+        if meanwhile is not None:
+            meanwhile()
+    else:
+        _start(library, render)  # here first: processes forked from this one start with its parses and code
+        _compile_all(library)
+        with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), initializer=_start,
+                                 initargs=(library, render)) as pool:
+            sweep: Sweep = _STATE["sweep"]
+            firsts: dict[tuple, Raw] = {}
+            for outer in outers:
+                firsts.setdefault(sweep.array_key(outer), outer)
+            planned = [pool.submit(_plan, outer) for outer in firsts.values()]
+            if meanwhile is not None:
+                meanwhile()
+            arrays = dict(zip(firsts, [future.result() for future in planned]))
+            futures = [pool.submit(_check_chunk, chunk, arrays) for chunk in chunks]
+            tallies = [future.result() for future in futures]
+    total = Tally()
+    for tally in tallies:
+        total.merge(tally)
     return total
 
 
 _STATE: dict[str, Any] = {}
 
 
-def _start(root: Path, render: TemplateRenderer | None, library: Library | None = None) -> None:
-    library = library or load_library(root)
+def _start(library: Library, render: TemplateRenderer | None) -> None:
     words = load_words(library.root / "clauses" / "words.yaml")
     builder = Builder(library)
     _STATE.update(library=library, builder=builder, checks=PolicyChecks(builder), clause_hits={},
                   ruled={c.id for c in library.clauses if c.rules or c.commitment_rules},
                   intros=[s for s in library.sections if s.intro], sweep=Sweep(library), render=render, words=words,
-                  word_paths=union(condition_paths(rule.when) for rule in words), which={}, seen={}, key_names={},
+                  bare=replace(library, clauses=()),
+                  word_paths=union(condition_paths(rule.when) for rule in words), which={}, key_names={},
                   word_cache={}, ticks={}, lengths={}, multi=[q for q in library.questions if q.type == "multi"])
 
 
-def _check_chunk(outers: list[Raw]) -> Tally:
+def _compile_all(library: Library) -> None:
+    """Compile every clause's texts and conditions and every question's conditions (Jinja's code, kept);
+    one that does not compile is left for the sweep to report in its own words."""
+    texts = [source for clause in library.clauses for source in (clause.text, clause.commitment)
+             if source and "{" in source]
+    conditions = [when for clause in library.clauses
+                  for when in [clause.when, *(w for rule in clause.rules + clause.commitment_rules for w, _ in rule.cases)]]
+    conditions += [when for question in library.questions
+                   for when in [question.when, *(w for w, _ in question.defaults), *(c.when for c in question.choices)]]
+    for compile_one, sources in ((compile_text, texts), (condition_template, filter(None, conditions))):
+        for source in sources:
+            try:
+                compile_one(source)
+            except TemplateError:
+                pass
+
+
+def _plan(outer: Raw) -> list[tuple]:
+    """The covering array for ``outer`` (in a worker process)."""
+    return _STATE["sweep"].covering_array(outer)
+
+
+def _check_chunk(outers: list[Raw], arrays: dict[tuple, list[tuple]] | None = None) -> Tally:
     tally = Tally()
     builder: Builder = _STATE["builder"]
+    if arrays:
+        _STATE["sweep"].adopt(arrays)
+    seen: dict[tuple, str] = {}  # policies checked in this chunk (a chunk's findings never depend on another's)
     for outer in outers:
         first = True
         for raw in _STATE["sweep"].answer_sets(outer):
@@ -116,12 +161,12 @@ def _check_chunk(outers: list[Raw]) -> Tally:
                 tally.note(("words", str(error)), f"{_STATE['library'].root / 'clauses' / 'words.yaml'}: a 'when' "
                                                   f"failed for answers {describe(built.raw)} ({error}).")
                 which = ()
-            seen = (built.key, which)
-            if seen not in _STATE["seen"]:
-                _STATE["seen"][seen] = _digest(builder, built, which)
+            key = (built.key, which)
+            if key not in seen:
+                seen[key] = _digest(builder, built, which)
                 _check_policy(built, which, tally, templates=first)
                 first = False
-            tally.policies.add(_STATE["seen"][seen])
+            tally.policies.add(seen[key])
             _check_ticks(built, tally)
     return tally
 
@@ -243,7 +288,10 @@ def _word_problems(built: Built, which: tuple[int, ...], templates: bool) -> lis
             found.append((f"{section.file}, the intro of section '{section.id}'", hits_in))
     render = _STATE["render"]
     if templates and render is not None:
-        bare = replace(assemble(built.values, library, render=builder.render, holds=builder.holds), sections=(), commitments=(), sources=(), commitment_clauses=(), parts=())
+        # the policy without its parts: assembled from the library less its clauses (the same answers,
+        # terms and dates, and nothing to choose or fill in)
+        bare = replace(assemble(built.values, _STATE["bare"], render=builder.render, holds=builder.holds),
+                       sections=(), commitments=(), sources=(), commitment_clauses=(), parts=())
         for name in TEMPLATES:
             if hits_in := _hits(render(bare, library.templates, name), which):
                 found.append((str(library.templates / name), hits_in))
@@ -251,18 +299,13 @@ def _word_problems(built: Built, which: tuple[int, ...], templates: bool) -> lis
 
 
 def _hits(text: str, which: tuple[int, ...]) -> list:
-    """The hits of every word rule and slip in ``text`` (searched once), kept to the rules in ``which``."""
+    """The hits of the word rules in ``which`` and of every grammar slip in ``text``; each text's grammar
+    searched once, and each rule once per text."""
     cache = _STATE["word_cache"]
-    every = cache.get(text)
-    if every is None:
-        every = cache[text] = [(index, hit) for index, hit in _all_hits(text)]
-    return [hit for index, hit in every if index is None or index in which]
-
-
-def _all_hits(text: str) -> Iterator[tuple[int | None, tuple[str, str, str]]]:
-    rules = _STATE["words"]
-    for kind, match, why in hits(text, rules, tuple(range(len(rules)))):
-        yield (int(kind.split(":")[1]) if kind.startswith("word:") else None), (kind, match, why)
+    found = cache.get(text)
+    if found is None:
+        found = cache[text] = TextHits(text, _STATE["words"])
+    return found.hits(which)
 
 
 def _check_ticks(built: Built, tally: Tally) -> None:

@@ -9,7 +9,6 @@ names and dates, never which rules apply). Follow-up questions count only where 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -129,11 +128,25 @@ class Sweep:
                 pinned[question.id] = values[question.id]
         return pinned
 
-    def _array(self, outer: Raw) -> list[tuple]:
+    def array_key(self, outer: Raw) -> tuple:
+        """What decides the covering array of an outer set: equal keys, the same array."""
         context = self._outer_context(outer)
-        key = (tuple(bool(evaluate(c, context)) for c in self.outer_conditions),
-               tuple(_hashable(context.get(name)) for name in self.outer_read))
+        return (tuple(bool(evaluate(c, context)) for c in self.outer_conditions),
+                tuple(_hashable(context.get(name)) for name in self.outer_read))
+
+    def covering_array(self, outer: Raw) -> list[tuple]:
+        """The rows of the covering array for ``outer`` (each factor's level, None where not asked)."""
+        return self._array(outer)
+
+    def adopt(self, arrays: dict[tuple, list[tuple]]) -> None:
+        """Take covering arrays worked out elsewhere (another process), by array_key."""
+        for key, rows in arrays.items():
+            self._arrays.setdefault(key, rows)
+
+    def _array(self, outer: Raw) -> list[tuple]:
+        key = self.array_key(outer)
         if key not in self._arrays:
+            context = self._outer_context(outer)
             self._arrays[key] = all_pairs([f.levels for f in self.factors], lambda row: self._effective(outer, row),
                                           never=self._never(context))
         return self._arrays[key]
@@ -258,6 +271,12 @@ def describe(raw: Raw, names: set[str] | None = None) -> str:
     return ", ".join(f"{k}=[{', '.join(v)}]" if isinstance(v, list) else f"{k}={v}" for k, v in shown)
 
 
-def iter_chunks(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
+def setting_chunks(outers: list[Raw], size: int) -> list[list[Raw]]:
+    """The outer sets in runs of one org_type each (which share most texts), none longer than ``size``."""
+    runs: list[list[Raw]] = []
+    for outer in outers:
+        if runs and runs[-1][0].get("org_type") == outer.get("org_type") and len(runs[-1]) < size:
+            runs[-1].append(outer)
+        else:
+            runs.append([outer])
+    return runs

@@ -218,11 +218,16 @@ def _condition_tree(source: str) -> nodes.Template:
 
 
 @lru_cache(maxsize=CACHE_SIZE)
-def compile_condition(source: str) -> Callable[..., Any]:
-    """Compile a `when` expression; raises jinja2.TemplateSyntaxError if it does not parse."""
+def condition_template(source: str):
+    """A `when` expression compiled as a template that assigns ``result`` (what Jinja's
+    compile_expression makes); raises jinja2.TemplateSyntaxError if it does not parse."""
     code = _compiled("when", source, lambda: ENVIRONMENT.compile(_condition_tree(source)))
-    template = ENVIRONMENT.template_class.from_code(ENVIRONMENT, code, ENVIRONMENT.make_globals(None))
-    return TemplateExpression(template, undefined_to_none=False)
+    return ENVIRONMENT.template_class.from_code(ENVIRONMENT, code, ENVIRONMENT.make_globals(None))
+
+
+def compile_condition(source: str) -> Callable[..., Any]:
+    """Compile a `when` expression into a function of the answers; raises jinja2.TemplateSyntaxError."""
+    return TemplateExpression(condition_template(source), undefined_to_none=False)
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -250,29 +255,40 @@ def check_syntax(source: str) -> None:
 
 def evaluate(source: str, context: Mapping[str, Any]) -> Any:
     """Evaluate a `when` expression against ``context``, within the budget of a text."""
-    condition = compile_condition(source)
+    template = condition_template(source)
     with budget("its condition", TEXT_SECONDS, TEXT_CHARS):
-        return condition(**context)
+        run = template.new_context(_with_globals(context), shared=True)  # what TemplateExpression runs, quicker
+        for _ in template.root_render_func(run):  # type: ignore[attr-defined]
+            pass
+        return run.vars["result"]
+
+
+def _with_globals(context: Mapping[str, Any]) -> dict[str, Any]:
+    """What a template sees: Jinja's globals (range, namespace…) and the answers, the answers first.
+
+    The same names and values as Template.new_context gives, merged in one plain dict, which is four
+    times quicker than Jinja's own copy of its globals (a ChainMap) for every text and condition."""
+    return {**ENVIRONMENT.globals, **context}
 
 
 def render_text(source: str, context: Mapping[str, Any]) -> MarkdownText:
     """Render a Markdown+Jinja text with ``context``; the result is Markdown.
 
-    The context is shared with the template rather than copied (it is read-only in the sandbox),
-    which keeps assembling a policy of a hundred clauses fast. The text is worked out within
-    :data:`TEXT_SECONDS` and :data:`TEXT_CHARS`; over either, BudgetExceeded says which.
+    The text sees Jinja's globals and the answers in one plain dict (see _with_globals). It is worked
+    out within :data:`TEXT_SECONDS` and :data:`TEXT_CHARS`; over either, BudgetExceeded says which.
     """
     if "{" not in source and "\r" not in source:  # nothing to fill in (Jinja would turn \r\n into \n: let it)
         return MarkdownText(source.strip())
     template = compile_text(source)
-    shared = template.new_context(dict(context) if not isinstance(context, dict) else context, shared=True)
+    shared = template.new_context(_with_globals(context), shared=True)
     with budget("its text", TEXT_SECONDS, TEXT_CHARS):
         try:
             text = ENVIRONMENT.concat(_counted(template.root_render_func(shared)))  # type: ignore[attr-defined]
         except BudgetExceeded:
             raise
-        except Exception:  # again through Jinja's own error handling (which also gives it the globals)
-            text = ENVIRONMENT.concat(_counted(template.generate(**context)))  # type: ignore[attr-defined]
+        except Exception:
+            ENVIRONMENT.handle_exception()  # Jinja's own: raised again as template.render would raise it
+            raise
     return MarkdownText(text.strip())
 
 
@@ -341,7 +357,7 @@ def _constants(node: nodes.Node) -> list[object]:
 
 __all__ = [
     "BudgetExceeded", "ENVIRONMENT", "MarkdownText", "TemplateError", "bytecode_cache", "check_condition",
-    "check_syntax", "compile_condition", "compile_text", "render_counted",
+    "check_syntax", "compile_condition", "compile_text", "condition_template", "render_counted",
     "compared_constants", "escape_markdown", "evaluate", "join_words", "long_date", "names_in", "possessive",
     "render_text", "upper_first",
 ]

