@@ -18,6 +18,21 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def pytest_configure(config):
+    """One fresh cache folder for the whole run (the controller makes it; xdist workers and every
+    ``python -m aupgen`` a test starts inherit it): builds read the parsed library and compiled
+    templates from it as a user's do, nothing is written to the user's own ~/.cache, and no cache
+    left by other code can mislead a test. So AUPGEN_NO_CACHE (which a developer may have set to
+    keep a shared cache out of the way) is not needed here; the tests of the cache set it themselves."""
+    if os.environ.get("PYTEST_XDIST_WORKER") or os.environ.get("AUPGEN_TEST_CACHE"):
+        return
+    folder = tempfile.mkdtemp(prefix="aupgen-tests-cache-")
+    atexit.register(shutil.rmtree, folder, True)
+    os.environ["AUPGEN_TEST_CACHE"] = folder
+    os.environ["XDG_CACHE_HOME"] = folder
+    os.environ.pop("AUPGEN_NO_CACHE", None)
+
+
 SHARED_FIXTURE_MODULES = {
     "test_build.py", "test_estate.py", "test_forms.py", "test_pack_layout.py", "test_route.py", "test_word.py",
     "test_web_browser.py",
