@@ -223,6 +223,7 @@ def test_names_stay_text(tmp_path, name):
     assert header.paragraphs[0].text.startswith(shown)  # the header is still there
     assert "fldChar" not in header._element.xml and "instrText" not in header._element.xml
     assert next(p for p in document.paragraphs if p.style.name == "Title").text == shown
+    assert result.policy.org_name == shown  # the name aupgen records is the name printed
     footer = document.sections[0].footer._element
     assert [t.text.strip() for t in footer.iter(f"{W}instrText")] == ["PAGE", "NUMPAGES"]
     instructions = [t.text for t in part(result.paths.policy, "word/document.xml").iter(f"{W}instrText")]

@@ -12,6 +12,9 @@ from aupgen.library.questions import Question
 
 # Characters an XML 1.0 document (and so Word) cannot hold.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+_RESERVED = re.compile("[\ue000-\ue0ff]")
+"""Private-use characters aupgen's templates use as markers (fields, bookmarks): no font shows them,
+and the documents drop them, so an answer drops them too and names the setting as printed."""
 
 
 def check_value(question: Question, value: Any, at: str) -> Any:
@@ -64,7 +67,7 @@ def _check_text(question: Question, value: Any, at: str) -> str:
     if bad:
         raise UserError(f"{at}: contains a control character (U+{ord(bad.group()):04X}) that a Word document "
                         "cannot hold; delete it and type the text again.")
-    text = " ".join(value.split())
+    text = " ".join(_RESERVED.sub("", value).split())
     if len(text) > question.max_length:
         raise UserError(f"{at}: is {len(text):,} characters long; expected at most {question.max_length}.")
     if question.required and not text:
