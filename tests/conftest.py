@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,37 @@ from aupgen.library.load import Library, load_library
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def pytest_configure(config):
+    """One fresh cache folder for the whole run (the controller makes it; xdist workers and every
+    ``python -m aupgen`` a test starts inherit it): builds read the parsed library and compiled
+    templates from it as a user's do, nothing is written to the user's own ~/.cache, and no cache
+    left by other code can mislead a test. So AUPGEN_NO_CACHE (which a developer may have set to
+    keep a shared cache out of the way) is not needed here; the tests of the cache set it themselves."""
+    if os.environ.get("PYTEST_XDIST_WORKER") or os.environ.get("AUPGEN_TEST_CACHE"):
+        return
+    folder = tempfile.mkdtemp(prefix="aupgen-tests-cache-")
+    atexit.register(shutil.rmtree, folder, True)
+    os.environ["AUPGEN_TEST_CACHE"] = folder
+    os.environ["XDG_CACHE_HOME"] = folder
+    os.environ.pop("AUPGEN_NO_CACHE", None)
+
+
+SHARED_FIXTURE_MODULES = {
+    "test_build.py", "test_estate.py", "test_forms.py", "test_pack_layout.py", "test_route.py", "test_word.py",
+    "test_web_browser.py",
+}
+"""Modules whose tests share costly module-scoped fixtures (every example built, a 30-setting estate, one
+Chromium): with ``--dist loadgroup`` each runs on one xdist worker, so the fixture is made once, not once
+per worker."""
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.name in SHARED_FIXTURE_MODULES:
+            item.add_marker(pytest.mark.xdist_group(item.path.stem))
 
 
 @pytest.fixture(scope="session")
@@ -36,27 +69,52 @@ def soffice() -> str:
     return path
 
 
-def convert(soffice: str, document: Path, target: str, out_dir: Path) -> Path:
-    """Convert ``document`` with headless LibreOffice (its own profile, so runs never collide)."""
-    profile = out_dir / ".lo-profile"
+def profile_folder() -> Path:
+    """This test process's own LibreOffice profile: made once, then reused by every conversion it runs
+    (one at a time), so each launch skips a first start; other processes (xdist workers, other runs)
+    have their own, so runs never collide."""
+    folder = Path(tempfile.gettempdir()) / f"aupgen-tests-lo-profile-{os.getpid()}"
+    if not _profiles:
+        _profiles.append(folder)
+        atexit.register(shutil.rmtree, folder, True)
+    return folder
+
+
+_profiles: list[Path] = []
+
+
+def convert_all(soffice: str, documents: list[Path], target: str, out_dir: Path) -> list[Path]:
+    """Convert ``documents`` with headless LibreOffice in one launch (LibreOffice's start-up, not the
+    conversion, is most of its cost); returns the converted files in the same order."""
+    stems = [document.stem for document in documents]
+    assert len(set(stems)) == len(stems), f"two documents would convert to one file: {stems}"
+    out_dir.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
-        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-         "--convert-to", target, "--outdir", str(out_dir), str(document)],
-        capture_output=True, text=True, timeout=180,
+        [soffice, f"-env:UserInstallation={profile_folder().as_uri()}", "--headless", "--norestore",
+         "--convert-to", target, "--outdir", str(out_dir), *map(str, documents)],
+        capture_output=True, text=True, timeout=180 + 20 * len(documents),
     )
-    produced = out_dir / f"{document.stem}.{target.split(':')[0]}"
-    assert result.returncode == 0 and produced.exists(), (
-        f"LibreOffice could not convert {document.name}: {result.stdout} {result.stderr}")
+    produced = [out_dir / f"{stem}.{target.split(':')[0]}" for stem in stems]
+    missing = [p.name for p in produced if not p.exists()]
+    assert result.returncode == 0 and not missing, (
+        f"LibreOffice could not convert {missing or stems}: {result.stdout} {result.stderr}")
     return produced
+
+
+def convert(soffice: str, document: Path, target: str, out_dir: Path) -> Path:
+    """Convert one ``document`` with headless LibreOffice."""
+    return convert_all(soffice, [document], target, out_dir)[0]
 
 
 @pytest.fixture
 def to_pdf(soffice, tmp_path):
-    """``to_pdf(docx) -> pdf path``, converted by real LibreOffice."""
-    def run(document: Path) -> Path:
+    """``to_pdf(docx) -> pdf path``, or ``to_pdf([docx, ...]) -> [pdf path, ...]`` in one launch, converted
+    by real LibreOffice."""
+    def run(documents):
         out = tmp_path / "pdf"
-        out.mkdir(exist_ok=True)
-        return convert(soffice, document, "pdf", out)
+        if isinstance(documents, Path):
+            return convert(soffice, documents, "pdf", out)
+        return convert_all(soffice, list(documents), "pdf", out)
     return run
 
 

@@ -16,7 +16,7 @@ from aupgen.assembly.assemble import add_months, assemble
 from aupgen.pack.build import build
 from aupgen.cli import main
 from aupgen.library.expressions import evaluate
-from conftest import EXAMPLES, pdf_pages
+from conftest import EXAMPLES, convert_all, pdf_pages
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -247,15 +247,23 @@ def test_build_with_another_library(tmp_path, library):
     assert "Our county's own local rule applies." in body_text(docx.Document(result.paths.policy))
 
 
+@pytest.fixture(scope="module")
+def example_pdfs(built, soffice, tmp_path_factory):
+    """Every example's policy, form and sources as LibreOffice prints them, converted in one launch:
+    {example stem: (policy pdf, form pdf, sources pdf)}."""
+    documents = [path for _, result in built.values()
+                 for path in (result.paths.policy, result.paths.acknowledgement, result.paths.sources)]
+    pdfs = iter(convert_all(soffice, documents, "pdf", tmp_path_factory.mktemp("example-pdfs")))
+    return {stem: (next(pdfs), next(pdfs), next(pdfs)) for stem in built}
+
+
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("example", [e.stem for e in EXAMPLES])
-def test_libreoffice_opens_the_pack(built, example, to_pdf):
-    _, result = built[example]
-    policy_pdf = to_pdf(result.paths.policy)
-    form_pdf = to_pdf(result.paths.acknowledgement)
+def test_libreoffice_opens_the_pack(example_pdfs, example):
+    policy_pdf, form_pdf, sources_pdf = example_pdfs[example]
     assert pdf_pages(policy_pdf) >= 4
     assert pdf_pages(form_pdf) <= 2, "the signed summary must fit two sides of A4"
-    assert pdf_pages(to_pdf(result.paths.sources)) >= 1
+    assert pdf_pages(sources_pdf) >= 1
 
 
 def test_assemble_is_pure_and_repeatable(library):
