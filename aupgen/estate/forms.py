@@ -18,7 +18,8 @@ from aupgen.assembly.policy import Policy
 from aupgen.estate.roster import Person
 from aupgen.estate.spreadsheet import csv_bytes, xlsx_bytes
 from aupgen.library.load import Library
-from aupgen.files.outputs import prepare_folder, refuse_existing, slugify, write_all_atomically
+from aupgen.files.filenames import slugify
+from aupgen.files.outputs import prepare_folder, refuse_existing, write_all_atomically
 from aupgen.pack.record import latest_record
 from aupgen.render.house import house_style
 from aupgen.render.templates import ACKNOWLEDGEMENT_TEMPLATE, FormOptions, render_acknowledgement, render_markdown

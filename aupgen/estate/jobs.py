@@ -17,7 +17,7 @@ from aupgen.estate.settings import Setting
 from aupgen.estate.update_adapter import run_update
 from aupgen.update.run import UpdateOptions
 from aupgen.library.load import Library, load_library
-from aupgen.files.outputs import slugify
+from aupgen.files.filenames import slugify
 from aupgen.pack.build import PackOptions, build_pack, recorded_defaults
 from aupgen.pack.record import latest_record
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aupgen.errors import UserError, quote
-from aupgen.files.outputs import slugify
+from aupgen.files.filenames import slugify
 from aupgen.files.yamlfile import read_mapping
 
 ANSWERS_SUFFIXES = (".yaml", ".yml")

@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from aupgen.errors import UserError
-from aupgen.files.filenames import slugify  # noqa: F401  (where callers have always found it)
 
 PART_SUFFIX = ".part"
 STALE_AFTER_SECONDS = 24 * 3600

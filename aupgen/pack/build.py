@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from aupgen.answers.resolve import Answers, read_answers
 from aupgen.assembly.assemble import assemble
 from aupgen.library.load import Library, load_library
-from aupgen.files.outputs import prepare_folder, refuse_existing, slugify, write_all_atomically
+from aupgen.files.filenames import slugify
+from aupgen.files.outputs import prepare_folder, refuse_existing, write_all_atomically
 from aupgen.assembly.policy import Policy
 from aupgen.pack.record import record_for, record_path, record_yaml
 

@@ -26,7 +26,8 @@ from aupgen.errors import UserError
 from aupgen.library.load import Library, load_library
 from aupgen.library.questions import Question
 from aupgen.files.inputs import InputError, check_zip, read_bounded
-from aupgen.files.outputs import prepare_folder, refuse_existing, slugify, write_all_atomically
+from aupgen.files.filenames import slugify
+from aupgen.files.outputs import prepare_folder, refuse_existing, write_all_atomically
 from aupgen.pack.build import BuildResult, pack_files, pack_paths, pack_pdfs, render_documents
 from aupgen.pack.record import BuildRecord, latest_record
 from aupgen.render.house import house_style

@@ -16,7 +16,8 @@ from aupgen.answers.file import (RESUME_NAME, command_path, read_partial_answers
                                  write_resume_file)
 from aupgen.errors import UserError, for_terminal
 from aupgen.library.load import Library
-from aupgen.files.outputs import prepare_folder, slugify
+from aupgen.files.filenames import slugify
+from aupgen.files.outputs import prepare_folder
 from aupgen.pack.record import BuildRecord, latest_record
 from aupgen.wizard.first_screen import FirstScreen
 from aupgen.wizard.prompts import QUIT, Wizard
