@@ -9,7 +9,6 @@ one warm-up request each, so the figures are aupgen's own time, not the network'
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
 import sys
 import time
@@ -17,47 +16,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
 from aupgen.web import create_app  # noqa: E402
+from web_helpers import SCOUTS, csrf, walk  # noqa: E402  (the web tests' walk through every question)
 
 PAGE_TARGET, PACK_TARGET = 0.050, 1.0
-ANSWERS = {"org_name": "1st Llandaff Scout Group", "org_type": "youth_group", "nation": "wales",
-           "safeguarding_lead_name": "Rhian Morgan", "safeguarding_lead_contact": "rhian.morgan@example.org.uk"}
-
-
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def _answer_everything(client) -> None:
-    location = client.post("/start", data={"csrf_token": _csrf(client.get("/").get_data(as_text=True))}
-                           ).headers["Location"]
-    while "/questions/" in location:
-        qid = location.rsplit("/", 1)[1]
-        html = client.get(location).get_data(as_text=True)
-        data = {"csrf_token": _csrf(html)}
-        for tag in re.findall(r"<input[^>]*>", html):
-            name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
-            kind = re.search(r'type="([^"]+)"', tag)
-            if not name or name.group(1) == "csrf_token":
-                continue
-            if kind and kind.group(1) in ("radio", "checkbox"):
-                if " checked" in tag:
-                    data.setdefault(name.group(1), []).append(value.group(1))
-            else:
-                data[name.group(1)] = value.group(1) if value else ""
-        if qid in ANSWERS:
-            data["answer"] = ANSWERS[qid]
-        location = client.post(location, data=data).headers["Location"]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=50)
     parser.add_argument("--packs", type=int, default=5)
     args = parser.parse_args()
     client = create_app({"AUPGEN_PDF": False}).test_client()
-    _answer_everything(client)
+    walk(client, SCOUTS)
     page = "/questions/personal_devices"
     client.get(page)
     times = []
@@ -67,7 +38,7 @@ def main() -> None:
         times.append(time.perf_counter() - start)
     print(f"question page served: median {statistics.median(times) * 1000:.1f} ms, slowest "
           f"{max(times) * 1000:.1f} ms  (target <= {PAGE_TARGET * 1000:.0f} ms)")
-    token = _csrf(client.get("/preview").get_data(as_text=True))
+    token = csrf(client.get("/preview").get_data(as_text=True))
     packs = []
     for _ in range(args.packs + 1):
         start = time.perf_counter()

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from web_helpers import SCOUTS, TOKEN, zip_files
+from web_helpers import SCOUTS, TOKEN, csrf, walk, zip_files
 
 from aupgen.web import create_app
 
@@ -28,39 +28,6 @@ ROOT = Path(__file__).resolve().parents[1]
 def _client(**config):
     app = create_app({"AUPGEN_PDF": False, **config})
     return app, app.test_client()
-
-
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def _walk(client, answers: dict, stop_at: str | None = None) -> str:
-    """Answer every question page through the test client, taking each page's suggestion unless ``answers``
-    says otherwise; returns where it stopped."""
-    response = client.post("/start", data={"csrf_token": _csrf(client.get("/").get_data(as_text=True))})
-    location = response.headers["Location"]
-    while "/questions/" in location:
-        qid = location.rsplit("/", 1)[1]
-        if qid == stop_at:
-            return location
-        html = client.get(location).get_data(as_text=True)
-        data = {"csrf_token": _csrf(html)}
-        for tag in re.findall(r"<input[^>]*>", html):
-            name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
-            kind = re.search(r'type="([^"]+)"', tag)
-            if not name or name.group(1) == "csrf_token":
-                continue
-            if kind and kind.group(1) in ("radio", "checkbox"):
-                if " checked" in tag:
-                    data.setdefault(name.group(1), []).append(value.group(1))
-            else:
-                data[name.group(1)] = value.group(1) if value else ""
-        if qid in answers:
-            data["answer"] = answers[qid]
-        response = client.post(location, data=data)
-        assert response.status_code == 302, f"{qid}: {response.get_data(as_text=True)[:2000]}"
-        location = response.headers["Location"]
-    return location
 
 
 def test_every_page_carries_the_security_headers():
@@ -94,9 +61,9 @@ def test_a_post_without_the_csrf_token_is_refused_with_400():
 
 def test_a_wrong_answer_is_shown_the_govuk_way_with_what_was_typed_kept():
     _, client = _client()
-    location = _walk(client, SCOUTS, stop_at="safeguarding_lead_contact")
+    location = walk(client, SCOUTS, stop_at="safeguarding_lead_contact")
     html = client.get(location).get_data(as_text=True)
-    response = client.post(location, data={"csrf_token": _csrf(html), "answer": "call me maybe"})
+    response = client.post(location, data={"csrf_token": csrf(html), "answer": "call me maybe"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'class="govuk-error-summary' in page and 'href="#answer"' in page
@@ -105,8 +72,8 @@ def test_a_wrong_answer_is_shown_the_govuk_way_with_what_was_typed_kept():
 
 def test_the_date_input_reads_three_fields():
     _, client = _client(AUPGEN_TODAY=None)
-    location = _walk(client, SCOUTS, stop_at="approval_date")
-    token = _csrf(client.get(location).get_data(as_text=True))
+    location = walk(client, SCOUTS, stop_at="approval_date")
+    token = csrf(client.get(location).get_data(as_text=True))
     page = client.post(location, data={"csrf_token": token, "answer-day": "31", "answer-month": "2",
                                        "answer-year": "2027"}).get_data(as_text=True)
     assert "must be a real date" in page and 'href="#answer-day"' in page
@@ -120,12 +87,12 @@ def test_the_date_input_reads_three_fields():
 
 def test_check_your_answers_then_preview_then_the_zip():
     _, client = _client()
-    assert _walk(client, SCOUTS) == "/check"
+    assert walk(client, SCOUTS) == "/check"
     check = client.get("/check").get_data(as_text=True)
     assert check.count(">Change<") > 20 and "1st Llandaff Scout Group" in check
     preview = client.get("/preview").get_data(as_text=True)
     assert "I will" in preview and ":::" not in preview and "Rhian Morgan" in preview
-    response = client.post("/build", data={"csrf_token": _csrf(preview)})
+    response = client.post("/build", data={"csrf_token": csrf(preview)})
     assert response.headers["Location"] == "/done"
     zipped = client.get("/download")
     files = zip_files(zipped.data)
@@ -136,11 +103,11 @@ def test_check_your_answers_then_preview_then_the_zip():
 
 def test_saving_then_uploading_resumes_at_the_next_question():
     _, client = _client()
-    location = _walk(client, SCOUTS, stop_at="personal_devices")
-    saved = client.post("/save", data={"csrf_token": _csrf(client.get(location).get_data(as_text=True))})
+    location = walk(client, SCOUTS, stop_at="personal_devices")
+    saved = client.post("/save", data={"csrf_token": csrf(client.get(location).get_data(as_text=True))})
     assert "attachment" in saved.headers["Content-Disposition"]
     _, other = _client()
-    token = _csrf(other.get("/").get_data(as_text=True))
+    token = csrf(other.get("/").get_data(as_text=True))
     import io
     response = other.post("/resume", data={"csrf_token": token, "answers-file": (io.BytesIO(saved.data), "a.yaml")},
                           content_type="multipart/form-data")
@@ -155,7 +122,7 @@ def test_saving_then_uploading_resumes_at_the_next_question():
 def test_an_uploaded_answers_file_is_read_through_the_command_lines_checks(content, expected):
     import io
     _, client = _client()
-    token = _csrf(client.get("/").get_data(as_text=True))
+    token = csrf(client.get("/").get_data(as_text=True))
     response = client.post("/resume", data={"csrf_token": token, "answers-file": (io.BytesIO(content), "a.yaml")},
                            content_type="multipart/form-data")
     text = response.get_data(as_text=True) + response.headers.get("Location", "")
@@ -165,7 +132,7 @@ def test_an_uploaded_answers_file_is_read_through_the_command_lines_checks(conte
 def test_an_upload_over_the_limits_is_refused():
     import io
     app, client = _client()
-    token = _csrf(client.get("/").get_data(as_text=True))
+    token = csrf(client.get("/").get_data(as_text=True))
     response = client.post("/resume", data={"csrf_token": token,
                                              "answers-file": (io.BytesIO(b"a: b\n" * 250_000), "big.yaml")},
                            content_type="multipart/form-data")
@@ -178,7 +145,7 @@ def test_an_upload_over_the_limits_is_refused():
 def test_an_internal_error_never_shows_a_traceback():
     app, client = _client(AUPGEN_LIBRARY="/nonexistent/library")
     client.get("/")
-    token = _csrf(client.get("/").get_data(as_text=True))
+    token = csrf(client.get("/").get_data(as_text=True))
     response = client.post("/start", data={"csrf_token": token})
     page = response.get_data(as_text=True)
     assert response.status_code == 500 and "Traceback" not in page and "nonexistent" not in page
@@ -229,8 +196,8 @@ def test_two_visitors_under_gunicorn_never_see_each_others_answers():
         _wait_for(port, server)
         alice, bob = _Browser(f"http://127.0.0.1:{port}"), _Browser(f"http://127.0.0.1:{port}")
         for visitor, name in ((alice, "Alice's Nursery"), (bob, "Bob's Football Club")):
-            page = visitor.post("/start", {"csrf_token": _csrf(visitor.get("/"))})
-            visitor.post("/questions/org_name", {"csrf_token": _csrf(page), "answer": name})
+            page = visitor.post("/start", {"csrf_token": csrf(visitor.get("/"))})
+            visitor.post("/questions/org_name", {"csrf_token": csrf(page), "answer": name})
         assert "Alice&#39;s Nursery" in alice.get("/questions/org_name")
         assert "Bob&#39;s Football Club" in bob.get("/questions/org_name")
         assert "Alice" not in bob.get("/questions/org_name") and "Bob" not in alice.get("/questions/org_name")
@@ -283,9 +250,9 @@ def test_the_zip_holds_pdfs_when_libreoffice_is_installed():
     if not (shutil.which("soffice") or shutil.which("libreoffice")):
         pytest.skip("needs LibreOffice")
     _, client = _client(AUPGEN_PDF=None)  # the default: PDFs when LibreOffice is there
-    _walk(client, SCOUTS)
+    walk(client, SCOUTS)
     preview = client.get("/preview").get_data(as_text=True)
-    client.post("/build", data={"csrf_token": _csrf(preview)})
+    client.post("/build", data={"csrf_token": csrf(preview)})
     files = zip_files(client.get("/download").data)
     pdfs = sorted(name for name in files if name.endswith(".pdf"))
     assert len(pdfs) >= 2 and all(files[name].startswith(b"%PDF") for name in pdfs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import threading
 import zipfile
 from contextlib import contextmanager
@@ -60,3 +61,36 @@ def build_files(answers: Path, out: Path) -> dict[str, bytes]:
 
     assert main(["build", str(answers), "-o", str(out)]) == 0
     return {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+
+
+def csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def walk(client, answers: dict, stop_at: str | None = None) -> str:
+    """Answer every question page through the test client, taking each page's suggestion unless ``answers``
+    says otherwise; returns where it stopped."""
+    response = client.post("/start", data={"csrf_token": csrf(client.get("/").get_data(as_text=True))})
+    location = response.headers["Location"]
+    while "/questions/" in location:
+        qid = location.rsplit("/", 1)[1]
+        if qid == stop_at:
+            return location
+        html = client.get(location).get_data(as_text=True)
+        data = {"csrf_token": csrf(html)}
+        for tag in re.findall(r"<input[^>]*>", html):
+            name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
+            kind = re.search(r'type="([^"]+)"', tag)
+            if not name or name.group(1) == "csrf_token":
+                continue
+            if kind and kind.group(1) in ("radio", "checkbox"):
+                if " checked" in tag:
+                    data.setdefault(name.group(1), []).append(value.group(1))
+            else:
+                data[name.group(1)] = value.group(1) if value else ""
+        if qid in answers:
+            data["answer"] = answers[qid]
+        response = client.post(location, data=data)
+        assert response.status_code == 302, f"{qid}: {response.get_data(as_text=True)[:2000]}"
+        location = response.headers["Location"]
+    return location
