@@ -18,8 +18,8 @@ Where pandoc is not installed (apt-get install pandoc), figures 1 and 2 are prin
 Ratios use CPU time (user + system), which a busy shared machine disturbs far less than wall time;
 wall times are printed beside them.
 
-aupgen's processes run with their caches (the parsed library, Jinja's compiled templates, the verdicts
-on contact answers already checked, the wizard's first screen) in a temporary cache folder filled by
+aupgen's processes run with their caches (the parsed library, Jinja's compiled templates, the wizard's
+first screen) in a temporary cache folder filled by
 the warm-up runs, as any earlier run of aupgen leaves them, and with
 Python's compiled bytecode cached (in a temporary PYTHONPYCACHEPREFIX,
 after one warm-up run), as an installed aupgen has it: pip compiles it on install. Where

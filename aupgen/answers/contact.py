@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from aupgen.answers import checked
-
 # phonenumbers and email_validator load when an answer holds a number or an address (each takes
 # 10-20 ms to load, which `aupgen new` would spend before its first question).
 
@@ -33,16 +31,7 @@ UK_DIGITS = 11
 
 @lru_cache(maxsize=1024)
 def contact_problem(text: str) -> str | None:
-    """What is wrong with a contact answer, as the end of a sentence, or None when it is fine (the
-    verdict of an earlier run when there is one: aupgen.answers.checked)."""
-    known = checked.recall(text)
-    if known is checked.UNKNOWN:
-        known = _contact_problem(text)
-        checked.remember(text, known)
-    return known  # type: ignore[return-value]
-
-
-def _contact_problem(text: str) -> str | None:
+    """What is wrong with a contact answer, as the end of a sentence, or None when it is fine."""
     emails = [m.group().strip(".") for m in _EMAIL_LIKE.finditer(text)]
     rest = _EMAIL_LIKE.sub(" ", text)
     phones = [m.group().strip() for m in _PHONE_LIKE.finditer(rest)]
