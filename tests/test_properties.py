@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aupgen.answers.resolve import base_context, check_value, resolve
-from aupgen.answers.values import FIRST_YEAR, LAST_YEAR
+from aupgen.answers.values import FIRST_YEAR, LAST_YEAR, as_printed
 from aupgen.assembly.assemble import MAX_COMMITMENTS, assemble
 from aupgen.cli import main
 from aupgen.library.load import load_library
@@ -68,9 +68,11 @@ def text_values(max_length: int, required: bool) -> st.SearchStrategy[str]:
     pieces = st.lists(st.one_of(st.text(PLAIN, max_size=12), AWKWARD), max_size=10).map("".join)
 
     def fit(text: str) -> str:
-        if required and not text.split():
+        if required and not as_printed(text):
             text = "A" + text
-        return text[:max_length] if len(" ".join(text.split())) > max_length else text
+        while len(as_printed(text)) > max_length:  # cut from the end until it fits as printed
+            text = text[:-1]
+        return text
 
     return pieces.map(fit)
 
@@ -185,7 +187,7 @@ def test_every_valid_answer_set_resolves_and_assembles(generated):
             assert set(answers.values[question.id]) <= set(raw[question.id])
 
     policy = assemble(answers.values, LIBRARY)
-    assert policy.org_name == " ".join(raw["org_name"].split())
+    assert policy.org_name == as_printed(raw["org_name"])
     assert policy.sections
     numbers = [clause.number for section in policy.sections for clause in section.clauses]
     assert numbers and len(numbers) == len(set(numbers))

@@ -58,6 +58,11 @@ def check_value(question: Question, value: Any, at: str) -> Any:
     raise UserError(f"{at}: the question has an unknown type '{kind}'.")
 
 
+def as_printed(value: str) -> str:
+    """Text as the documents print it: aupgen's marker characters dropped, runs of space made one."""
+    return " ".join(_RESERVED.sub("", value).split())
+
+
 def _check_text(question: Question, value: Any, at: str) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise UserError(f"{at}: expected a piece of text, not {_describe(value)}.")
@@ -67,7 +72,7 @@ def _check_text(question: Question, value: Any, at: str) -> str:
     if bad:
         raise UserError(f"{at}: contains a control character (U+{ord(bad.group()):04X}) that a Word document "
                         "cannot hold; delete it and type the text again.")
-    text = " ".join(_RESERVED.sub("", value).split())
+    text = as_printed(value)
     if len(text) > question.max_length:
         raise UserError(f"{at}: is {len(text):,} characters long; expected at most {question.max_length}.")
     if question.required and not text:
