@@ -10,8 +10,8 @@ Prints, with their targets:
                                                                                   target <= 0.08
   3. `aupgen new`: seconds until the first question is on the screen (in a pseudo-terminal)
                                                                                   target <= 0.15 s
-  4. the Word writer's inline shortcut (aupgen/render/word/markdown_fast.py): parsing the policy's
-     Markdown with it / with markdown-it's own inline parser (what it earns)      shown, no target
+  4. the Word writer's shortcuts (aupgen/render/word/markdown_blocks.py and markdown_fast.py): parsing
+     the policy's Markdown with them / with markdown-it's own parsers (what they earn)  shown, no target
 Each round takes one sample of every figure in turn (four of the in-process pack), so a change in
 the machine's load during the run falls on both sides of a ratio alike.
 Where pandoc is not installed (apt-get install pandoc), figures 1 and 2 are printed without ratios.
@@ -212,10 +212,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def plain_parser():
-    """The Word writer's parser with markdown-it's own inline rule in place of the shortcut."""
-    from markdown_it.rules_core.inline import inline
+    """The Word writer's parser with markdown-it's own block and inline rules in place of the shortcuts."""
+    from markdown_it.rules_core import block, inline
 
     md = _parser()
+    md.core.ruler.at("block", block)
     md.core.ruler.at("inline", inline)
     md.core.ruler.enable("text_join")
     return md

@@ -16,10 +16,11 @@ from conftest import EXAMPLES
 
 
 def plain_parser() -> MarkdownIt:
-    """The writer's parser as markdown-it alone makes it (the shortcut taken out again)."""
+    """The writer's parser as markdown-it alone makes it (the shortcuts taken out again)."""
     md = document._parser()
-    from markdown_it.rules_core.inline import inline
+    from markdown_it.rules_core import block, inline
 
+    md.core.ruler.at("block", block)
     md.core.ruler.at("inline", inline)
     md.core.ruler.enable("text_join")
     return md

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from markdown_it import MarkdownIt
 from mdit_py_plugins.container import container_plugin
 
-from aupgen.render.word import markdown_fast
+from aupgen.render.word import markdown_blocks, markdown_fast
 from aupgen.render.word.numbering import Numbering
 from aupgen.render.word.package import (DocumentInfo, Relationships, app_xml, core_xml, font_table_xml, settings_xml,
                                          theme_xml, zip_package)
@@ -34,7 +34,8 @@ def _parser() -> MarkdownIt:
     # One rule for every ::: block (the writer reads the block's name from its info), not one per name:
     # markdown-it tries each block rule on every line.
     md.use(container_plugin, name="block", validate=_is_block)
-    markdown_fast.install(md)  # plain text and table rows without markdown-it's slowest steps, to the same tokens
+    markdown_blocks.install(md, "block", _is_block)  # the templates' blocks without markdown-it's block rules,
+    markdown_fast.install(md)  # and plain text without its inline rules: each to the same tokens
     return md
 
 
