@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 import yaml
@@ -75,8 +76,39 @@ def default_styles() -> dict[str, dict[str, Any]]:
     return read_part("styles.yaml")
 
 
+_SHEETS: dict[tuple[str, bytes | None], StyleSheet] = {}
+SHEET_BYTES = 100_000
+"""A style sheet kept in memory is at most this long (a longer one is read, and checked, every time)."""
+
+
 def load_style_sheet(path: Path) -> StyleSheet:
-    """Read templates/styles.yaml; anything it leaves out keeps the default."""
+    """Read templates/styles.yaml; anything it leaves out keeps the default.
+
+    A sheet is kept in memory by its path and content (a pack reads it for each of its documents, and
+    parsing its YAML is most of the time), so a changed file is read afresh."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        key: tuple[str, bytes | None] = (str(path), None)
+    except OSError:
+        return _read_style_sheet(path)
+    else:
+        if not S_ISREG(status.st_mode) or status.st_size > SHEET_BYTES:
+            return _read_style_sheet(path)  # a pipe, a device or a big file: read_mapping's checks, each time
+        try:
+            key = (str(path), path.read_bytes())
+        except OSError:
+            return _read_style_sheet(path)
+    sheet = _SHEETS.get(key)
+    if sheet is None:
+        sheet = _read_style_sheet(path)
+        if len(_SHEETS) >= 16:
+            _SHEETS.clear()
+        _SHEETS[key] = sheet
+    return sheet
+
+
+def _read_style_sheet(path: Path) -> StyleSheet:
     data: dict[str, Any] = {}
     if path.exists():
         file = read_mapping(path, "style sheet")
