@@ -41,6 +41,11 @@ if TYPE_CHECKING:  # a logo's module loads only where a setting has a logo
 BLOCKS = ("title", "logo", "toc", "section", "clause", "unnumbered", "pagebreak", "header", "footer", "box",
           "form", "small")
 AFTER_TABLE = '<w:spacing w:before="200"/>'
+HANDLED = ("heading_open", "heading_close", "paragraph_open", "paragraph_close", "inline", "bullet_list_open",
+           "bullet_list_close", "ordered_list_open", "ordered_list_close", "list_item_open", "hr",
+           "blockquote_open", "blockquote_close", "fence", "code_block")
+"""The token types BodyWriter has a method ``_TYPE`` for (tables and ::: blocks are handled apart; the rest,
+such as list_item_close, need nothing)."""
 
 
 @dataclass
@@ -79,20 +84,20 @@ class BodyWriter:
         self.text_width = twips(sheet.text_width_cm)
 
     def write(self, tokens: list[Token]) -> None:
+        handlers = {kind: getattr(self, "_" + kind) for kind in HANDLED}  # looked up once, not per token
         index = 0
         while index < len(tokens):
             token = tokens[index]
-            if token.type == "table_open":
+            kind = token.type
+            handler = handlers.get(kind)
+            if handler is not None:
+                handler(token)
+            elif kind == "table_open":
                 end = next(i for i in range(index, len(tokens)) if tokens[i].type == "table_close")
                 self._table(tokens[index:end + 1])
-                index = end + 1
-                continue
-            if token.type.startswith("container_"):
+                index = end
+            elif kind.startswith("container_"):
                 self._block(token.info.strip().partition(" ")[0], token.info.strip(), token.nesting == 1)
-            else:
-                handler = getattr(self, "_" + token.type, None)
-                if handler is not None:
-                    handler(token)
             index += 1
         if self.toc is not None:
             position, title = self.toc
