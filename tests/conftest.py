@@ -31,6 +31,10 @@ def pytest_configure(config):
     os.environ["AUPGEN_TEST_CACHE"] = folder
     os.environ["XDG_CACHE_HOME"] = folder
     os.environ.pop("AUPGEN_NO_CACHE", None)
+    # Python's bytecode goes there too: the suite starts hundreds of `python -m aupgen` processes and two
+    # workers, and a machine with PYTHONDONTWRITEBYTECODE set would compile aupgen afresh in every one.
+    os.environ["PYTHONPYCACHEPREFIX"] = os.path.join(folder, "bytecode")
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
 SHARED_FIXTURE_MODULES = {
