@@ -1,11 +1,11 @@
 """Block tokens for the Markdown aupgen's templates write, without markdown-it's block parser: its own result.
 
 markdown-it tries each of its block rules, in Python, on every line (and the ``:::`` container
-rule looks ahead for its closing line from every block's first line); a policy of four hundred lines
-spent about three fifths of the Word writer's time there. The templates and clauses write only a
-small part of Markdown, each block starting on a line of its own after a blank line: ``::: name``
-blocks closed by ``:::``, ``#`` headings, paragraphs of text, tight ``-`` and ``1.`` lists of
-one-line items, and pipe tables. :func:`block_tokens` tokenises a document made only of those, to
+rule looks ahead for its closing line from every block's first line): for a policy of four hundred
+lines that was about 6 ms, a quarter of a whole pack's time (bench/word_speed.py, figure 4, shows
+what is left of it). The templates and clauses write only a small part of Markdown, each block
+starting on a line of its own after a blank line: ``::: name`` blocks closed by ``:::``, ``#``
+headings, paragraphs of text, tight ``-`` and ``1.`` lists of one-line items, and pipe tables. :func:`block_tokens` tokenises a document made only of those, to
 the tokens markdown-it gives it (types, tags, nesting, levels, maps, markup, info, attributes,
 content; inline children are left for the inline rule, as markdown-it leaves them). At the first
 line it is not sure of (indentation, a tab, a line another block rule might claim: ``>``, ``*``
