@@ -38,7 +38,12 @@ ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 def _strong(token_type: str, nesting: int) -> Token:
-    return Token(token_type, "strong", nesting, markup="**")
+    return Token(token_type, "strong", nesting, {}, None, 0, None, "", "**", "", {}, False, False)
+
+
+def _text(content: str, level: int = 0) -> Token:
+    """A text token (every field given in order: about twice as quick as by keyword)."""
+    return Token("text", "", 0, {}, None, level, None, content, "", "", {}, False, False)
 
 
 @lru_cache(maxsize=4096)
@@ -64,8 +69,8 @@ def inline_tokens(src: str) -> list[Token] | None:
     """The inline tokens markdown-it would give ``src`` (after its text joins), or None to let it parse."""
     if PLAIN.fullmatch(src):  # text and escapes alone (most of a policy): one text token
         if "\\" not in src:
-            return [Token("text", "", 0, content=src)] if src else []
-        token = Token("text", "", 0, content="".join(ESCAPE.split(src)))
+            return [_text(src)] if src else []
+        token = _text("".join(ESCAPE.split(src)))
         if src[0] == "\\":
             token.markup, token.info = src[:2], "escape"
         return [token]
@@ -104,27 +109,27 @@ def inline_tokens(src: str) -> list[Token] | None:
             return None
         joined = "".join(text)
         if joined or owed:
-            token = Token("text", "", 0, content=joined, level=1 if bold else 0)
+            token = _text(joined, 1 if bold else 0)
             if escape:
                 token.markup, token.info = escape, "escape"
             tokens.append(token)
         text.clear()
         escape, owed = "", False
         if newline is not None:
-            tokens.append(Token("softbreak", "br", 0))
+            tokens.append(Token("softbreak", "br", 0, {}, None, 0, None, "", "", "", {}, False, False))
         elif bold:
             tokens.append(_strong("strong_close", -1))
             bold, owed = False, True
         else:
             if not tokens or tokens[-1].type != "text":
-                tokens.append(Token("text", "", 0))  # what is left of the opening run's first *
+                tokens.append(_text(""))  # what is left of the opening run's first *
             tokens.append(_strong("strong_open", 1))
             bold = True
     if bold:
         return None  # an opening ** never closed stays literal text in markdown-it
     joined = "".join(text)
     if joined or owed:
-        token = Token("text", "", 0, content=joined)
+        token = _text(joined)
         if escape:
             token.markup, token.info = escape, "escape"
         tokens.append(token)
