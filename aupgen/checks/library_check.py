@@ -10,10 +10,9 @@ from pathlib import Path
 from jinja2 import TemplateError, TemplateSyntaxError, nodes
 
 from aupgen.checks.audience import audience_problems
-from aupgen.checks.build import Builder
 from aupgen.checks.dead_options import dead_options
 from aupgen.checks.readability import read_examples, table
-from aupgen.checks.run_sweep import TemplateRenderer, run_sweep
+from aupgen.checks.run_sweep import TemplateRenderer, builder_for, run_sweep
 from aupgen.checks.sweep import Sweep
 from aupgen.errors import UserError, did_you_mean
 from aupgen.library.expressions import ENVIRONMENT, compared_constants, names_in
@@ -76,7 +75,7 @@ def audit_library(root: Path | str | None = None, org_types: list[str] | None = 
     tally = run_sweep(library, org_types, jobs, render, people,
                       meanwhile=lambda: readability.extend(_readability(library, render)))  # while the sweep runs
     problems += tally.problems()
-    problems += dead_options(library, Builder(library), tally.live, org_types, limited=bool(org_types or people))
+    problems += dead_options(library, builder_for(library), tally.live, org_types, limited=bool(org_types or people))
     return Report(problems, tally.answer_sets, len(tally.policies), readability)
 
 

@@ -109,6 +109,11 @@ def run_sweep(library: Library, org_types: list[str] | None = None, jobs: int | 
 _STATE: dict[str, Any] = {}
 
 
+def builder_for(library: Library) -> Builder:
+    """The Builder the sweep used in this process for ``library`` (its caches warm), or a new one."""
+    return _STATE["builder"] if _STATE.get("library") is library else Builder(library)
+
+
 def _start(library: Library, render: TemplateRenderer | None) -> None:
     words = load_words(library.root / "clauses" / "words.yaml")
     builder = Builder(library)
