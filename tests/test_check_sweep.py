@@ -29,12 +29,7 @@ def copy(tmp_path, library) -> Path:
     root = tmp_path / "library"
     shutil.copytree(library.root / "clauses", root / "clauses")
     shutil.copytree(library.root / "templates", root / "templates")
-    SECTION_FILES.update({s.id: Path(s.file).name for s in library.sections})
     return root
-
-
-SECTION_FILES: dict[str, str] = {}
-"""Each shipped section's topic file (a copy keeps the names)."""
 
 
 def check(capsys, root: Path, org_type: str = "youth_group", people: str = "volunteers") -> tuple[int, str]:
@@ -54,10 +49,9 @@ def problem(output: str, *words: str) -> str:
 
 
 def topic(root: Path, section: str) -> Path:
-    """The topic file of ``section`` in a copy of the shipped library."""
-    path = root / "clauses" / SECTION_FILES[section]
-    assert yaml.safe_load(path.read_text(encoding="utf-8"))["section"]["id"] == section
-    return path
+    """The topic file of ``section`` (found in the text: parsing every file would take a second)."""
+    return next(p for p in sorted((root / "clauses").glob("*.yaml"))
+                if re.search(rf"^section:\n  id: {section}\n", p.read_text(encoding="utf-8"), re.M))
 
 
 def add_clause(path: Path, clause: dict) -> None:
