@@ -10,6 +10,7 @@ journey, a hostile upload and a POST without its CSRF token are tried as a visit
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 import zipfile
@@ -27,6 +28,8 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debia
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 SHOTS = os.environ.get("AUPGEN_WEB_SHOTS")
 """A folder to save a screenshot of every page in (to look at them), when set."""
+SHOT_NUMBERS = itertools.count(1)
+"""Screenshots are numbered in the order they were taken, across all visitors."""
 
 
 @pytest.fixture(scope="module")
@@ -45,9 +48,12 @@ def server():
 
 
 @pytest.fixture(scope="module")
-def axed() -> dict:
+def axed():
     """The kinds of page axe has checked in this module (each kind once), with a page of that kind."""
-    return {}
+    kinds: dict = {}
+    yield kinds
+    if SHOTS:  # which page stood for each kind
+        (Path(SHOTS) / "axe-checked.txt").write_text("".join(f"{url}\n" for url in kinds.values()))
 
 
 @pytest.fixture()
@@ -106,7 +112,7 @@ class Visitor:
         assert not shown["traceback"], page.url
         if SHOTS:
             name = re.sub(r"[^a-z0-9]+", "-", shown["title"].lower())[:60]
-            page.screenshot(path=str(Path(SHOTS) / f"{len(self.pages):02d}-{name}.png"), full_page=True)
+            page.screenshot(path=str(Path(SHOTS) / f"{next(SHOT_NUMBERS):03d}-{name}.png"), full_page=True)
         if self.axed is not None:
             route, fields, classes = shown["kind"]
             kind = route, tuple(fields), tuple(classes)
