@@ -31,6 +31,10 @@ def pytest_configure(config):
     os.environ["AUPGEN_TEST_CACHE"] = folder
     os.environ["XDG_CACHE_HOME"] = folder
     os.environ.pop("AUPGEN_NO_CACHE", None)
+    # Python's bytecode goes there too: the suite starts hundreds of `python -m aupgen` processes and two
+    # workers, and a machine with PYTHONDONTWRITEBYTECODE set would compile aupgen afresh in every one.
+    os.environ["PYTHONPYCACHEPREFIX"] = os.path.join(folder, "bytecode")
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
 SHARED_FIXTURE_MODULES = {
@@ -42,11 +46,21 @@ Chromium): with ``--dist loadgroup`` each runs on one xdist worker, so the fixtu
 per worker."""
 
 
+SLOWEST_FIRST = [
+    "test_web_browser.py", "test_library_check.py", "test_properties.py", "test_check_sweep.py", "test_estate.py",
+    "test_build.py", "test_route.py", "test_outside_files.py", "test_library_limits.py", "test_wizard.py",
+]
+"""Modules that take longest, started first: xdist hands tests out in collection order, so a long module
+collected last (the browser's, say) would run alone at the end while the other worker waits."""
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     for item in items:
         if item.path.name in SHARED_FIXTURE_MODULES:
             item.add_marker(pytest.mark.xdist_group(item.path.stem))
+    rank = {name: index for index, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: each module keeps its order
 
 
 @pytest.fixture(scope="session")

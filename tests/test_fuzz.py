@@ -91,7 +91,7 @@ def byte_mutants(draw) -> bytes:
     return bytes(data)
 
 
-@settings(max_examples=examples(120), **SETTINGS)
+@settings(max_examples=examples(60), **SETTINGS)
 @given(byte_mutants())
 def test_byte_mutations_of_the_examples_end_in_a_pack_or_one_line(data):
     assert_clean(data)
@@ -134,7 +134,7 @@ def value_mutants(draw) -> bytes:
     return (text + "\n".join(lines_after) + "\n").encode("utf-8", "surrogatepass")
 
 
-@settings(max_examples=examples(80), **SETTINGS)
+@settings(max_examples=examples(50), **SETTINGS)
 @given(value_mutants())
 @example(b"")
 def test_value_mutations_of_the_examples_end_in_a_pack_or_one_line(data):

@@ -172,20 +172,22 @@ def test_two_builds_of_same_stem_settings_at_once_never_mix_or_silently_replace(
 
 def test_a_record_with_an_enormous_history_is_refused_quickly(tmp_path, capsys):
     """A 20,000-row history made update run for minutes (every row went into two Word tables)."""
-    import datetime as dt
     import time
 
     out = tmp_path / "out"
     answers = write_answers(tmp_path, "St Mary's School")
     result = build(answers, out)
     data = yaml.safe_load(result.paths.record.read_text(encoding="utf-8"))
-    data["history"] = [{"version": 1 + i % 3, "date": dt.date(2026, 1, 1), "summary": f"Row {i}"} for i in range(20_000)]
-    result.paths.record.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    data["history"] = []
+    rows = "".join(f"- version: {1 + i % 3}\n  date: 2026-01-01\n  summary: Row {i}\n" for i in range(20_000))
+    record = yaml.safe_dump(data, sort_keys=False, allow_unicode=True).replace("history: []\n", "history:\n" + rows)
+    result.paths.record.write_text(record, encoding="utf-8")
+    assert len(yaml.load(record, Loader=yaml.CSafeLoader)["history"]) == 20_000
     before = snapshot(tmp_path)
-    start = time.monotonic()
+    start = time.process_time()  # processor time: a busy machine's waiting does not count
     assert_refused(aupgen(capsys, "update", answers, "-o", out, "--no-input", "--force"),
                    str(result.paths.record), "version history is damaged", "one entry per version")
-    assert time.monotonic() - start < 60
+    assert time.process_time() - start < 60
     assert snapshot(tmp_path) == before
 
 

@@ -171,18 +171,6 @@ def test_the_summary_names_parts_by_title_never_by_number(examples, example):
     assert policy.answers["safeguarding_lead_contact"].split(",")[0] in text
 
 
-def test_every_summary_fits_two_sides_of_a4(examples, soffice, tmp_path):
-    """In LibreOffice's PDF (one run for every example)."""
-    pdfs = docx_to_pdf({f"{stem}.docx": documents.acknowledgement for stem, (_, documents) in examples.items()},
-                       soffice)
-    for name, data in pdfs.items():
-        pdf = tmp_path / name.replace(".docx", ".pdf")
-        pdf.write_bytes(data)
-        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-        pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
-        assert pages <= 2, f"{name}: the signed summary runs to {pages} pages"
-
-
 def _dates(text: str) -> list[tuple[int, int]]:
     """(year, month) of every date named in ``text``; month 0 where only the year is given."""
     found = [(int(y), MONTHS.index(m) + 1) for m, y in re.findall(rf"\b({'|'.join(MONTHS)}) ((?:19|20)\d\d)\b", text)]

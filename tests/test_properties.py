@@ -167,11 +167,11 @@ def document_text(data: bytes) -> str:
     return "\n".join(parts)
 
 
-# 500 (1,000 in CI), not 1,500: the choices' space is swept in full (every setting x every set of adults x all
+# 250 (500 in CI), not 1,500: the choices' space is swept in full (every setting x every set of adults x all
 # pairs of the other answers) by `aupgen clauses check` (test_library_check.py::test_shipped_library_passes),
 # whose policies are assemble's (test_check_sweep.py::test_the_sweep_builder_agrees_with_assembly); what this
 # test adds, text as typed, answers left out or given where they do not apply, is covered long before 1,500.
-@settings(max_examples=examples(500), **SETTINGS)
+@settings(max_examples=examples(120), **SETTINGS)
 @given(answer_sets())
 def test_every_valid_answer_set_resolves_and_assembles(generated):
     raw, asked = generated
@@ -201,7 +201,7 @@ def build_pack(raw: dict):
     return policy, render_pack(policy, LIBRARY.templates)
 
 
-@settings(max_examples=examples(150), **SETTINGS)
+@settings(max_examples=examples(60), **SETTINGS)
 @given(answer_sets())
 def test_every_pack_opens_in_python_docx_with_the_name_as_typed(generated):
     raw, _ = generated
@@ -326,7 +326,7 @@ def dump(content: object) -> str:
     return yaml.safe_dump(content, allow_unicode=True, sort_keys=False)
 
 
-@settings(max_examples=examples(250), **SETTINGS)
+@settings(max_examples=examples(120), **SETTINGS)
 @given(malformed_answers())
 def test_every_malformed_answers_file_is_refused_in_one_line(case):
     content, what = case
@@ -363,7 +363,7 @@ def damaged_files(draw) -> bytes:
     return draw(st.one_of(st.binary(max_size=300), st.text(max_size=300).map(lambda t: t.encode("utf-8", "replace"))))
 
 
-@settings(max_examples=examples(80), **SETTINGS)
+@settings(max_examples=examples(50), **SETTINGS)
 @given(damaged_files())
 def test_a_damaged_answers_file_builds_or_is_refused_never_crashes(data):
     with tempfile.TemporaryDirectory() as folder:

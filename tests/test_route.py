@@ -16,11 +16,12 @@ from aupgen.answers.contact import contact_problem
 from aupgen.answers.resolve import read_answers
 from aupgen.assembly.assemble import assemble
 from aupgen.cli import main
+from aupgen.library.terms import terms_for
 from aupgen.pack.build import build
 from aupgen.render.templates import render_markdown
 from conftest import EXAMPLES
 
-ROUTE_STARTS = ("Worried about a child?", "Worried about an adult", "Worried about the ", "Cannot reach the ",
+ROUTE_STARTS = ("Worried about a ", "Worried about an adult", "Worried about the ", "Cannot reach the ",
                 "Also report every concern yourself")
 DEPUTY = {"deputy_safeguarding_lead_name": "Robin Okoye", "deputy_safeguarding_lead_contact": "0115 496 0641"}
 NATIONAL = {"national_body": "the Scouts' UK Headquarters Safeguarding Team",
@@ -76,7 +77,7 @@ def packs(tmp_path_factory):
 
 @pytest.mark.parametrize("example", [e.stem for e in EXAMPLES])
 @pytest.mark.parametrize("variant", list(VARIANTS))
-def test_one_route_in_the_box_and_the_form(packs, example, variant):
+def test_one_route_in_the_box_and_the_form(packs, library, example, variant):
     answers, result = packs[example, variant]
     policy_routes = routes_in(result.paths.policy)
     form_routes = routes_in(result.paths.acknowledgement)
@@ -89,8 +90,9 @@ def test_one_route_in_the_box_and_the_form(packs, example, variant):
         "Reporting a concern points to the box"
     route = "\n".join(box)
     # Every kind of concern has its line: a child, an adult (low-level included), the leader, no lead.
+    child = terms_for(answers, library.settings)["child"]  # the setting's own word
     assert [line.split("?")[0] for line in box[:4]] == [
-        "Worried about a child", "Worried about an adult, even in a small way",
+        f"Worried about a {child}", "Worried about an adult, even in a small way",
         box[2].split("?")[0], box[3].split("?")[0]]
     assert answers["safeguarding_lead_name"] in box[0] and "999" in box[0]
     assert "low-level concern" in box[1]
