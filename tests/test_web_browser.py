@@ -29,7 +29,8 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 SHOTS = os.environ.get("AUPGEN_WEB_SHOTS")
 """A folder to save a screenshot of every page in (to look at them), when set."""
 SHOT_NUMBERS = itertools.count(1)
-"""Screenshots are numbered in the order they were taken, across all visitors."""
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+"""Screenshots are numbered in the order they were taken, across all visitors (and named by xdist worker)."""
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +54,7 @@ def axed():
     kinds: dict = {}
     yield kinds
     if SHOTS:  # which page stood for each kind
-        (Path(SHOTS) / "axe-checked.txt").write_text("".join(f"{url}\n" for url in kinds.values()))
+        (Path(SHOTS) / f"axe-checked{WORKER}.txt").write_text("".join(f"{url}\n" for url in kinds.values()))
 
 
 @pytest.fixture()
@@ -112,7 +113,7 @@ class Visitor:
         assert not shown["traceback"], page.url
         if SHOTS:
             name = re.sub(r"[^a-z0-9]+", "-", shown["title"].lower())[:60]
-            page.screenshot(path=str(Path(SHOTS) / f"{next(SHOT_NUMBERS):03d}-{name}.png"), full_page=True)
+            page.screenshot(path=str(Path(SHOTS) / f"{WORKER}{next(SHOT_NUMBERS):03d}-{name}.png"), full_page=True)
         if self.axed is not None:
             route, fields, classes = shown["kind"]
             kind = route, tuple(fields), tuple(classes)
