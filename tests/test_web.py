@@ -3,6 +3,7 @@ the `aupgen serve` command itself (its one line, its token, Ctrl-C)."""
 
 from __future__ import annotations
 
+import functools
 import http.cookiejar
 import os
 import re
@@ -25,8 +26,14 @@ from aupgen.web import create_app
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@functools.cache
+def _app():
+    """One app for the tests that need nothing special: each test client has its own session."""
+    return create_app({"AUPGEN_PDF": False})
+
+
 def _client(**config):
-    app = create_app({"AUPGEN_PDF": False, **config})
+    app = create_app({"AUPGEN_PDF": False, **config}) if config else _app()
     return app, app.test_client()
 
 

@@ -1,4 +1,8 @@
-"""Helpers for the web tests: a real aupgen server (waitress, as `aupgen serve` runs it) and a Scout group's answers."""
+"""Helpers for the web tests: aupgen's app on a real HTTP server and a Scout group's answers.
+
+The browser tests serve the app with werkzeug's threaded server (it comes with Flask), whose shutdown
+is immediate even while Chromium holds keep-alive connections open; `aupgen serve` itself (waitress)
+is run as a command by tests/test_web.py."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from docx import Document
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -20,22 +25,29 @@ SCOUTS = {"org_name": "1st Llandaff Scout Group", "org_type": "youth_group", "na
 TOKEN = "test-token-0123456789"
 
 
+class _QuietHandler(WSGIRequestHandler):
+    """werkzeug's request handler without its line per request (errors are still logged)."""
+
+    def log_request(self, code="-", size="-") -> None:
+        pass
+
+
 @contextmanager
 def running_server(config: dict | None = None):
-    """aupgen's app under waitress on 127.0.0.1 (any free port), with the secret token; yields the start URL."""
-    from waitress.server import create_server
-
+    """aupgen's app on a threaded HTTP server on 127.0.0.1 (any free port), with the secret token;
+    yields the server's address and the app."""
     from aupgen.web import create_app
 
     app = create_app({"AUPGEN_TOKEN": TOKEN, "AUPGEN_PDF": False, **(config or {})})
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.effective_port}", app
+        yield f"http://127.0.0.1:{server.server_port}", app
     finally:
-        server.close()
-        thread.join(timeout=5)
+        server.shutdown()  # returns within one poll interval; open keep-alive connections are daemon threads
+        server.server_close()
+        thread.join()
 
 
 def docx_text(data: bytes) -> list[str]:

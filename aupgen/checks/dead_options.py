@@ -9,6 +9,7 @@ some answer set of the sweep (aupgen.checks.run_sweep finds those).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import TemplateError, nodes
@@ -94,13 +95,20 @@ def _named_values(library: Library, question: Question) -> set[Any]:
     if question.type == "choice" and any(question.id in _negated_names(c) for c in conditions):
         return set(question.values)  # "x != 'a'" speaks for every other value of a single choice
     named = {value for condition in conditions
-             for name, value in compared_constants(condition) if name == question.id}
+             for name, value in _constants(condition) if name == question.id}
     if question.id == "nation":
         named |= set(library.settings.nations)  # each nation's words (nations.yaml) change the text
     return named
 
 
-def _negated_names(source: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _constants(source: str) -> tuple[tuple[str, Any], ...]:
+    """compared_constants(source), parsed once per condition (each question asks of every condition)."""
+    return tuple(compared_constants(source))
+
+
+@lru_cache(maxsize=4096)
+def _negated_names(source: str) -> frozenset[str]:
     """Names compared with != or 'not in' in an expression."""
     tree = ENVIRONMENT.parse("{{ " + source + " }}")
     found: set[str] = set()
@@ -108,4 +116,4 @@ def _negated_names(source: str) -> set[str]:
         if any(op.op in ("ne", "notin") for op in compare.ops):
             operands = [compare.expr] + [op.expr for op in compare.ops]
             found |= {o.name for o in operands if isinstance(o, nodes.Name)}
-    return found
+    return frozenset(found)

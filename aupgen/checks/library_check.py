@@ -10,10 +10,9 @@ from pathlib import Path
 from jinja2 import TemplateError, TemplateSyntaxError, nodes
 
 from aupgen.checks.audience import audience_problems
-from aupgen.checks.build import Builder
 from aupgen.checks.dead_options import dead_options
 from aupgen.checks.readability import read_examples, table
-from aupgen.checks.run_sweep import TemplateRenderer, run_sweep
+from aupgen.checks.run_sweep import TemplateRenderer, builder_for, run_sweep
 from aupgen.checks.sweep import Sweep
 from aupgen.errors import UserError, did_you_mean
 from aupgen.library.expressions import ENVIRONMENT, compared_constants, names_in
@@ -39,6 +38,8 @@ class Report:
     policies: int = 0
     readability: list[str] = dataclasses.field(default_factory=list)
     """The shipped examples' length, sentences and reading ease beside their targets (a table)."""
+    library: Library | None = None
+    """The library checked, when it loaded."""
 
 
 def check_library(root: Path | str | None = None, **sweep) -> list[str]:
@@ -46,17 +47,19 @@ def check_library(root: Path | str | None = None, **sweep) -> list[str]:
     return audit_library(root, **sweep).problems
 
 
-def audit_library(root: Path | str | None = None, org_types: list[str] | None = None, jobs: int | None = None,
-                  render: TemplateRenderer | None = None, people: list[list[str]] | None = None) -> Report:
+def audit_library(root: Path | str | Library | None = None, org_types: list[str] | None = None,
+                  jobs: int | None = None, render: TemplateRenderer | None = None,
+                  people: list[list[str]] | None = None) -> Report:
     """Check the library's files, then build its whole answer space (see aupgen.checks.sweep).
 
     ``org_types`` and ``people`` (lists of `people` answers) limit the sweep to some settings;
     ``jobs`` is the number of processes (default: every core); ``render`` fills the document
     templates (aupgen.render.templates.render_markdown) so that their fixed wording is checked too.
     """
-    root = Path(root) if root is not None else default_library_root()
+    loaded = root if isinstance(root, Library) else None  # already loaded by the caller
+    root = loaded.root if loaded else Path(root) if root is not None else default_library_root()
     try:
-        library = load_library(root)
+        library = loaded or load_library(root)
         words = load_words(library.root / "clauses" / "words.yaml")
     except UserError as error:
         return Report(_parse_problems(root) or [str(error)])
@@ -76,8 +79,8 @@ def audit_library(root: Path | str | None = None, org_types: list[str] | None = 
     tally = run_sweep(library, org_types, jobs, render, people,
                       meanwhile=lambda: readability.extend(_readability(library, render)))  # while the sweep runs
     problems += tally.problems()
-    problems += dead_options(library, Builder(library), tally.live, org_types, limited=bool(org_types or people))
-    return Report(problems, tally.answer_sets, len(tally.policies), readability)
+    problems += dead_options(library, builder_for(library), tally.live, org_types, limited=bool(org_types or people))
+    return Report(problems, tally.answer_sets, len(tally.policies), readability, library)
 
 
 def _readability(library: Library, render: TemplateRenderer | None) -> list[str]:

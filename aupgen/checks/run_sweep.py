@@ -88,7 +88,7 @@ def run_sweep(library: Library, org_types: list[str] | None = None, jobs: int | 
     else:
         _start(library, render)  # here first: processes forked from this one start with its parses and code
         _compile_all(library)
-        with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), initializer=_start,
+        with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), initializer=_worker_start,
                                  initargs=(library, render)) as pool:
             sweep: Sweep = _STATE["sweep"]
             firsts: dict[tuple, Raw] = {}
@@ -109,6 +109,11 @@ def run_sweep(library: Library, org_types: list[str] | None = None, jobs: int | 
 _STATE: dict[str, Any] = {}
 
 
+def builder_for(library: Library) -> Builder:
+    """The Builder the sweep used in this process for ``library`` (its caches warm), or a new one."""
+    return _STATE["builder"] if _STATE.get("library") is library else Builder(library)
+
+
 def _start(library: Library, render: TemplateRenderer | None) -> None:
     words = load_words(library.root / "clauses" / "words.yaml")
     builder = Builder(library)
@@ -118,6 +123,13 @@ def _start(library: Library, render: TemplateRenderer | None) -> None:
                   bare=replace(library, clauses=()),
                   word_paths=union(condition_paths(rule.when) for rule in words), which={}, key_names={},
                   word_cache={}, ticks={}, lengths={}, multi=[q for q in library.questions if q.type == "multi"])
+
+
+def _worker_start(library: Library, render: TemplateRenderer | None) -> None:
+    """A worker's start: one forked from this process has its state already (the same library and
+    renderer, its caches empty), so only a worker started afresh builds its own."""
+    if _STATE.get("library") is not library or _STATE.get("render") is not render:
+        _start(library, render)
 
 
 def _compile_all(library: Library) -> None:

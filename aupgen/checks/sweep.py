@@ -30,6 +30,11 @@ OUTER = ("org_type", "people")
 """Swept in full; the covering array is over the other questions."""
 
 Raw = dict[str, Any]
+MADE_KEPT = 64
+_MADE: dict[tuple[str, str], list[tuple]] = {}
+"""Covering arrays already made in this process, by what alone decides one: the questions (all of each
+but where it is written) and what their conditions see of the outer set. Another Sweep of a library
+with the same questions (a copy, a run after an edit to the clauses) takes the rows from here."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,7 @@ class Sweep:
         mixed = set().union(*(names_in(c) for c in conditions if c not in self.outer_conditions)) if conditions else set()
         self.outer_read = [name for name in OUTER if name in mixed] + (["terms"] if "terms" in mixed else [])
         self._arrays: dict[Any, list[tuple]] = {}
+        self._questions = repr(library.questions)
         self._contexts: dict[str, dict[str, Any]] = {}
         self._conditions: dict[tuple, bool] = {}
 
@@ -147,8 +153,15 @@ class Sweep:
         key = self.array_key(outer)
         if key not in self._arrays:
             context = self._outer_context(outer)
-            self._arrays[key] = all_pairs([f.levels for f in self.factors], lambda row: self._effective(outer, row),
-                                          never=self._never(context))
+            made = (self._questions, repr(sorted(context.items())))
+            rows = _MADE.get(made)
+            if rows is None:
+                rows = all_pairs([f.levels for f in self.factors], lambda row: self._effective(outer, row),
+                                 never=self._never(context))
+                while len(_MADE) >= MADE_KEPT:
+                    del _MADE[next(iter(_MADE))]
+                _MADE[made] = rows
+            self._arrays[key] = rows
         return self._arrays[key]
 
     def _never(self, context: dict[str, Any]) -> set[int]:

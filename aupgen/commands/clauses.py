@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aupgen.errors import UserError, did_you_mean
+
+if TYPE_CHECKING:
+    from aupgen.library.load import Library
 
 
 def register(subparsers) -> None:
@@ -36,17 +40,21 @@ def run_check(args: argparse.Namespace) -> int:
     from aupgen.render.templates import render_markdown
 
     people = [[p.strip() for p in group.split(",") if p.strip()] for group in args.people or []]
-    if args.org_types or people:
-        _check_options(args.library, args.org_types or [], people)
-    report = audit_library(args.library, org_types=args.org_types, jobs=args.jobs, render=render_markdown,
-                           people=people or None)
+    try:
+        library = load_library(args.library)  # loaded once; a broken library is left to the check to describe
+    except UserError:
+        library = None
+    if library and (args.org_types or people):
+        _check_options(library, args.org_types or [], people)
+    report = audit_library(library or args.library, org_types=args.org_types, jobs=args.jobs,
+                           render=render_markdown, people=people or None)
     swept = (f"checked {report.answer_sets:,} answer sets ({report.policies:,} distinct "
              f"polic{'y' if report.policies == 1 else 'ies'})")
     if report.readability:
         print("Length and plain English of the shipped examples (measured / target):")
         print("\n".join(report.readability))
     if not report.problems:
-        library = load_library(args.library)
+        library = report.library
         print(f"The clause library at {library.root} passes: {len(library.clauses)} clauses in "
               f"{len(library.sections)} sections, {len(library.points)} guidance points, "
               f"{len(library.questions)} questions; {swept}.")
@@ -59,14 +67,8 @@ def run_check(args: argparse.Namespace) -> int:
     return UserError.exit_code
 
 
-def _check_options(root: Path | None, org_types: list[str], people: list[list[str]]) -> None:
-    """Refuse an --org-type or --people the library does not know (a broken library is left to the check)."""
-    from aupgen.library.load import load_library
-
-    try:
-        library = load_library(root)
-    except UserError:
-        return
+def _check_options(library: Library, org_types: list[str], people: list[list[str]]) -> None:
+    """Refuse an --org-type or --people the library does not know."""
     for option, asked, question_id in (("--org-type", org_types, "org_type"),
                                        ("--people", [p for group in people for p in group], "people")):
         choices = library.question(question_id).values
