@@ -231,11 +231,13 @@ def test_a_possessive_slip_and_its_filter(capsys, copy):
 def test_grammar_slips(capsys, copy):
     gaming = topic(copy, "social_media")
     change_clause(gaming, "social_media.no-friends",
-                  text="Adults must not play the the games.\n\n- Is it safe?- Is it kind?\n\nSee {{ '{{' }} here.")
+                  text="Adults must not play the the games.\n\n- Is it safe?- Is it kind?\n\nSee {{ '{{' }} here. "
+                       "Tell the lead what you find.{% if has_technicians %} With{% else %}With{% endif %} care.")
     code, out = check(capsys, copy)
     problem(out, "'the the'", "a word written twice")
     problem(out, "two questions run into one bullet")
     problem(out, "Jinja left in the text")
+    problem(out, "'find.With'", "two sentences run together")
 
 
 def test_shipped_words_table_catches_the_issue_examples(library):

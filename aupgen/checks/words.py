@@ -14,6 +14,7 @@ GRAMMAR = (
     (re.compile(r"\b[A-Za-z]*[a-z]s['’]s\b"), "'s after a word ending in s (use the possessive filter)"),
     (re.compile(r"\b([A-Za-z]+)\s+\1\b", re.IGNORECASE), "a word written twice"),
     (re.compile(r"\?[ \t]*-(?!-)"), "two questions run into one bullet"),
+    (re.compile(r"[A-Za-z]*[a-z][.!?][A-Z][a-z]+"), "two sentences run together with no space between them"),
     (re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}"), "Jinja left in the text"),
 )
 
