@@ -51,7 +51,7 @@ from aupgen.answers.resolve import read_answers
 from aupgen.assembly.assemble import assemble
 from aupgen.library.load import load_library
 from aupgen.render.templates import AUP_TEMPLATE, render_markdown, render_pack
-from aupgen.render.word.document import PARSER, _parser
+from aupgen.render.word.document import PARSER, make_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
             runs["pandoc"] = (lambda: subprocess.run(
                 [pandoc_path, str(markdown), "-f", "markdown", "-o", str(work / "pandoc.docx")],
                 check=True, capture_output=True), 1)
-        plain = plain_parser()
+        plain = make_parser(shortcuts=False)
         text = markdown.read_text(encoding="utf-8")
         runs["parse_fast"] = (lambda: PARSER.parse(text), 4)
         runs["parse_plain"] = (lambda: plain.parse(text), 4)
@@ -215,17 +215,6 @@ def main(argv: list[str] | None = None) -> int:
           f"   (saves {(plain_time[1] - fast[1]) * 1000:.1f} ms a policy)")
     caches.cleanup()
     return 0
-
-
-def plain_parser():
-    """The Word writer's parser with markdown-it's own block and inline rules in place of the shortcuts."""
-    from markdown_it.rules_core import block, inline
-
-    md = _parser()
-    md.core.ruler.at("block", block)
-    md.core.ruler.at("inline", inline)
-    md.core.ruler.enable("text_join")
-    return md
 
 
 if __name__ == "__main__":

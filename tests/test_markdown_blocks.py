@@ -6,7 +6,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
-from markdown_it.rules_core import block, inline
 
 from aupgen.answers.resolve import read_answers
 from aupgen.assembly.assemble import assemble
@@ -16,17 +15,8 @@ from aupgen.render.word.markdown_blocks import block_tokens
 from aupgen.render.word.writer import BLOCKS
 from conftest import EXAMPLES
 
-
-def plain_parser() -> MarkdownIt:
-    """The writer's parser as markdown-it alone makes it (both shortcuts taken out again)."""
-    md = document._parser()
-    md.core.ruler.at("block", block)
-    md.core.ruler.at("inline", inline)
-    md.core.ruler.enable("text_join")
-    return md
-
-
-PLAIN = plain_parser()
+PLAIN = document.make_parser(shortcuts=False)
+"""The writer's parser with markdown-it's own rules alone."""
 
 
 def shortcut(markdown: str):

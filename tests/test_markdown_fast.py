@@ -14,19 +14,8 @@ from aupgen.render.word import document
 from aupgen.render.word.markdown_fast import inline_tokens
 from conftest import EXAMPLES
 
-
-def plain_parser() -> MarkdownIt:
-    """The writer's parser as markdown-it alone makes it (the shortcuts taken out again)."""
-    md = document._parser()
-    from markdown_it.rules_core import block, inline
-
-    md.core.ruler.at("block", block)
-    md.core.ruler.at("inline", inline)
-    md.core.ruler.enable("text_join")
-    return md
-
-
-PLAIN = plain_parser()
+PLAIN = document.make_parser(shortcuts=False)
+"""The writer's parser with markdown-it's own rules alone."""
 
 
 def plain_parse(markdown: str) -> list:

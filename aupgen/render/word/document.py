@@ -29,17 +29,20 @@ def _is_block(params: str, *_) -> bool:
     return params.strip().partition(" ")[0] in BLOCKS
 
 
-def _parser() -> MarkdownIt:
+def make_parser(shortcuts: bool = True) -> MarkdownIt:
+    """The writer's Markdown parser; without ``shortcuts``, markdown-it's own rules alone (what the
+    shortcuts are checked and timed against)."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(["table", "strikethrough"])
     # One rule for every ::: block (the writer reads the block's name from its info), not one per name:
     # markdown-it tries each block rule on every line.
     md.use(container_plugin, name="block", validate=_is_block)
-    markdown_blocks.install(md, "block", _is_block)  # the templates' blocks without markdown-it's block rules,
-    markdown_fast.install(md)  # and plain text without its inline rules: each to the same tokens
+    if shortcuts:
+        markdown_blocks.install(md, "block", _is_block)  # the templates' blocks without markdown-it's block rules,
+        markdown_fast.install(md)  # and plain text without its inline rules: each to the same tokens
     return md
 
 
-PARSER = _parser()
+PARSER = make_parser()
 
 
 def markdown_to_docx(markdown: str, info: DocumentInfo, sheet: StyleSheet, revisions: Revisions | None = None,
