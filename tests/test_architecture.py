@@ -12,8 +12,6 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-import pytest
-
 PACKAGE = Path(__file__).resolve().parent.parent / "aupgen"
 MAX_LINES = 400
 MAX_PARAMETERS = 6

@@ -301,7 +301,6 @@ def _run_bounded(args: list[str], seconds: float = 20) -> tuple[int, str, int]:
     import resource
     import subprocess
     import sys
-    import time
 
     def limit_cpu() -> None:  # processor time, so a busy machine's waiting does not count
         resource.setrlimit(resource.RLIMIT_CPU, (int(seconds), int(seconds) + 1))
