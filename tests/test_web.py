@@ -4,6 +4,7 @@ the `aupgen serve` command itself (its one line, its token, Ctrl-C)."""
 from __future__ import annotations
 
 import functools
+import hashlib
 import http.cookiejar
 import os
 import re
@@ -46,6 +47,25 @@ def test_every_page_carries_the_security_headers():
     html = response.get_data(as_text=True)
     assert "Start now" in html and "crown" not in html.lower().replace("govuk-crest", "")
     assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing from another site
+
+
+def test_static_files_carry_their_digest_and_are_kept_by_the_browser_for_a_year():
+    app, client = _client()
+    html = client.get("/").get_data(as_text=True)
+    named = dict(re.findall(r'/static/([\w.-]+)\?v=([0-9a-f]{16})', html))
+    assert set(named) == {"aupgen-govuk.min.css", "aupgen.css", "aupgen-icon.svg", "govuk-frontend.min.js"}
+    for filename, digest in named.items():
+        data = (Path(app.static_folder) / filename).read_bytes()
+        assert digest == hashlib.sha256(data).hexdigest()[:16]
+        response = client.get(f"/static/{filename}?v={digest}")
+        assert response.status_code == 200 and response.get_data() == data
+        cache = response.headers["Cache-Control"]
+        assert "immutable" in cache and "max-age=31536000" in cache and "no-cache" not in cache
+    for stale in ("/static/aupgen.css", "/static/aupgen.css?v=0123456789abcdef"):  # no digest, or an old one
+        response = client.get(stale)
+        assert response.status_code == 200 and "immutable" not in response.headers.get("Cache-Control", "")
+    assert "script-src 'self' 'nonce-" in client.get("/").headers["Content-Security-Policy"]
+    assert re.search(r'<script type="module" nonce="[^"]+">import \{ initAll \}', html)
 
 
 def test_the_token_gate_refuses_a_request_without_the_session():

@@ -72,6 +72,11 @@ def visitors(chromium, server, axed):
         one.context.close()
 
 
+INITIALISED = """() => [...document.querySelectorAll("[data-module]")].length > 0
+  && [...document.querySelectorAll("[data-module]")].every(e => Object.keys(e.dataset).some(k => k.endsWith("Init")))"""
+"""Whether GOV.UK Frontend's initAll has run on the page: it marks each component it starts."""
+
+
 PAGE = """() => {
   const fields = [...document.querySelectorAll("input, select, textarea, button")].map(e => e.type);
   const classes = [...document.querySelectorAll("[class]")].flatMap(e => [...e.classList]);
@@ -210,6 +215,7 @@ def test_scout_group_in_wales_end_to_end_with_javascript(visitors, server, built
     visitor = visitors()
     visitor.open()
     assert visitor.heading() == "Write your acceptable use policy"
+    assert visitor.page.evaluate(INITIALISED), "GOV.UK Frontend's JavaScript did not start its components"
     for path in ("/accessibility", "/your-data"):
         visitor.page.goto(base + path)
         visitor.checked()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import os
 import secrets
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, abort, g, redirect, render_template, request, session, url_for
@@ -69,6 +71,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["aupgen_store"] = Store()
     CSRFProtect(app)
     _guard(app)
+    _versioned_static(app)
     _handle_errors(app)
     from aupgen.web import pages, uploads
 
@@ -112,6 +115,37 @@ def _guard(app: Flask) -> None:
     @app.context_processor
     def names():
         return {"serviceName": SERVICE_NAME, "cspNonce": getattr(g, "nonce", ""), "product": NAME}
+
+
+YEAR = 365 * 24 * 3600
+
+
+def _versioned_static(app: Flask) -> None:
+    """Pages name their static files with a digest of the file's bytes (``static_url``: ``?v=...``), and a
+    request for the file that carries its current digest may be kept by the browser for a year without
+    asking again: after the first page, a page loads no stylesheet or script. A request without the
+    digest, or with an old one, is answered as Flask answers it (the browser asks again each time)."""
+    digests: dict[str, str] = {}
+
+    def digest(filename: str) -> str:
+        if filename not in digests:
+            data = (Path(app.static_folder or "") / filename).read_bytes()
+            digests[filename] = hashlib.sha256(data).hexdigest()[:16]
+        return digests[filename]
+
+    @app.template_global()
+    def static_url(filename: str) -> str:
+        return url_for("static", filename=filename, v=digest(filename))
+
+    @app.after_request
+    def cacheable(response):
+        filename = (request.view_args or {}).get("filename") if request.endpoint == "static" else None
+        if filename and response.status_code == 200 and request.args.get("v") == digest(filename):
+            response.cache_control.no_cache = None
+            response.cache_control.public = True
+            response.cache_control.max_age = YEAR
+            response.cache_control.immutable = True
+        return response
 
 
 def _handle_errors(app: Flask) -> None:

@@ -1,3 +1,0 @@
-// Progressive enhancement only: every page works without it.
-import { initAll } from "./govuk-frontend.min.js";
-initAll();
