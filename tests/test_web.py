@@ -258,16 +258,19 @@ def test_aupgen_serve_prints_one_line_refuses_strangers_and_stops_on_ctrl_c():
 
 
 def test_a_visit_and_its_pack_are_forgotten_after_their_hour():
-    from aupgen.web.store import Download, Store
+    from aupgen.web.store import LIFETIME, Download, Store
 
-    store = Store(lifetime=0.2)
+    now = [1000.0]
+    store = Store(clock=lambda: now[0])
     key, visit = store.new()
-    visit.download = Download("pack.zip", b"PK")
-    time.sleep(0.12)
+    visit.download = Download("pack.zip", b"PK", made=now[0])
+    now[0] += 0.6 * LIFETIME
     assert store.get(key).download is not None
-    time.sleep(0.12)
+    now[0] += 0.6 * LIFETIME
     assert store.get(key).download is None  # the pack is older than its hour; the visit was used since
-    time.sleep(0.25)
+    now[0] += LIFETIME - 1
+    assert store.get(key) is not None  # used within the hour: kept
+    now[0] += LIFETIME + 1
     assert store.get(key) is None and len(store) == 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,16 +46,18 @@ class Visit:
 
 
 class Store:
-    """Visits by id; safe to use from the threads of one server process."""
+    """Visits by id; safe to use from the threads of one server process. ``clock`` gives the seconds
+    lifetimes are counted in (the monotonic clock; a test may give its own)."""
 
-    def __init__(self, lifetime: float = LIFETIME) -> None:
+    def __init__(self, lifetime: float = LIFETIME, clock: Callable[[], float] = time.monotonic) -> None:
         self.lifetime = lifetime
+        self.clock = clock
         self._visits: dict[str, Visit] = {}
         self._lock = threading.Lock()
 
     def new(self) -> tuple[str, Visit]:
         key = secrets.token_urlsafe(24)
-        visit = Visit()
+        visit = Visit(seen=self.clock())
         with self._lock:
             self._forget_old()
             self._visits[key] = visit
@@ -67,7 +70,7 @@ class Store:
             self._forget_old()
             visit = self._visits.get(key)
             if visit is not None:
-                visit.seen = time.monotonic()
+                visit.seen = self.clock()
                 if visit.download is not None and visit.seen - visit.download.made > self.lifetime:
                     visit.download = None  # made over an hour ago: deleted, even while the visit goes on
             return visit
@@ -82,6 +85,6 @@ class Store:
             return len(self._visits)
 
     def _forget_old(self) -> None:
-        now = time.monotonic()
+        now = self.clock()
         for key in [k for k, v in self._visits.items() if now - v.seen > self.lifetime]:
             del self._visits[key]
