@@ -123,7 +123,7 @@ def test_an_answers_file_without_a_nation_is_english(library):
      ["National Guidance for Child Protection in Scotland", "Disclosure Scotland", "Police Scotland",
       "Child Wellbeing and Protection Officer", "wellbeing and protection lead of the sport's Scottish governing body"]),
     ("northern-irish-church-youth-group", "northern_ireland",
-     ["Safeguarding Board for Northern Ireland", "Gateway service", "Police Service of Northern Ireland",
+     ["Safeguarding Board for Northern Ireland", "Gateway team", "Police Service of Northern Ireland",
       "Disclosure and Barring Service"]),
 ])
 def test_the_nation_examples(library, example, nation, expected):

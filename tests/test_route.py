@@ -187,7 +187,9 @@ def test_early_years_in_england_notifies_the_inspectorate_within_14_days(packs, 
     answers, result = packs["day-nursery", "as shipped"]
     assert answers.get("nation", "england") == "england"
     text = policy_text(result)
-    assert "tells Ofsted of any allegation of serious harm or abuse" in text and "within 14 days" in text
+    assert "The Nursery Manager makes sure Ofsted hears of any allegation of serious harm or abuse" in text
+    assert "anyone who lives or works at the nursery, or looks after children there" in text
+    assert "within 14 days at the latest: missing this without good reason is an offence" in text
     welsh = build(with_answers(tmp_path, EXAMPLES[[e.stem for e in EXAMPLES].index("day-nursery")],
                                {"nation": "wales"}), tmp_path / "out")
     assert "within 14 days" not in policy_text(welsh) and "Ofsted" not in policy_text(welsh)
@@ -196,14 +198,105 @@ def test_early_years_in_england_notifies_the_inspectorate_within_14_days(packs, 
 def test_low_level_concerns_in_every_setting(packs):
     for (example, variant), (answers, result) in packs.items():
         text = policy_text(result)
-        assert "A low-level concern is about an adult who goes against this policy" in text, example
-        assert "records every low-level concern" in text, example
+        assert ("A low-level concern is any worry, even a nagging doubt, about how an adult behaves, in their role "
+                "or outside it, when no one seems harmed or at risk.") in text, example
+        assert "keeps a secure note of every concern, low-level ones too" in text and "looks for patterns" in text, example
+
+
+def test_a_registered_holiday_club_in_england_is_told_of_the_ofsted_notification(packs):
+    text = policy_text(packs["holiday-club", "as shipped"][1])
+    assert ("If we are registered with Ofsted, on its Early Years or Childcare Register, the Club Manager makes sure "
+            "Ofsted hears of any allegation") in text
+    assert "within 14 days" not in policy_text(packs["scout-group", "as shipped"][1])
+
+
+def test_a_childrens_home_notifies_what_regulation_40_lists(packs):
+    text = policy_text(packs["childrens-home", "as shipped"][1])
+    assert ("The Registered Manager tells Ofsted and the placing authority and the local authority where the home "
+            "is, without delay, when:") in text
+    for item in ("a young person is, or may be, sexually exploited, online too;",
+                 "there is an allegation of abuse against the home or anyone working in it;",
+                 "a child protection enquiry about a young person starts or ends;",
+                 "something serious involving a young person needs the police;",
+                 "we refer an adult to the DBS."):
+        assert item in text
+    assert "our regulator" not in text
+
+
+def test_an_unanswered_worry_is_taken_further_by_its_own_route(packs):
+    """A worry about a child goes to children's services, one about an adult to the allegations officer."""
+    cases = {"primary-school": ("If a worry about a pupil is not acted on, contact the local authority's children's "
+                                "social care yourself. For a worry about an adult, contact the LADO."),
+             "welsh-primary-school": ("If a worry about a pupil is not acted on, contact the local authority's "
+                                      "children's services yourself. For a worry about an adult, contact the "
+                                      "Designated Officer for Safeguarding."),
+             "scottish-sports-club": ("If a worry is not acted on, contact the local authority's social work "
+                                      "service yourself."),
+             "northern-irish-secondary-school": ("If a worry is not acted on, contact the local Health and Social "
+                                                 "Care Trust's Gateway team yourself.")}
+    for example, sentence in cases.items():
+        text = policy_text(packs[example, "as shipped"][1])
+        assert sentence in text, example
+        assert "go to the LADO yourself" not in text and "Child Protection Support Service yourself" not in text
+
+
+def test_the_allegation_test_has_four_limbs_and_the_nations_timescale(packs):
+    limb = "behaved, in their role or outside it, in a way that suggests they may be unsuitable to work with children."
+    timescales = {"primary-school": "Within one working day, they consult the Local Authority Designated Officer",
+                  "welsh-primary-school": "Within 24 hours, they consult the local authority's Designated Officer",
+                  "scottish-sports-club": "The same day, they consult the local authority's social work service",
+                  "northern-irish-church-youth-group": "The same day, they consult the local Health and Social Care"}
+    for example, sentence in timescales.items():
+        text = policy_text(packs[example, "as shipped"][1])
+        assert limb in text and "A pattern of low-level concerns may also meet this test." in text, example
+        assert sentence in text, example
+    for example in timescales:
+        if example != "primary-school":
+            assert "one working day" not in policy_text(packs[example, "as shipped"][1]), example
+
+
+def test_a_concern_about_an_adult_goes_to_whoever_deals_with_it(packs):
+    """The leader, where they manage the adults; the safeguarding lead in a voluntary group."""
+    leader = {"primary-school": ("Headteacher", "Designated Safeguarding Lead"),
+              "northern-irish-secondary-school": ("Principal", "Designated Teacher for Child Protection"),
+              "day-nursery": ("Nursery Manager", "Designated Safeguarding Practitioner"),
+              "childrens-home": ("Registered Manager", "Safeguarding Lead")}
+    for example, (head, lead) in leader.items():
+        box = routes_in(packs[example, "as shipped"][1].paths.acknowledgement)[0]
+        assert box[1].startswith(f"Worried about an adult, even in a small way? Tell the {head} the same day"), box[1]
+        assert box[1].endswith(f"If they are away, tell the {lead}."), box[1]
+        assert f"passes any concern about an adult that reaches them to the {head} the same day" in \
+            policy_text(packs[example, "as shipped"][1])
+    box = routes_in(packs["youth-football-club", "as shipped"][1].paths.acknowledgement)[0]
+    assert box[1] == ("Worried about an adult, even in a small way? Tell the Club Welfare Officer the same day: a "
+                      "low-level concern too, or your own slip. If it is about the Club Welfare Officer, tell the "
+                      "Club Chair.")
+
+
+def test_the_hospital_route_brings_in_the_ward(packs):
+    answers, result = packs["hospital-education-service", "as shipped"]
+    box = routes_in(result.paths.acknowledgement)[0]
+    assert "On a ward, tell the nurse in charge too." in box[0]
+    assert "If a patient is in danger now, tell the nurse in charge at once" in box[0]
+    form = "\n".join(p.text for p in Document(str(result.paths.acknowledgement)).paragraphs)
+    assert "A patient in danger now: on a ward, the nurse in charge at once" in form
+    assert "nurse in charge" not in "\n".join(routes_in(packs["primary-school", "as shipped"][1].paths.policy)[0])
+
+
+def test_the_scout_examples_name_the_scouts_hq_team(packs):
+    for example in ("scout-group", "welsh-scout-group"):
+        answers, result = packs[example, "as shipped"]
+        box = routes_in(result.paths.policy)[0]
+        assert box[4].startswith("Also report every concern yourself to the Scouts' UK HQ Safeguarding Team "
+                                 "(safeguarding@scouts.org.uk"), box[4]
+        assert "passes each concern to the Scouts' UK HQ Safeguarding Team the same day" in policy_text(result)
 
 
 def test_the_national_body_gets_a_leaders_clause_only_when_given(packs):
     asked = 0
     for example in (e.stem for e in EXAMPLES):
-        assert "has every report" not in policy_text(packs[example, "deputy"][1])
+        if "national_body" not in packs[example, "deputy"][0]:
+            assert "has every report" not in policy_text(packs[example, "deputy"][1])
         answers, result = packs[example, "deputy and national body"]
         given = f"checks that {NATIONAL['national_body']} has every report" in policy_text(result)
         applies = answers["org_type"] in ("youth_group", "sports_club", "faith_group", "other")
