@@ -75,7 +75,13 @@ def test_update_asks_only_the_new_questions_through_the_real_prompt(v1_pack):
     frame = term.prompt()
     asked.append(frame.split("\n")[0])
     term.send("\r")
+    frame = term.prompt()  # 2026.4's contact for the person above the leader: left blank
+    asked.append(frame.split("\n")[0])
+    term.send("\r")
     frame = term.prompt()  # 2026.3's deputy: none (the national body is not asked of a school)
+    asked.append(frame.split("\n")[0])
+    term.send("\r")
+    frame = term.prompt()  # 2026.4's allegations contact: left blank (the form points to the council's website)
     asked.append(frame.split("\n")[0])
     term.send("\r")
     frame = term.prompt()
@@ -89,13 +95,15 @@ def test_update_asks_only_the_new_questions_through_the_real_prompt(v1_pack):
     term.send("\x15Microsoft 365 Copilot Chat\r")
     result = term.finish()
     assert term.prompt(end_ok=True) is None  # nothing else was asked
-    assert len(asked) == 7
+    assert len(asked) == 9
     assert "Which part of the UK" in asked[0] and "What word" in asked[1] and "concern about the person" in asked[2]
-    assert "deputy safeguarding lead" in asked[3]
-    assert "generative AI" in asked[4] and "online" in asked[5] and "Which AI tools" in asked[6]
+    assert "How can they be contacted" in asked[3] and "deputy safeguarding lead" in asked[4]
+    assert "allegations service" in asked[5]
+    assert "generative AI" in asked[6] and "online" in asked[7] and "Which AI tools" in asked[8]
     assert [q.id for q in result.changes.new_questions] == ["nation", "setting_word", "leader_concerns_to",
-                                                            "deputy_safeguarding_lead_name", "ai_use",
-                                                            "approved_ai_tools", "online_activities"]
+                                                            "leader_concerns_contact",
+                                                            "deputy_safeguarding_lead_name", "allegations_contact",
+                                                            "ai_use", "approved_ai_tools", "online_activities"]
 
     # v1 is untouched, byte for byte; v2, its form, record, report and redline sit beside it.
     after = snapshot(out)
@@ -158,7 +166,8 @@ def test_a_scottish_club_answers_the_new_questions_in_its_file(tmp_path, capsys)
     with answers.open("a") as stream:
         stream.write("nation: scotland\nai_use: not_permitted\nonline_activities: [public_streaming]\n"
                      "setting_word: club\nleader_concerns_to: Scottish Hockey's Child Wellbeing and Protection Officer\n"
-                     "deputy_safeguarding_lead_name: ''\nnational_body: ''\n")
+                     "deputy_safeguarding_lead_name: ''\nnational_body: ''\n"
+                     "leader_concerns_contact: ''\nallegations_contact: ''\n")
     assert main(["update", str(answers), "-o", str(out), "--no-input"]) == 0
     after = snapshot(out)
     assert {name: after[name] for name in v1_files} == v1_files
@@ -169,7 +178,7 @@ def test_a_scottish_club_answers_the_new_questions_in_its_file(tmp_path, capsys)
     changed = report_parts(report)
     assert "(clause library 2026.3)" in changed["reworded"]  # each rewording with the latest release's reason
     assert "stream" in changed["added"].lower()  # the Scottish club streams its matches
-    assert "7 new questions" in report  # answered in the file, and said so
+    assert "9 new questions" in report  # answered in the file, and said so
     assert "(already in your answers file)" in changed["new questions"] and "Scotland" in changed["new questions"]
 
 

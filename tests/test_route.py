@@ -189,7 +189,7 @@ def test_early_years_in_england_notifies_the_inspectorate_within_14_days(packs, 
     text = policy_text(result)
     assert "The Nursery Manager makes sure Ofsted hears of any allegation of serious harm or abuse" in text
     assert "anyone who lives or works at the nursery, or looks after children there" in text
-    assert "within 14 days at the latest: missing this without good reason is an offence" in text
+    assert "within 14 days at the latest. Missing this without good reason is a crime." in text
     welsh = build(with_answers(tmp_path, EXAMPLES[[e.stem for e in EXAMPLES].index("day-nursery")],
                                {"nation": "wales"}), tmp_path / "out")
     assert "within 14 days" not in policy_text(welsh) and "Ofsted" not in policy_text(welsh)
@@ -198,9 +198,9 @@ def test_early_years_in_england_notifies_the_inspectorate_within_14_days(packs, 
 def test_low_level_concerns_in_every_setting(packs):
     for (example, variant), (answers, result) in packs.items():
         text = policy_text(result)
-        assert ("A low-level concern is any worry, even a nagging doubt, about how an adult behaves, in their role "
-                "or outside it, when no one seems harmed or at risk.") in text, example
-        assert "keeps a secure note of every concern, low-level ones too" in text and "looks for patterns" in text, example
+        assert ("A low-level concern is any worry, even a nagging doubt, about how an adult behaves, in or outside "
+                "their role, when no one seems harmed or at risk.") in text, example
+        assert "keeps a secure, separate note of every concern, low-level ones too" in text and "looks for patterns" in text, example
 
 
 def test_a_registered_holiday_club_in_england_is_told_of_the_ofsted_notification(packs):
@@ -241,7 +241,7 @@ def test_an_unanswered_worry_is_taken_further_by_its_own_route(packs):
 
 
 def test_the_allegation_test_has_four_limbs_and_the_nations_timescale(packs):
-    limb = "behaved, in their role or outside it, in a way that suggests they may be unsuitable to work with children."
+    limb = "behaved, in or outside their role, in a way that suggests they may be unsuitable to work with children."
     timescales = {"primary-school": "Within one working day, they consult the Local Authority Designated Officer",
                   "welsh-primary-school": "Within 24 hours, they consult the local authority's Designated Officer",
                   "scottish-sports-club": "The same day, they consult the local authority's social work service",
@@ -271,6 +271,23 @@ def test_a_concern_about_an_adult_goes_to_whoever_deals_with_it(packs):
     assert box[1] == ("Worried about an adult, even in a small way? Tell the Club Welfare Officer the same day: a "
                       "low-level concern too, or your own slip. If it is about the Club Welfare Officer, tell the "
                       "Club Chair.")
+
+
+def test_the_route_gives_a_way_to_reach_whoever_hears_a_worry_about_the_leader(packs):
+    """LADO 3: the contact of the person above the leader and of the allegations officer, or where to find it."""
+    answers, result = packs["secondary-school", "as shipped"]
+    box = routes_in(result.paths.acknowledgement)[0]
+    assert box[2] == ("Worried about the Principal? Tell the Chair of Governors (chair@riverside.example.org) the same "
+                      "day; if you cannot, the Local Authority Designated Officer (LADO): 01632 960 250, "
+                      "lado@example.gov.uk.")
+    form = "\n".join(p.text for p in Document(str(result.paths.acknowledgement)).paragraphs)
+    assert "The Chair of Governors: chair@riverside.example.org" in form
+    assert "The Local Authority Designated Officer (LADO): 01632 960 250, lado@example.gov.uk" in form
+    answers, result = packs["northern-irish-secondary-school", "as shipped"]
+    box = routes_in(result.paths.acknowledgement)[0]
+    assert box[2].endswith("if you cannot, the local Health and Social Care Trust's Gateway team.")
+    form = "\n".join(p.text for p in Document(str(result.paths.acknowledgement)).paragraphs)
+    assert "The local Health and Social Care Trust's Gateway team: see the Trust's website" in form
 
 
 def test_the_hospital_route_brings_in_the_ward(packs):

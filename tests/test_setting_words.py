@@ -91,7 +91,7 @@ def test_scout_group_reads_as_a_volunteer_group(packs):
     assert "puts two adults in every group chat" in policy
     assert "Never message a young person one-to-one online" in policy
     assert "online membership system" in policy
-    assert "keeps a secure note of every concern" in policy
+    assert "keeps a secure, separate note of every concern" in policy
     assert "or use my own phone for the group except in its chats" in form
     assert "group's group chats" not in policy + form
     # no phone of its own for trips: a contact at home passes messages (the Scouts' InTouch)
