@@ -19,7 +19,7 @@ from aupgen.files.outputs import write_all_atomically
 from aupgen.pack.build import build
 from aupgen.pack.record import read_record
 from aupgen.update.run import update
-from test_bad_input import aupgen, answers_text, assert_refused, snapshot
+from input_helpers import aupgen, answers_text, assert_refused, snapshot
 
 FIRST_LIBRARY = Path(__file__).parent / "fixtures" / "library-2026.1"
 

@@ -18,7 +18,7 @@ import yaml
 
 from aupgen.pack.build import build
 from aupgen.files.filenames import slugify
-from test_bad_input import TOPIC, aupgen, answers_text, assert_refused, library_copy, snapshot, write_topic  # noqa: F401
+from input_helpers import TOPIC, aupgen, answers_text, assert_refused, library_copy, snapshot, write_topic  # noqa: F401
 
 MARKER = "pwned.txt"
 
