@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 from aupgen.cli import main
 from aupgen.library.load import default_library_root
@@ -142,3 +143,22 @@ def write_topic(library: Path, text: str) -> Path:
     path = library / "clauses" / "999-zz-probe.yaml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def plant(library: Path, place: str, expression: str) -> Path:
+    """Put ``expression`` into one place of the library; return the file that now holds it."""
+    if place == "template":
+        template = library / "templates" / "aup.md.j2"
+        template.write_text(template.read_text(encoding="utf-8") + "\n{{ " + expression + " }}\n", encoding="utf-8")
+        return template
+    if place == "clause-text":
+        return write_topic(library, TOPIC.replace("And this second one.", "And {{ " + expression + " }}"))
+    if place == "clause-when":
+        return write_topic(library, TOPIC.replace('"has_technicians or not has_technicians"',
+                                                  yaml.safe_dump(expression, default_style='"').strip()))
+    questions = library / "clauses" / "questions.yaml"
+    data = yaml.safe_load(questions.read_text(encoding="utf-8"))
+    data["questions"].append({"id": "zz_probe", "type": "text", "prompt": "Probe?",
+                              "default": "{{ " + expression + " }}"})
+    questions.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return questions

@@ -14,7 +14,7 @@ import yaml
 from aupgen.cli import interrupted_message
 from aupgen.files.yamlschema import SafeLoader
 from input_helpers import EXAMPLE, aupgen, answers_text, line_of, refuse, work  # noqa: F401
-from test_security import document_text
+from document_helpers import document_text
 from aupgen.wizard.session import INTERRUPTED
 from wizard_helpers import CTRL_C, start_new
 

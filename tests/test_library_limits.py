@@ -19,7 +19,7 @@ from aupgen.library.load import load_library
 from aupgen.render.templates import AUP_TEMPLATE, render_markdown
 from input_helpers import (TOPIC, aupgen, answers_text, assert_refused, library_copy,  # noqa: F401
                             write_topic)
-from test_security import plant
+from input_helpers import plant
 
 from generated_library import make_library
 
