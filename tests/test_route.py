@@ -59,6 +59,8 @@ def with_answers(tmp_path: Path, example: Path, extra: dict[str, str]) -> Path:
     return path
 
 
+CONTACTS = {"leader_concerns_contact": "chair@sample.example.org, 0115 496 0642",
+            "allegations_contact": "allegations@sample.example.gov.uk, 0115 496 0643"}
 VARIANTS = {"as shipped": {}, "deputy": DEPUTY, "deputy and national body": DEPUTY | NATIONAL}
 
 
@@ -145,7 +147,7 @@ def test_the_route_fits_the_summary_in_every_nation_and_setting(library, tmp_pat
                 "return_to", "photo_uses", "sanctions"):
         data.pop(key, None)  # the setting's and nation's defaults
     data |= {"org_type": org_type, "nation": nation, "people": ["staff", "volunteers"],
-             "sanctions": ["informal_warning"], **DEPUTY, **NATIONAL}
+             "sanctions": ["informal_warning"], **DEPUTY, **NATIONAL, **CONTACTS}
     answers = tmp_path / "answers.yaml"
     answers.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     values = read_answers(answers, library).values
@@ -278,7 +280,7 @@ def test_the_route_gives_a_way_to_reach_whoever_hears_a_worry_about_the_leader(p
     answers, result = packs["secondary-school", "as shipped"]
     box = routes_in(result.paths.acknowledgement)[0]
     assert box[2] == ("Worried about the Principal? Tell the Chair of Governors (chair@riverside.example.org) the same "
-                      "day; if you cannot, the Local Authority Designated Officer (LADO): 01632 960 250, "
+                      "day. If you cannot, contact the Local Authority Designated Officer (LADO): 01632 960 250, "
                       "lado@example.gov.uk.")
     form = "\n".join(p.text for p in Document(str(result.paths.acknowledgement)).paragraphs)
     assert "The Chair of Governors: chair@riverside.example.org" in form
