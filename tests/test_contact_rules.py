@@ -154,7 +154,8 @@ def test_a_parent_may_post_about_their_own_child(library):
     text = _clause(policy, "social_media.no-friends")
     assert "could identify a child you know through it, unless they are family" in text
     assert _commitment(policy, "social_media.no-friends") == (
-        "I will post nothing that identifies another family's child, or add families I know only through my role.")
+        "I will post nothing that identifies another family's child from the nursery, or add families I know only "
+        "through my role.")
     policy = _policy(library, {"org_type": "other"})
     assert "- post nothing that could identify them," in _clause(policy, "social_media.no-friends")
     assert _commitment(policy, "social_media.no-friends").startswith("Unless they are family, I will not connect")
