@@ -265,3 +265,17 @@ if __name__ == "__main__":  # a quick look at everything that fails, in one go
     for check in (lambda: cycles(graph()), private_uses, long_parameter_lists):
         print(*check(), sep="\n")
     sys.exit(0)
+
+
+def test_tests_import_helpers_never_other_test_modules_or_the_benches():
+    """A test module's helpers live in a helper module (tests/*_helpers.py, conftest.py...), not in another test
+    module, whose tests would run again wherever it is imported; and nothing under tests/ imports from bench/."""
+    tests = Path(__file__).resolve().parent
+    found = []
+    for path in sorted(tests.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            found += [f"{path.name}:{node.lineno} imports {name}" for name in names
+                      if name.split(".")[0].startswith("test_") or name.split(".")[0] == "bench"]
+    assert found == []

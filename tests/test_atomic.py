@@ -25,7 +25,7 @@ import yaml
 
 from aupgen.errors import UserError
 from aupgen.files.outputs import remove_stale_parts, write_all_atomically, write_atomically
-from test_bad_input import answers_text
+from input_helpers import answers_text
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="uses SIGKILL")
 

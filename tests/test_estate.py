@@ -232,7 +232,7 @@ def test_text_that_looks_like_a_formula_stays_text_in_the_spreadsheet(tmp_path):
 def test_an_estate_takes_defaults_and_writes_pdfs_unattended(tmp_path, capsys, monkeypatch):
     """An adviser's unattended run: short answers files take their defaults (recorded in each file), every
     pack gets PDFs, a logo is found beside its own answers file; then an update takes the new question's default."""
-    from test_house_style import png
+    from document_helpers import png
 
     v1, v2 = make_library(tmp_path, "v1"), make_library(tmp_path, "v2", NEW_QUESTION)
     folder = tmp_path / "answers"

@@ -197,7 +197,7 @@ def test_roster_forms_carry_the_settings_logo_and_colour_on_every_page(tmp_path,
     """A setting with a house style gets it on every adult's form too: the logo on each page, its colour."""
     import yaml
     from openxml_audit import OpenXmlValidator
-    from test_house_style import png
+    from document_helpers import png
 
     (tmp_path / "logo.png").write_bytes(png(300, 200))
     values = yaml.safe_load(PRIMARY.read_text(encoding="utf-8")) | {"logo": "logo.png", "brand_colour": "#7030A0"}

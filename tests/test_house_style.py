@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import struct
-import zlib
-
 import docx
 import pytest
 import yaml
@@ -12,16 +9,8 @@ import yaml
 from aupgen.cli import main
 from aupgen.pack.build import build
 from conftest import EXAMPLES
+from document_helpers import png
 from word_helpers import NS, W, part
-
-
-def png(width: int = 40, height: int = 20) -> bytes:
-    """A real (tiny, solid blue) PNG image."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-    rows = b"".join(b"\x00" + b"\x1f\x38\x64" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
 def answers_with(tmp_path, **extra):

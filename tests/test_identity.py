@@ -19,7 +19,7 @@ from aupgen.files.outputs import write_all_atomically
 from aupgen.pack.build import build
 from aupgen.pack.record import read_record
 from aupgen.update.run import update
-from test_bad_input import aupgen, answers_text, assert_refused, snapshot
+from input_helpers import aupgen, answers_text, assert_refused, snapshot
 
 FIRST_LIBRARY = Path(__file__).parent / "fixtures" / "library-2026.1"
 
@@ -161,7 +161,7 @@ def test_two_builds_of_same_stem_settings_at_once_never_mix_or_silently_replace(
             assert err.count("\n") == 1 and ("already exist" in err or "appeared while" in err), err
     assert sorted(code for code, _ in outcomes)[0] == 0
     winner = read_record(out / "st-marys-school-aup-v1.lock.yaml").organisation
-    from test_security import document_text
+    from document_helpers import document_text
     policy_text = document_text((out / "st-marys-school-aup-v1.docx").read_bytes())
     form_text = document_text((out / "st-marys-school-acknowledgement-v1.docx").read_bytes())
     loser = next(n for n in names if n != winner)

@@ -13,9 +13,10 @@ import yaml
 
 from aupgen.cli import interrupted_message
 from aupgen.files.yamlschema import SafeLoader
-from test_bad_input import EXAMPLE, aupgen, answers_text, line_of, refuse, work  # noqa: F401
-from test_security import document_text
-from test_wizard import CTRL_C, INTERRUPTED, start_new
+from input_helpers import EXAMPLE, aupgen, answers_text, line_of, refuse, work  # noqa: F401
+from document_helpers import document_text
+from aupgen.wizard.session import INTERRUPTED
+from wizard_helpers import CTRL_C, start_new
 
 HUGE = "1" + "0" * 5000
 

@@ -17,9 +17,9 @@ from aupgen.assembly.assemble import assemble
 from aupgen.library import limits
 from aupgen.library.load import load_library
 from aupgen.render.templates import AUP_TEMPLATE, render_markdown
-from test_bad_input import (TOPIC, aupgen, answers_text, assert_refused, library_copy,  # noqa: F401
+from input_helpers import (TOPIC, aupgen, answers_text, assert_refused, library_copy,  # noqa: F401
                             write_topic)
-from test_security import plant
+from input_helpers import plant
 
 from generated_library import make_library
 

@@ -153,7 +153,7 @@ def test_the_wizard_asks_the_nation_after_the_setting_and_defaults_follow_it(lib
     """Through the real questionary prompts: nation comes right after org_type, and the safeguarding
     lead's suggested title is the Welsh one once Wales is chosen."""
     from aupgen.wizard.prompts import Wizard
-    from test_wizard import Terminal, walk
+    from wizard_helpers import Terminal, walk
 
     wizard = Wizard(library, TODAY)
 

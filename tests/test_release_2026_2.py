@@ -58,7 +58,7 @@ def test_the_fixture_is_the_2026_1_release():
 
 def test_update_asks_only_the_new_questions_through_the_real_prompt(v1_pack):
     from aupgen.wizard.prompts import ask_in_terminal
-    from test_wizard import Terminal, choose, tick
+    from wizard_helpers import Terminal, choose, tick
 
     answers, out = v1_pack
     v1_files = snapshot(out)

@@ -281,7 +281,7 @@ def test_numbers_out_of_use_get_a_true_message(number, expected):
 # ---- the wizard asks the new questions where they apply (real prompts on a pipe, as tests/test_wizard.py)
 
 def test_the_wizard_asks_for_the_deputy_and_the_national_body(tmp_path, library):
-    from test_wizard import CLEAR, ENTER, REVIEW, docx_text, review_choose, start_new, walk
+    from wizard_helpers import CLEAR, ENTER, REVIEW, docx_text, review_choose, start_new, walk
 
     scouts = {"org_name": "2nd Riverside Scouts", "org_type": "youth_group", "leader_name": "Ali Khan",
               "safeguarding_lead_name": "Jo Patel", "safeguarding_lead_contact": "jo@riverside.example.org",
@@ -305,7 +305,7 @@ def test_the_wizard_asks_for_the_deputy_and_the_national_body(tmp_path, library)
 
 
 def test_the_wizard_skips_the_national_body_for_a_school(tmp_path, library):
-    from test_wizard import PRIMARY, REVIEW, review_choose, start_new, walk
+    from wizard_helpers import PRIMARY, REVIEW, review_choose, start_new, walk
 
     term = start_new(tmp_path, library)
     asked = walk(term, library, PRIMARY, until=REVIEW)

@@ -8,17 +8,16 @@ folder.
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
-import docx
 import pytest
 import yaml
 
 from aupgen.pack.build import build
 from aupgen.files.filenames import slugify
-from test_bad_input import TOPIC, aupgen, answers_text, assert_refused, library_copy, snapshot, write_topic  # noqa: F401
+from document_helpers import document_text
+from input_helpers import aupgen, answers_text, assert_refused, library_copy, plant, snapshot  # noqa: F401
 
 MARKER = "pwned.txt"
 
@@ -39,25 +38,6 @@ def payloads(marker: Path) -> dict[str, str]:
 
 
 PLACES = ["template", "clause-text", "clause-when", "question-default"]
-
-
-def plant(library: Path, place: str, expression: str) -> Path:
-    """Put ``expression`` into one place of the library; return the file that now holds it."""
-    if place == "template":
-        template = library / "templates" / "aup.md.j2"
-        template.write_text(template.read_text(encoding="utf-8") + "\n{{ " + expression + " }}\n", encoding="utf-8")
-        return template
-    if place == "clause-text":
-        return write_topic(library, TOPIC.replace("And this second one.", "And {{ " + expression + " }}"))
-    if place == "clause-when":
-        return write_topic(library, TOPIC.replace('"has_technicians or not has_technicians"',
-                                                  yaml.safe_dump(expression, default_style='"').strip()))
-    questions = library / "clauses" / "questions.yaml"
-    data = yaml.safe_load(questions.read_text(encoding="utf-8"))
-    data["questions"].append({"id": "zz_probe", "type": "text", "prompt": "Probe?",
-                              "default": "{{ " + expression + " }}"})
-    questions.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    return questions
 
 
 @pytest.mark.parametrize("place", PLACES)
@@ -85,15 +65,6 @@ def test_jinja_in_an_answer_is_printed_as_typed_never_run(tmp_path, field):
         assert typed in document_text(result.paths.policy.read_bytes())
     assert typed in text
     assert "{{ 7*7 }}" in text
-
-
-def document_text(data: bytes) -> str:
-    document = docx.Document(io.BytesIO(data))
-    parts = [p.text for p in document.paragraphs]
-    parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-    for section in document.sections:
-        parts += [p.text for p in section.header.paragraphs]
-    return "\n".join(parts)
 
 
 @pytest.mark.parametrize("org_name", [

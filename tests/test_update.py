@@ -186,7 +186,7 @@ def test_update_never_overwrites_an_existing_next_version(setting):
 def test_update_asks_only_the_new_question_through_the_real_prompt(setting):
     """In a terminal, `aupgen update` asks the new question with questionary, and nothing else."""
     from aupgen.wizard.prompts import ask_in_terminal
-    from test_wizard import Terminal, choose
+    from wizard_helpers import Terminal, choose
 
     answers, out, _, v2 = setting
     term = Terminal().run(lambda screen: update(answers, out, library_root=v2, ask=ask_in_terminal))

@@ -13,7 +13,7 @@ from aupgen.answers.file import edited_answers
 from aupgen.cli import main
 from aupgen.pack.build import build
 from aupgen.update.run import update
-from test_update_transaction import add_question
+from update_helpers import add_question
 from update_helpers import ANSWERS, edit_clause, make_library, release, snapshot
 
 

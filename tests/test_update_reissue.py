@@ -7,7 +7,7 @@ import datetime as dt
 import docx
 
 from aupgen.pack.build import build
-from test_wizard import ROOT, review_choose, start_new, walk
+from wizard_helpers import ROOT, review_choose, start_new, walk
 from update_helpers import accepted, rejected, snapshot, texts
 
 SLUG = "st-aidans-church-of-england-primary-school"

@@ -8,14 +8,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import yaml
 
 from aupgen.files import outputs
 from aupgen.cli import main
 from aupgen.errors import UserError
 from aupgen.pack.build import build
 from aupgen.update.run import update
-from update_helpers import ANSWERS, edit_clause, make_library, release, snapshot
+from update_helpers import ANSWERS, add_question, edit_clause, make_library, release, snapshot
 
 NEW_FILES = {"test-primary-school-aup-v2.docx", ".test-primary-school-aup-v2.base.docx",
              "test-primary-school-acknowledgement-v2.docx", "test-primary-school-sources-v2.docx",
@@ -37,19 +36,6 @@ def prepare(folder: Path) -> tuple[Path, Path, Path]:
                 commitment="I will keep my phone in my bag while I am with {{ terms.children }}.")
     release(library, "2026.2", [{"clause": "devices.phones", "change": "reworded", "reason": "Bags."}])
     return answers, out, library
-
-
-MEMORY_STICKS = {"id": "memory_sticks", "type": "choice", "prompt": "May adults use memory sticks?",
-                 "choices": [{"value": "not_permitted", "label": "No"},
-                             {"value": "encrypted_only", "label": "Encrypted only"}],
-                 "default": "not_permitted"}
-
-
-def add_question(library: Path) -> None:
-    path = library / "clauses" / "questions.yaml"
-    data = yaml.safe_load(path.read_text())
-    data["questions"].append(MEMORY_STICKS)
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
 
 
 def assert_whole_or_nothing(answers: Path, out: Path, before: dict[str, str], answers_before: str) -> bool:

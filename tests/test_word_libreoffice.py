@@ -121,7 +121,7 @@ def test_a_build_never_imports_the_wizard(tmp_path):
 
 @pytest.mark.libreoffice
 def test_new_with_pdf_writes_the_pdfs_too(tmp_path, library, soffice, monkeypatch):
-    from test_wizard import PRIMARY, TODAY, Terminal, review_choose, walk
+    from wizard_helpers import PRIMARY, TODAY, Terminal, review_choose, walk
 
     from aupgen.wizard.session import new
 

@@ -86,3 +86,16 @@ def rejected(path: Path) -> list[str]:
 
 def body(path: Path) -> list[str]:
     return [p.text for p in paragraphs(docx.Document(str(path)).element.body)]
+
+
+MEMORY_STICKS = {"id": "memory_sticks", "type": "choice", "prompt": "May adults use memory sticks?",
+                 "choices": [{"value": "not_permitted", "label": "No"},
+                             {"value": "encrypted_only", "label": "Encrypted only"}],
+                 "default": "not_permitted"}
+
+
+def add_question(library: Path) -> None:
+    path = library / "clauses" / "questions.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["questions"].append(MEMORY_STICKS)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
