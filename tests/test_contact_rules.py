@@ -131,7 +131,9 @@ def test_parent_helpers_keep_their_own_childs_photos(library):
     policy = _policy(library, FOOTBALL)
     assert "As a parent, you may photograph your own child, as other parents may." in _clause(
         policy, "photographs.organisation-equipment")
-    assert _commitment(policy, "photographs.organisation-equipment").startswith("In my role, I will take photos")
+    assert _commitment(policy, "photographs.organisation-equipment") == (
+        "I will take photos of children and young people for the club only on its equipment, and never keep or "
+        "share them for myself.")
     policy = _policy(library, {**FOOTBALL, "photography": "not_permitted"})
     assert "As a parent, you may photograph your own child" in _clause(policy, "photographs.not-permitted")
     assert _commitment(policy, "photographs.not-permitted").endswith("except of my own child.")
@@ -158,7 +160,7 @@ def test_a_parent_may_post_about_their_own_child(library):
         "through my role.")
     policy = _policy(library, {"org_type": "other"})
     assert "- post nothing that could identify them," in _clause(policy, "social_media.no-friends")
-    assert _commitment(policy, "social_media.no-friends").startswith("Unless they are family, I will not connect")
+    assert _commitment(policy, "social_media.no-friends").endswith("shows who they are, unless they are family.")
 
 
 def test_childrens_home_staff_follow_the_plan_for_young_peoples_own_devices(library):
