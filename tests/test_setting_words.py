@@ -92,8 +92,7 @@ def test_scout_group_reads_as_a_volunteer_group(packs):
     assert "Never message or call a young person one-to-one" in policy
     assert "online membership system" in policy
     assert "keeps a note of every concern" in policy
-    # no devices of its own: the chats and the membership system are on adults' own phones
-    assert "or use my own phone for the group except in its chats and membership system" in form
+    assert "or use my own phone for the group except in its chats" in form
     assert "group's group chats" not in policy + form
     # no phone of its own for trips: a contact at home passes messages (the Scouts' InTouch)
     assert "names a contact, not on the trip," in policy and "charged phone" not in policy
