@@ -89,7 +89,7 @@ def test_scout_group_reads_as_a_volunteer_group(packs):
     assert "suspension from volunteering" in policy
     assert "goes to the District Lead Volunteer" in policy  # leader_concerns_to
     assert "puts two adults in every group chat" in policy
-    assert "Never message a young person one-to-one online" in policy
+    assert "Never message or call a young person one-to-one" in policy
     assert "online membership system" in policy
     assert "keeps a secure, separate note of every concern" in policy
     assert "or use my own phone for the group except in its chats" in form
