@@ -145,9 +145,9 @@ def test_no_one_to_one_text_or_call_where_no_accounts_keep_a_record(library):
     """Voluntary 6: a club phone does not open a one-to-one text or call with a child."""
     policy = _policy(library, FOOTBALL)
     text = " ".join(_clause(policy, "communication.own-channels-only").split())
-    assert text.startswith("Never message or call a child or young person one-to-one.")
+    assert text.startswith("Never message or call a child one-to-one.")
     assert _commitment(policy, "communication.own-channels-only").startswith(
-        "I will never message or call a child or young person one-to-one,")
+        "I will never message or call a child one-to-one,")
 
 
 def test_a_parent_may_post_about_their_own_child(library):
