@@ -25,19 +25,23 @@ from aupgen.library.questions import Question
 
 
 def dead_options(library: Library, builder: Builder, live_ticks: dict[str, set[str]],
-                 org_types: list[str] | None = None, limited: bool = False) -> Iterator[str]:
-    """A sentence for each dead option (``limited``: the sweep covered only some settings)."""
+                 org_types: list[str] | None = None, limited: bool = False,
+                 live_choices: dict[str, set] | None = None) -> Iterator[str]:
+    """A sentence for each dead option (``limited``: the sweep covered only some settings).
+
+    ``live_ticks`` are the multi-choice values the sweep found live; ``live_choices``, those of the single
+    choices and yes/no questions, if already worked out (:func:`choice_liveness`, which needs no sweep).
+    """
     scope = " for the settings checked" if limited else ""
     questions_file = library.root / "clauses" / "questions.yaml"
-    bases = list(_bases(library, org_types))
-    for question in library.questions:
-        if question.type not in ("choice", "multi", "bool") or question.id in ("org_type", "people"):
-            continue
+    if live_choices is None:
+        live_choices = choice_liveness(library, builder, org_types)
+    for question in _asked_choices(library):
         values = question.values if question.type != "bool" else [True, False]
         if question.type == "multi":
             live = set(live_ticks.get(question.id, set()))
         else:
-            live = _live_choices(builder, question, values, bases)
+            live = set(live_choices.get(question.id, set()))
         named = _named_values(library, question)
         for value in values:
             if question.type != "bool" and value not in named:
@@ -47,6 +51,21 @@ def dead_options(library: Library, builder: Builder, live_ticks: dict[str, set[s
                        else f"it never changes the policy{scope}")
                 yield (f"{questions_file}, question '{question.id}': '{value}' is a dead option ({why}); give it a "
                        "clause whose 'when' depends on it.")
+
+
+def choice_liveness(library: Library, builder: Builder, org_types: list[str] | None = None) -> dict[str, set]:
+    """The live values of each single-choice and yes/no question, from the base answer sets (no sweep needed,
+    so it can be worked out while the sweep runs)."""
+    bases = list(_bases(library, org_types))
+    return {question.id: _live_choices(builder, question, question.values if question.type != "bool"
+                                       else [True, False], bases)
+            for question in _asked_choices(library) if question.type != "multi"}
+
+
+def _asked_choices(library: Library) -> list[Question]:
+    """The questions whose options can be dead: choices, multi-choices and yes/no, less org_type and people."""
+    return [q for q in library.questions
+            if q.type in ("choice", "multi", "bool") and q.id not in ("org_type", "people")]
 
 
 def _live_choices(builder: Builder, question: Question, values: list, bases: list) -> set:

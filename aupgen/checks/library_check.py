@@ -10,7 +10,7 @@ from pathlib import Path
 from jinja2 import TemplateError, TemplateSyntaxError, nodes
 
 from aupgen.checks.audience import audience_problems
-from aupgen.checks.dead_options import dead_options
+from aupgen.checks.dead_options import choice_liveness, dead_options
 from aupgen.checks.readability import read_examples, table
 from aupgen.checks.run_sweep import TemplateRenderer, builder_for, run_sweep
 from aupgen.checks.sweep import Sweep
@@ -76,10 +76,16 @@ def audit_library(root: Path | str | Library | None = None, org_types: list[str]
     except (UserError, TemplateError) as error:
         return Report(problems + [f"the library's questions cannot be answered with their defaults: {error}"])
     readability: list[str] = []
-    tally = run_sweep(library, org_types, jobs, render, people,
-                      meanwhile=lambda: readability.extend(_readability(library, render)))  # while the sweep runs
+    choices: dict[str, set] = {}
+
+    def meanwhile() -> None:  # this process's share, while the sweep's processes work
+        readability.extend(_readability(library, render))
+        choices.update(choice_liveness(library, builder_for(library), org_types))
+
+    tally = run_sweep(library, org_types, jobs, render, people, meanwhile=meanwhile)
     problems += tally.problems()
-    problems += dead_options(library, builder_for(library), tally.live, org_types, limited=bool(org_types or people))
+    problems += dead_options(library, builder_for(library), tally.live, org_types, limited=bool(org_types or people),
+                             live_choices=choices)
     return Report(problems, tally.answer_sets, len(tally.policies), readability, library)
 
 

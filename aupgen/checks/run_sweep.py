@@ -95,10 +95,10 @@ def run_sweep(library: Library, org_types: list[str] | None = None, jobs: int | 
             for outer in outers:
                 firsts.setdefault(sweep.array_key(outer), outer)
             planned = [pool.submit(_plan, outer) for outer in firsts.values()]
-            if meanwhile is not None:
-                meanwhile()
             arrays = dict(zip(firsts, [future.result() for future in planned]))
             futures = [pool.submit(_check_chunk, chunk, arrays) for chunk in chunks]
+            if meanwhile is not None:  # every chunk is handed out: this process's own work overlaps theirs
+                meanwhile()
             tallies = [future.result() for future in futures]
     total = Tally()
     for tally in tallies:
