@@ -81,8 +81,8 @@ def test_a_group_with_no_devices_may_use_its_app_on_adults_own_phones(library):
     assert "only through our messaging app, which you may use on your own phone." in text
     assert "Never call or text from your own number" in text and "Never use your own phone" not in text
     assert _commitment(policy, "communication.own-channels-only") == (
-        "I will never message or call a child or young person one-to-one, or use my own phone for the group "
-        "except in its messaging app.")
+        "I will never message or call a child or young person one-to-one, and will contact families only through "
+        "the group's messaging app.")
     # with phones put away while with children, the app is still used on the adult's phone, away from them
     policy = _policy(library, {**NI_CHURCH, "personal_devices": "not_permitted"})
     assert "you may use our messaging app on your phone" in _clause(policy, "personal_devices.not-permitted")
@@ -96,7 +96,7 @@ def test_the_scouts_membership_system_may_be_opened_on_a_leaders_own_phone(libra
     text = " ".join(_clause(policy, "communication.own-channels-only").split())
     assert "You may use our online membership system on your own phone." in text
     assert _commitment(policy, "communication.own-channels-only").endswith(
-        "or use my own phone for the club except in its chats and membership system.")
+        "and will contact families only through the club's chats and membership system.")
 
 
 def test_the_trip_leader_with_no_group_phone_may_use_their_own(library):
@@ -118,27 +118,32 @@ def test_lifts_to_and_from_activities_are_allowed_with_agreement(library):
     """Voluntary 4: the policy no longer bans the lift to an away match that the summary allows."""
     policy = _policy(library, FOOTBALL)
     text = " ".join(_clause(policy, "social_contact.never-secret").split())
-    assert ("Lifts to and from our activities are fine if parents and carers agree and the Club Chair knows."
+    assert text.startswith("Outside our activities, do not use your role to arrange visits or outings")
+    assert ("Give a lift to or from an activity only if the child's parents and carers agree and the Club Chair knows."
             in text)
     assert "outside the club's activities" in _commitment(policy, "social_contact.never-secret")
+    # in a school, the head agrees to a lift first
+    assert "and the Headteacher has agreed." in _clause(_policy(library, {"org_type": "secondary_school"}),
+                                                        "social_contact.never-secret")
     # a children's home drives young people on shift; a nursery gives no lifts
-    assert "Lifts to and from" not in _clause(_policy(library, HOME), "social_contact.never-secret")
-    assert "Lifts to and from" not in _clause(_policy(library, NURSERY), "social_contact.never-secret")
+    assert "Give a lift" not in _clause(_policy(library, HOME), "social_contact.never-secret")
+    assert "Give a lift" not in _clause(_policy(library, NURSERY), "social_contact.never-secret")
+    assert "arrange lifts, visits or outings" in _clause(_policy(library, NURSERY), "social_contact.never-secret")
 
 
 def test_parent_helpers_keep_their_own_childs_photos(library):
     """Voluntary 5: the photo rules are for the role; a parent photographs their own child like any parent."""
     policy = _policy(library, FOOTBALL)
-    assert "As a parent, you may photograph your own child, as other parents may." in _clause(
-        policy, "photographs.organisation-equipment")
+    assert ("When you attend only as a parent, not to help, you may photograph your own child as other parents may."
+            in _clause(policy, "photographs.organisation-equipment"))
     assert _commitment(policy, "photographs.organisation-equipment") == (
         "I will take photos of children and young people for the club only on its equipment, and never keep or "
         "share them for myself.")
     policy = _policy(library, {**FOOTBALL, "photography": "not_permitted"})
-    assert "As a parent, you may photograph your own child" in _clause(policy, "photographs.not-permitted")
-    assert _commitment(policy, "photographs.not-permitted").endswith("except of my own child.")
+    assert "only as a parent, not to help, you may photograph your own child" in _clause(policy, "photographs.not-permitted")
+    assert _commitment(policy, "photographs.not-permitted").endswith("except of my own child when I attend only as a parent.")
     # no parent of a young person in a children's home works there as one
-    assert "As a parent" not in _clause(_policy(library, HOME), "photographs.organisation-equipment")
+    assert "only as a parent" not in _clause(_policy(library, HOME), "photographs.organisation-equipment")
 
 
 def test_no_one_to_one_text_or_call_where_no_accounts_keep_a_record(library):
@@ -154,12 +159,14 @@ def test_a_parent_may_post_about_their_own_child(library):
     """Early years 1: the social media rule and its summary line spare the adult's own family."""
     policy = _policy(library, NURSERY)
     text = _clause(policy, "social_media.no-friends")
-    assert "could identify a child you know through it, unless they are family" in text
+    assert "- post nothing that could identify a child you know through the nursery, unless they are family;" in text
+    assert "- post nothing private or unkind about the nursery;" in text  # the family exception is not for this
     assert _commitment(policy, "social_media.no-friends") == (
-        "I will post nothing that identifies another family's child from the nursery, or add families I know only "
-        "through my role.")
+        "I will post nothing that identifies a child from the nursery, unless they are family, or add families I "
+        "know only through my role.")
     policy = _policy(library, {"org_type": "other"})
-    assert "- post nothing that could identify them," in _clause(policy, "social_media.no-friends")
+    assert "- post nothing that could identify a child or young person you know through the setting, unless they are " \
+        "family;" in _clause(policy, "social_media.no-friends")
     assert _commitment(policy, "social_media.no-friends").endswith("shows who they are, unless they are family.")
 
 

@@ -227,14 +227,15 @@ def test_a_childrens_home_notifies_what_regulation_40_lists(packs):
 
 def test_an_unanswered_worry_is_taken_further_by_its_own_route(packs):
     """A worry about a child goes to children's services, one about an adult to the allegations officer."""
-    cases = {"primary-school": ("If a worry about a pupil is not acted on, contact the local authority's children's "
-                                "social care yourself. For a worry about an adult, contact the LADO."),
-             "welsh-primary-school": ("If a worry about a pupil is not acted on, contact the local authority's "
-                                      "children's services yourself. For a worry about an adult, contact the "
-                                      "Designated Officer for Safeguarding."),
-             "scottish-sports-club": ("If a worry is not acted on, contact the local authority's social work "
+    cases = {"primary-school": ("If nobody acts on a worry about a pupil, contact the local authority's children's "
+                                "social care yourself. If nobody acts on a worry about an adult, contact the LADO "
+                                "yourself."),
+             "welsh-primary-school": ("If nobody acts on a worry about a pupil, contact the local authority's "
+                                      "children's services yourself. If nobody acts on a worry about an adult, "
+                                      "contact the Designated Officer for Safeguarding yourself."),
+             "scottish-sports-club": ("If nobody acts on a worry, contact the local authority's social work "
                                       "service yourself."),
-             "northern-irish-secondary-school": ("If a worry is not acted on, contact the local Health and Social "
+             "northern-irish-secondary-school": ("If nobody acts on a worry, contact the local Health and Social "
                                                  "Care Trust's Gateway team yourself.")}
     for example, sentence in cases.items():
         text = policy_text(packs[example, "as shipped"][1])
