@@ -39,3 +39,28 @@ def run_bounded(args: list[str], seconds: float = 20) -> tuple[int, str, int]:
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return done.returncode, done.stderr, max(peak, before) // 1024
 
+
+
+def built_small_library(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """The small test library's v1 pack built (tests/update_helpers.py): (answers file, output folder, policy)."""
+    from aupgen.cli import main
+    from update_helpers import ANSWERS, make_library
+
+    v1 = make_library(tmp_path, "v1")
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(ANSWERS, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["build", str(answers), "-o", str(out), "--library", str(v1)]) == 0
+    policy = next(p for p in out.glob("*-aup-v1.docx") if not p.name.startswith("."))
+    return answers, out, policy
+
+
+def estate_of_primaries(tmp_path: Path, count: int) -> Path:
+    """A folder of ``count`` answers files for an estate run: the primary school, renamed St Aidan 0, 1, ..."""
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    width = len(str(count - 1))
+    for n in range(count):
+        (folder / f"s{n:0{width}}.yaml").write_text(PRIMARY.read_text(encoding="utf-8").replace(
+            "St Aidan", f"St Aidan {n}"), encoding="utf-8")
+    return folder

@@ -11,7 +11,7 @@ import pytest
 
 from aupgen.cli import main
 from aupgen.pack.build import build
-from outside_helpers import PRIMARY, answers_with, run_bounded
+from outside_helpers import PRIMARY, answers_with, built_small_library, run_bounded
 
 
 # 11. Logos decoded in full, from the answers file's folder; no pipes or devices as inputs ---------
@@ -105,14 +105,9 @@ def test_update_carries_pictures_python_docx_cannot_read(tmp_path):
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
     from docx.oxml.ns import qn
-    from update_helpers import ANSWERS, edit_clause, make_library, release
+    from update_helpers import edit_clause, make_library, release
 
-    v1 = make_library(tmp_path, "v1")
-    answers = tmp_path / "answers.yaml"
-    answers.write_text(ANSWERS, encoding="utf-8")
-    out = tmp_path / "out"
-    assert main(["build", str(answers), "-o", str(out), "--library", str(v1)]) == 0
-    policy = next(p for p in out.glob("*-aup-v1.docx") if not p.name.startswith("."))
+    answers, out, policy = built_small_library(tmp_path)
     document = python_docx.Document(policy)
     anchor = next(p for p in document.paragraphs if p.text.startswith("Bluetooth must be switched off"))
     template = tmp_path / "t.png"
@@ -170,7 +165,7 @@ def test_update_pdfs_fetch_no_picture_the_edited_policy_links(tmp_path, soffice)
     import threading
 
     import docx as python_docx
-    from update_helpers import ANSWERS, edit_clause, make_library, release
+    from update_helpers import edit_clause, make_library, release
 
     requests: list[str] = []
 
@@ -190,12 +185,7 @@ def test_update_pdfs_fetch_no_picture_the_edited_policy_links(tmp_path, soffice)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Counting)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        v1 = make_library(tmp_path, "v1")
-        answers = tmp_path / "answers.yaml"
-        answers.write_text(ANSWERS, encoding="utf-8")
-        out = tmp_path / "out"
-        assert main(["build", str(answers), "-o", str(out), "--library", str(v1)]) == 0
-        policy = next(p for p in out.glob("*-aup-v1.docx") if not p.name.startswith("."))
+        answers, out, policy = built_small_library(tmp_path)
         document = python_docx.Document(policy)
         anchor = next(p for p in document.paragraphs if p.text.startswith("Bluetooth must be switched off"))
         _linked_picture_paragraph(document, anchor, f"http://127.0.0.1:{server.server_port}/logo.png")
@@ -219,14 +209,9 @@ def test_a_paragraph_holding_only_a_picture_is_carried_and_counted(tmp_path):
     import docx as python_docx
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.oxml.ns import qn
-    from update_helpers import ANSWERS, edit_clause, make_library, release
+    from update_helpers import edit_clause, make_library, release
 
-    v1 = make_library(tmp_path, "v1")
-    answers = tmp_path / "answers.yaml"
-    answers.write_text(ANSWERS, encoding="utf-8")
-    out = tmp_path / "out"
-    assert main(["build", str(answers), "-o", str(out), "--library", str(v1)]) == 0
-    policy = next(p for p in out.glob("*-aup-v1.docx") if not p.name.startswith("."))
+    answers, out, policy = built_small_library(tmp_path)
     document = python_docx.Document(policy)
     anchor = next(p for p in document.paragraphs if p.text.startswith("Bluetooth must be switched off"))
     picture = tmp_path / "badge.png"

@@ -21,7 +21,7 @@ from aupgen.pack.build import build
 
 FORMULAS = ["=HYPERLINK(\"http://example.org\",\"x\")", "+SUM(1,1)", "-2+3", "@SUM(1)", "\tTab Start", "\rReturn"]
 from conftest import convert
-from outside_helpers import PRIMARY, SLUG, run_bounded
+from outside_helpers import PRIMARY, SLUG, estate_of_primaries, run_bounded
 
 
 def read_csv(path: Path) -> list[list[str]]:
@@ -140,11 +140,7 @@ def test_killing_an_estate_run_ends_its_workers(tmp_path):
     import sys
     import time
 
-    answers = tmp_path / "answers"
-    answers.mkdir()
-    for n in range(40):
-        (answers / f"s{n:02}.yaml").write_text(PRIMARY.read_text(encoding="utf-8").replace(
-            "St Aidan", f"St Aidan {n}"), encoding="utf-8")
+    answers = estate_of_primaries(tmp_path, 40)
     run = subprocess.Popen([sys.executable, "-m", "aupgen", "build", str(answers), "-o", str(tmp_path / "packs"),
                             "--jobs", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
@@ -241,11 +237,7 @@ def test_a_second_estate_run_on_the_same_folder_at_the_same_time_stops_at_once(t
     import sys
     import time
 
-    answers = tmp_path / "answers"
-    answers.mkdir()
-    for n in range(8):
-        (answers / f"s{n}.yaml").write_text(PRIMARY.read_text(encoding="utf-8").replace(
-            "St Aidan", f"St Aidan {n}"), encoding="utf-8")
+    answers = estate_of_primaries(tmp_path, 8)
     packs = tmp_path / "packs"
     first = subprocess.Popen([sys.executable, "-m", "aupgen", "build", str(answers), "-o", str(packs), "--jobs", "1"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

@@ -13,7 +13,7 @@ import pytest
 
 from aupgen.cli import main
 from aupgen.pack.build import build
-from outside_helpers import PRIMARY, SLUG, answers_with, run_bounded
+from outside_helpers import PRIMARY, SLUG, answers_with, built_small_library, run_bounded
 
 
 # 6. Outputs never written through a symbolic link without --force ----------------------------
@@ -139,14 +139,9 @@ def _policy_with_paragraphs(tmp_path: Path, added: bytes, count: int) -> tuple[P
     ``{n}`` numbered) halfway down, and a v2 library with one clause reworded: (answers, output, v2 library)."""
     import shutil
 
-    from update_helpers import ANSWERS, edit_clause, make_library, release
+    from update_helpers import edit_clause, make_library, release
 
-    v1 = make_library(tmp_path, "v1")
-    answers = tmp_path / "answers.yaml"
-    answers.write_text(ANSWERS, encoding="utf-8")
-    out = tmp_path / "out"
-    assert main(["build", str(answers), "-o", str(out), "--library", str(v1)]) == 0
-    policy = next(p for p in out.glob("*-aup-v1.docx") if not p.name.startswith("."))
+    answers, out, policy = built_small_library(tmp_path)
 
     def change(name: str, data: bytes) -> bytes:
         if name != "word/document.xml":
