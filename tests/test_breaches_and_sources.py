@@ -57,7 +57,7 @@ def test_with_a_national_body_the_leader_does_not_act_alone(library):
     body = "the Scouts' UK Headquarters Safeguarding Team"
     hold = clauses(policy_for(library, org_type="youth_group", people=["volunteers"],
                               national_body=body, national_body_contact="020 7946 0123"))["breaches.lado"]
-    assert f"does not act alone: they tell {body} first and follow its advice" in hold
+    assert f"does not act alone. They tell {body} first and follow its advice." in hold
     assert "Without its agreement" in hold and "LADO" not in hold
 
 
@@ -131,7 +131,7 @@ def test_a_hospital_service_names_its_own_staff_only(library):
 def test_self_reports_are_not_promised_secrecy(library):
     text = clauses(policy_for(library, org_type="primary_school", people=["staff"]))["conduct.position-of-trust"]
     assert "in confidence" not in text
-    assert "such as an arrest or a child protection enquiry at home. They tell only those who need to know." in text
+    assert "That includes an arrest or a child protection enquiry at home. They tell only those who need to know." in text
 
 
 def test_the_data_breach_test_and_complaints(library):

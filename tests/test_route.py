@@ -200,8 +200,8 @@ def test_early_years_in_england_notifies_the_inspectorate_within_14_days(packs, 
 def test_low_level_concerns_in_every_setting(packs):
     for (example, variant), (answers, result) in packs.items():
         text = policy_text(result)
-        assert ("A low-level concern is any worry, even a nagging doubt, about how an adult behaves, in or outside "
-                "their role, when no one seems harmed or at risk.") in text, example
+        assert ("A low-level concern is any worry about how an adult behaves, in or outside their role, when no "
+                "one seems harmed or at risk. Even a nagging doubt counts.") in text, example
         assert "keeps a secure, separate note of every concern, low-level ones too" in text and "looks for patterns" in text, example
 
 
