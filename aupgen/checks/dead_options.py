@@ -37,7 +37,7 @@ def dead_options(library: Library, builder: Builder, live_ticks: dict[str, set[s
     if live_choices is None:
         live_choices = choice_liveness(library, builder, org_types)
     for question in _asked_choices(library):
-        values = question.values if question.type != "bool" else [True, False]
+        values = _values(question)
         if question.type == "multi":
             live = set(live_ticks.get(question.id, set()))
         else:
@@ -57,9 +57,13 @@ def choice_liveness(library: Library, builder: Builder, org_types: list[str] | N
     """The live values of each single-choice and yes/no question, from the base answer sets (no sweep needed,
     so it can be worked out while the sweep runs)."""
     bases = list(_bases(library, org_types))
-    return {question.id: _live_choices(builder, question, question.values if question.type != "bool"
-                                       else [True, False], bases)
+    return {question.id: _live_choices(builder, question, _values(question), bases)
             for question in _asked_choices(library) if question.type != "multi"}
+
+
+def _values(question: Question) -> list:
+    """What a choice, multi-choice or yes/no question can be answered."""
+    return [True, False] if question.type == "bool" else list(question.values)
 
 
 def _asked_choices(library: Library) -> list[Question]:
