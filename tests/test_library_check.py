@@ -131,6 +131,15 @@ def test_dead_option(copy):
     only(check_library(copy, **QUICK), "contact_channels", "'carrier_pigeon'", "dead option")
 
 
+def test_an_option_the_settings_checked_are_never_offered_is_not_called_dead(copy):
+    """``--org-type`` checks some settings: an option whose own `when` hides it from them is theirs to skip
+    (a children's home is never offered a nursery's learning journal)."""
+    edit(copy / "clauses" / "questions.yaml", lambda d: next(
+        q for q in d["questions"] if q["id"] == "contact_channels")["choices"].append(
+        {"value": "carrier_pigeon", "label": "Carrier pigeon", "when": "org_type != 'youth_group'"}))
+    assert check_library(copy, **QUICK) == []
+
+
 def test_choice_no_clause_names_is_dead(copy):
     """A new choice that no `when` names is dead, even if it changes the policy by dropping clauses."""
     edit(copy / "clauses" / "questions.yaml", lambda d: next(

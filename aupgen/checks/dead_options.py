@@ -25,19 +25,25 @@ from aupgen.library.questions import Question
 
 
 def dead_options(library: Library, builder: Builder, live_ticks: dict[str, set[str]],
-                 org_types: list[str] | None = None, limited: bool = False,
+                 org_types: list[str] | None = None, people: list[list[str]] | None = None,
                  live_choices: dict[str, set] | None = None) -> Iterator[str]:
-    """A sentence for each dead option (``limited``: the sweep covered only some settings).
+    """A sentence for each dead option; ``org_types`` and ``people`` (lists of `people` answers), when
+    given, are the only settings and sets of adults the sweep covered.
 
     ``live_ticks`` are the multi-choice values the sweep found live; ``live_choices``, those of the single
     choices and yes/no questions, if already worked out (:func:`choice_liveness`, which needs no sweep).
     """
+    limited = bool(org_types or people)
     scope = " for the settings checked" if limited else ""
     questions_file = library.root / "clauses" / "questions.yaml"
     if live_choices is None:
-        live_choices = choice_liveness(library, builder, org_types)
+        live_choices = choice_liveness(library, builder, org_types, people)
+    bases = list(_bases(library, org_types, people)) if limited else []
     for question in _asked_choices(library):
         values = _values(question)
+        offered = _offered(question, bases) if limited else None
+        if offered:  # an option these settings are never offered (a choice's own `when`) is not theirs to check
+            values = [v for v in values if v in offered]
         if question.type == "multi":
             live = set(live_ticks.get(question.id, set()))
         else:
@@ -53,10 +59,11 @@ def dead_options(library: Library, builder: Builder, live_ticks: dict[str, set[s
                        "clause whose 'when' depends on it.")
 
 
-def choice_liveness(library: Library, builder: Builder, org_types: list[str] | None = None) -> dict[str, set]:
+def choice_liveness(library: Library, builder: Builder, org_types: list[str] | None = None,
+                    people: list[list[str]] | None = None) -> dict[str, set]:
     """The live values of each single-choice and yes/no question, from the base answer sets (no sweep needed,
     so it can be worked out while the sweep runs)."""
-    bases = list(_bases(library, org_types))
+    bases = list(_bases(library, org_types, people))
     return {question.id: _live_choices(builder, question, _values(question), bases)
             for question in _asked_choices(library) if question.type != "multi"}
 
@@ -64,6 +71,14 @@ def choice_liveness(library: Library, builder: Builder, org_types: list[str] | N
 def _values(question: Question) -> list:
     """What a choice, multi-choice or yes/no question can be answered."""
     return [True, False] if question.type == "bool" else list(question.values)
+
+
+def _offered(question: Question, bases: list) -> set:
+    """The values of ``question`` offered from some base answer set where it is asked (yes/no: both)."""
+    if question.type == "bool":
+        return {True, False}
+    return {choice.value for _, context in bases if question.applies(context)
+            for choice in question.offered(context)}
 
 
 def _asked_choices(library: Library) -> list[Question]:
@@ -91,20 +106,22 @@ def _live_choices(builder: Builder, question: Question, values: list, bases: lis
     return live
 
 
-def _bases(library: Library, org_types: list[str] | None) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+def _bases(library: Library, org_types: list[str] | None,
+           people: list[list[str]] | None = None) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """Each setting's answers at their defaults, with and without paid staff (or with each of ``people``)."""
     questions = {q.id: q for q in library.questions}
     kinds = questions["org_type"].values if "org_type" in questions else [None]
-    people = questions.get("people")
+    asked = questions.get("people")
+    adults = people or [["staff", "volunteers", "governors"], ["volunteers"]]
     for kind in kinds:
         if org_types and kind not in org_types:
             continue
-        for staffed in (True, False):
+        for wanted in adults:
             raw = fixed_answers(library)
             if kind is not None:
                 raw["org_type"] = kind
-            if people is not None:
-                wanted = ["staff", "volunteers", "governors"] if staffed else ["volunteers"]
-                raw["people"] = [p for p in wanted if p in people.values] or people.values[:1]
+            if asked is not None:
+                raw["people"] = [p for p in wanted if p in asked.values] or asked.values[:1]
             try:
                 values = resolve(raw, library, today=SWEEP_DATE).values
             except (UserError, TemplateError):

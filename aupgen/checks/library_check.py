@@ -80,12 +80,11 @@ def audit_library(root: Path | str | Library | None = None, org_types: list[str]
 
     def meanwhile() -> None:  # this process's share, while the sweep's processes work
         readability.extend(_readability(library, render))
-        choices.update(choice_liveness(library, builder_for(library), org_types))
+        choices.update(choice_liveness(library, builder_for(library), org_types, people))
 
     tally = run_sweep(library, org_types, jobs, render, people, meanwhile=meanwhile)
     problems += tally.problems()
-    problems += dead_options(library, builder_for(library), tally.live, org_types, limited=bool(org_types or people),
-                             live_choices=choices)
+    problems += dead_options(library, builder_for(library), tally.live, org_types, people, live_choices=choices)
     return Report(problems, tally.answer_sets, len(tally.policies), readability, library)
 
 
