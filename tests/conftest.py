@@ -132,6 +132,13 @@ def to_pdf(soffice, tmp_path):
     return run
 
 
+def pdf_page_texts(pdf: Path) -> list[str]:
+    """Each page's text, as poppler's pdftotext reads it (a form feed ends each page)."""
+    import subprocess
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
+
+
 def pdf_pages(pdf: Path) -> int:
     """Number of pages in a PDF LibreOffice wrote."""
     import re

@@ -250,8 +250,8 @@ def test_build_with_another_library(tmp_path, library):
 @pytest.fixture(scope="module")
 def example_pdfs(built, soffice, tmp_path_factory):
     """Every example's policy and sources as LibreOffice prints them, converted in one launch:
-    {example stem: (policy pdf, sources pdf)}. (Every example's form, with a logo, is printed by
-    test_house_style.py::test_the_signed_summary_stays_within_two_sides_with_a_logo.)"""
+    {example stem: (policy pdf, sources pdf)}. (Every example's form, with or without a logo, is printed by
+    test_house_style.py::test_the_signed_summary_stays_within_two_sides_with_or_without_a_logo.)"""
     documents = [path for _, result in built.values() for path in (result.paths.policy, result.paths.sources)]
     pdfs = iter(convert_all(soffice, documents, "pdf", tmp_path_factory.mktemp("example-pdfs")))
     return {stem: (next(pdfs), next(pdfs)) for stem in built}

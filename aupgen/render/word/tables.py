@@ -46,6 +46,7 @@ def table_xml(rows: list[list[Token]], sheet: StyleSheet, inline: Inline, width:
     fill = attr(sheet.colours["table_header_fill"])
     for index, row in enumerate(rows):
         header = index == 0
+        keep = "<w:keepNext/>" if form and index < len(rows) - 1 else ""  # a form is never split across pages
         height = f'<w:trHeight w:val="{FORM_ROW_HEIGHT}" w:hRule="atLeast"/>' if form and not header else ""
         out.append(f"<w:tr><w:trPr><w:cantSplit/>{height}{'<w:tblHeader/>' if header else ''}</w:trPr>")
         for column in range(columns):
@@ -55,7 +56,7 @@ def table_xml(rows: list[list[Token]], sheet: StyleSheet, inline: Inline, width:
             runs = inline.runs(row[column].children or [], bold=label) if column < len(row) else ""
             inline.paragraph_mark()
             out.append(f'<w:tc><w:tcPr><w:tcW w:w="{widths[column]}" w:type="dxa"/>{shade}{valign}</w:tcPr>'
-                       f'<w:p><w:pPr><w:pStyle w:val="TableText"/></w:pPr>{runs}</w:p></w:tc>')
+                       f'<w:p><w:pPr><w:pStyle w:val="TableText"/>{keep}</w:pPr>{runs}</w:p></w:tc>')
         out.append("</w:tr>")
     out.append("</w:tbl>")
     return "".join(out)
