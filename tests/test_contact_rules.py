@@ -81,8 +81,8 @@ def test_a_group_with_no_devices_may_use_its_app_on_adults_own_phones(library):
     assert "only through our messaging app, which you may use on your own phone." in text
     assert "Never call or text from your own number" in text and "Never use your own phone" not in text
     assert _commitment(policy, "communication.own-channels-only") == (
-        "I will never message or call a child or young person one-to-one, and will contact families only through "
-        "the group's messaging app.")
+        "I will never message or call a child or young person one-to-one, and will contact families in my role "
+        "only through the group's messaging app.")
     # with phones put away while with children, the app is still used on the adult's phone, away from them
     policy = _policy(library, {**NI_CHURCH, "personal_devices": "not_permitted"})
     assert "you may use our messaging app on your phone" in _clause(policy, "personal_devices.not-permitted")
@@ -94,9 +94,9 @@ def test_a_group_with_no_devices_may_use_its_app_on_adults_own_phones(library):
 def test_the_scouts_membership_system_may_be_opened_on_a_leaders_own_phone(library):
     policy = _policy(library, SCOUTS)
     text = " ".join(_clause(policy, "communication.own-channels-only").split())
-    assert "You may use our online membership system on your own phone." in text
+    assert "You may use both on your own phone, but never privately; chat members see your number." in text
     assert _commitment(policy, "communication.own-channels-only").endswith(
-        "and will contact families only through the club's chats and membership system.")
+        "and will contact families in my role only through the club's chats and membership system.")
 
 
 def test_the_trip_leader_with_no_group_phone_may_use_their_own(library):
@@ -118,7 +118,7 @@ def test_lifts_to_and_from_activities_are_allowed_with_agreement(library):
     """Voluntary 4: the policy no longer bans the lift to an away match that the summary allows."""
     policy = _policy(library, FOOTBALL)
     text = " ".join(_clause(policy, "social_contact.never-secret").split())
-    assert text.startswith("Outside our activities, do not use your role to arrange visits or outings")
+    assert text.startswith("Do not use your role to see a child outside our activities, or invite one home.")
     assert ("Give a lift to or from an activity only if the child's parents and carers agree and the Club Chair knows."
             in text)
     assert "outside the club's activities" in _commitment(policy, "social_contact.never-secret")
@@ -160,13 +160,15 @@ def test_a_parent_may_post_about_their_own_child(library):
     policy = _policy(library, NURSERY)
     text = _clause(policy, "social_media.no-friends")
     assert "- post nothing that could identify a child you know through the nursery, unless they are family;" in text
+    # beyond the nursery, the line follows the one on friending "children ... you know through the setting"
     assert "- post nothing private or unkind about the nursery;" in text  # the family exception is not for this
     assert _commitment(policy, "social_media.no-friends") == (
         "I will post nothing that identifies a child from the nursery, unless they are family, or add families I "
         "know only through my role.")
     policy = _policy(library, {"org_type": "other"})
-    assert "- post nothing that could identify a child or young person you know through the setting, unless they are " \
-        "family;" in _clause(policy, "social_media.no-friends")
+    text = _clause(policy, "social_media.no-friends")
+    assert "young people you know through the setting, or former ones under 18, unless they are family;\n" \
+        "- post nothing that could identify one of them, unless they are family;" in text
     assert _commitment(policy, "social_media.no-friends").endswith("shows who they are, unless they are family.")
 
 

@@ -92,7 +92,7 @@ def test_scout_group_reads_as_a_volunteer_group(packs):
     assert "Never message or call a young person one-to-one" in policy
     assert "online membership system" in policy
     assert "keeps a secure, separate note of every concern" in policy
-    assert "and will contact families only through the group's chats" in form
+    assert "and will contact families in my role only through the group's chats" in form
     assert "group's group chats" not in policy + form
     # no phone of its own for trips: a contact at home passes messages (the Scouts' InTouch)
     assert "names a contact, not on the trip," in policy and "charged phone" not in policy
