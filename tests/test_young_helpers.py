@@ -60,22 +60,22 @@ def _part_one(policy: str) -> str:
 
 @pytest.mark.parametrize("example", list(YOUNG_HELPERS))
 def test_helpers_under_18_do_not_sign_and_are_young_people_to_the_adults(packs, example):
-    """Signers 1 and 2: Part 1 opens by saying who does not sign and how the adults treat them."""
+    """Signers 1 and 2: Part 1 says who does not sign and how the adults treat them; the policy and the
+    summary name the volunteers they bind as adults."""
     policy, summary = packs[example]
     part_one = _part_one(policy)
     children = YOUNG_HELPERS[example]
-    code = ", the Young Leaders' Orange Card" if "scout" in example else ""
-    rule = (f"Helpers under 18 do not sign this policy, but keep their own code{code}. To you they are {children}. "
+    code = ", the Young Leaders' Orange Card," if "scout" in example else ""
+    rule = (f"Helpers under 18 are {children} too: they keep their own code{code} and do not sign this policy. "
             "Never leave one in charge alone.")
     assert rule in part_one
-    # it comes first in Part 1, before the conduct rules that are written for adults
-    assert part_one.index(rule) < part_one.index("Professional conduct online and offline")
+    # in "Social contact", the rules on seeing young people outside the role, which cover the helpers too
+    assert part_one.index("\nSocial contact\n") < part_one.index(rule) < part_one.index("\nPersonal devices")
     if "scout" not in example:
         assert "Orange Card" not in policy and "Young Leader" not in policy
-    # the policy and the summary name the volunteers they bind as adults
     assert "Part 1 is for all our " in policy and "adult volunteers" in policy.split("Part 1 is for all our ")[1][:60]
     assert "These are the rules all our " in summary and "adult volunteers" in summary
-    # the summary carries the rule in the social-contact line: no new line, so no summary passes 15
+    # the summary's social-contact line covers them: no new line, so no summary passes 15
     assert "or keep any contact with one secret, helpers under 18 included." in summary
     assert "under 18 yourself" not in policy.lower()
 
