@@ -47,8 +47,9 @@ per worker."""
 
 
 SLOWEST_FIRST = [
-    "test_web_browser.py", "test_library_check.py", "test_properties.py", "test_check_sweep.py", "test_estate.py",
-    "test_build.py", "test_route.py", "test_outside_spreadsheets.py", "test_library_limits.py", "test_wizard.py",
+    "test_web_browser.py", "test_library_check.py", "test_properties.py", "test_check_sweep.py", "test_sweep_parts.py",
+    "test_estate.py", "test_build.py", "test_route.py", "test_outside_spreadsheets.py", "test_library_limits.py",
+    "test_wizard.py",
 ]
 """Modules that take longest, started first: xdist hands tests out in collection order, so a long module
 collected last (the browser's, say) would run alone at the end while the other worker waits."""

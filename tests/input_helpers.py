@@ -162,3 +162,11 @@ def plant(library: Path, place: str, expression: str) -> Path:
                               "default": "{{ " + expression + " }}"})
     questions.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return questions
+
+
+def append_to_template(library: Path, line: str) -> tuple[Path, int]:
+    """Add ``line`` at the end of the policy template of ``library``; its path and the line's number."""
+    template = library / "templates" / "aup.md.j2"
+    text = template.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    template.write_text(text + line + "\n", encoding="utf-8")
+    return template, len(text.splitlines()) + 1

@@ -169,7 +169,7 @@ def document_text(data: bytes) -> str:
 
 # 250 (500 in CI), not 1,500: the choices' space is swept in full (every setting x every set of adults x all
 # pairs of the other answers) by `aupgen clauses check` (test_library_check.py::test_shipped_library_passes),
-# whose policies are assemble's (test_check_sweep.py::test_the_sweep_builder_agrees_with_assembly); what this
+# whose policies are assemble's (test_sweep_parts.py::test_the_sweep_builder_agrees_with_assembly); what this
 # test adds, text as typed, answers left out or given where they do not apply, is covered long before 1,500.
 @settings(max_examples=examples(120), **SETTINGS)
 @given(answer_sets())
