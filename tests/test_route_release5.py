@@ -176,7 +176,8 @@ def test_a_sports_club_passes_concerns_to_the_sports_governing_body(packs):
     # The appendix cites the governing bodies' reporting rules.
     sources = "\n".join(cell.text for table in Document(str(football.result.paths.sources)).tables
                         for row in table.rows for cell in row.cells)
-    assert "Faith and sport: the denomination's or governing body's safeguarding officer" in sources
+    assert "Sports clubs: concerns go on to the sport's governing body" in sources
+    assert "Yellow Card" not in sources
     for stem in BUILT:
         if stem not in ("youth-football-club", "scottish-sports-club"):
             assert "as its rules require" not in packs[stem].policy_text, stem
