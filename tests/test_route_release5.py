@@ -163,10 +163,12 @@ def test_the_ofsted_notification_is_two_short_sentences(packs):
 
 def test_a_sports_club_passes_concerns_to_the_sports_governing_body(packs):
     football, hockey = packs["youth-football-club"], packs["scottish-sports-club"]
-    assert ("The Club Welfare Officer passes concerns to the safeguarding lead of the sport's county association or "
-            "national governing body as its rules require.") in football.part(2)
-    assert ("The Child Wellbeing and Protection Officer passes concerns to the wellbeing and protection lead of the "
-            "sport's Scottish governing body as its rules require.") in hockey.part(2)
+    # A duty of the safeguarding lead, in the list of what they do with a concern.
+    assert ("decides what to do with each concern, following the procedures of the local safeguarding children "
+            "partnership;\npasses concerns to the safeguarding lead of the sport's county association or national "
+            "governing body as its rules require;\nmakes a referral when a child may be at risk;") in football.part(2)
+    assert ("passes concerns to the wellbeing and protection lead of the sport's Scottish governing body as its "
+            "rules require;") in hockey.policy
     # Named in full once, then short: for a concern or a breach about the club's leader.
     assert "For one about the Club Chair, the sport's safeguarding lead does this." in football.part(2)
     assert "A breach by the Club Chair goes to the sport's safeguarding lead." in football.part(2)
@@ -176,11 +178,14 @@ def test_a_sports_club_passes_concerns_to_the_sports_governing_body(packs):
     # The appendix cites the governing bodies' reporting rules.
     sources = "\n".join(cell.text for table in Document(str(football.result.paths.sources)).tables
                         for row in table.rows for cell in row.cells)
-    assert "Sports clubs: concerns go on to the sport's governing body" in sources
+    assert "The club's welfare officer passes concerns on to the governing body" in sources
     assert "Yellow Card" not in sources
     for stem in BUILT:
         if stem not in ("youth-football-club", "scottish-sports-club"):
             assert "as its rules require" not in packs[stem].policy_text, stem
+            other = "\n".join(cell.text for table in Document(str(packs[stem].result.paths.sources)).tables
+                              for row in table.rows for cell in row.cells)
+            assert "governing bodies' safeguarding procedures" not in other, stem
 
 
 @pytest.mark.parametrize("nation, lead", [
@@ -189,15 +194,15 @@ def test_a_sports_club_passes_concerns_to_the_sports_governing_body(packs):
 ])
 def test_the_governing_body_is_the_nations_own(tmp_path, nation, lead):
     pack = build_pack(tmp_path, "youth-football-club", {"nation": nation})
-    assert f"The Club Welfare Officer passes concerns to {lead} as its rules require." in pack.part(2)
+    assert f"passes concerns to {lead} as its rules require;" in pack.policy
     assert "county association" not in pack.policy_text
 
 
 def test_a_club_naming_its_own_person_above_the_leader_still_tells_the_sport(tmp_path):
     pack = build_pack(tmp_path, "youth-football-club", {"leader_concerns_to": "the Club President"})
     part2 = pack.part(2)
-    assert ("The Club Welfare Officer passes concerns to the safeguarding lead of the sport's county association or "
-            "national governing body as its rules require.") in part2
+    assert ("passes concerns to the safeguarding lead of the sport's county association or national governing body "
+            "as its rules require;") in pack.policy
     assert "For one about the Club Chair, the Club President does this." in part2
     assert "A breach by the Club Chair goes to the Club President." in part2
 
