@@ -100,18 +100,20 @@ def test_the_scouts_membership_system_may_be_opened_on_a_leaders_own_phone(libra
 
 
 def test_the_trip_leader_with_no_group_phone_may_use_their_own(library):
-    """Voluntary 3: the home contact reaches the adult in charge on their own phone."""
+    """Voluntary 3: the home contact reaches the adult in charge on their own phone (release 2026.5,
+    signers 5: every adult on a trip may carry theirs to keep in touch)."""
     policy = _policy(library, SCOUTS)
-    text = _clause(policy, "personal_devices.staff-areas-only")
-    assert "Leading a trip? You may then use your own phone near young people, to keep in touch with the home contact." in text
+    text = " ".join(_clause(policy, "personal_devices.staff-areas-only").split())
+    assert ("On a trip, you may carry your phone to keep in touch with the other adults and the home contact. "
+            "Photo and contact rules still apply.") in text
     assert _commitment(policy, "personal_devices.staff-areas-only") == (
-        "I will use my own phone only away from young people, except when leading a trip.")
+        "I will use my own phone only away from young people, except to call for help or keep in touch on a trip.")
     assert "names a contact, not on the trip," in _clause(policy, "personal_devices.trip-phone")
-    # where the setting lends a phone for trips, nobody needs their own
+    # where the setting lends a phone for trips, the adult in charge needs no home contact on their own
     for answers in ({**SCOUTS, "contact_channels": ["organisation_phone"]}, HOME, PRIMARY, NURSERY):
         policy = _policy(library, answers)
         everything = " ".join([c.text for s in policy.sections for c in s.clauses] + list(policy.commitments))
-        assert "Leading a trip" not in everything and "when leading a trip" not in everything, answers
+        assert "Leading a trip" not in everything and "home contact" not in everything, answers
 
 
 def test_lifts_to_and_from_activities_are_allowed_with_agreement(library):
@@ -137,8 +139,8 @@ def test_parent_helpers_keep_their_own_childs_photos(library):
     assert ("When you attend only as a parent, not to help, you may photograph your own child as other parents may."
             in _clause(policy, "photographs.organisation-equipment"))
     assert _commitment(policy, "photographs.organisation-equipment") == (
-        "I will take photos of children and young people for the club only on its equipment, and never keep or "
-        "share them for myself.")
+        "I will photograph children and young people for the club only on its equipment, never in toilets, "
+        "changing areas or bedrooms, and never keep or share them for myself.")
     policy = _policy(library, {**FOOTBALL, "photography": "not_permitted"})
     assert "only as a parent, not to help, you may photograph your own child" in _clause(policy, "photographs.not-permitted")
     assert _commitment(policy, "photographs.not-permitted").endswith("except of my own child when I attend only as a parent.")

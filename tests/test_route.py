@@ -201,13 +201,14 @@ def test_low_level_concerns_in_every_setting(packs):
     for (example, variant), (answers, result) in packs.items():
         text = policy_text(result)
         assert ("A low-level concern is any worry about how an adult behaves, in or outside their role, when no "
-                "one seems harmed or at risk. Even a nagging doubt counts.") in text, example
+                "one seems harmed or at risk.") in text, example
+        assert "Report your own mistakes, and any breach of this policy, as a worry about an adult." in text, example
         assert "keeps a secure, separate note of every concern, low-level ones too" in text and "looks for patterns" in text, example
 
 
 def test_a_registered_holiday_club_in_england_is_told_of_the_ofsted_notification(packs):
     text = policy_text(packs["holiday-club", "as shipped"][1])
-    assert ("If we are registered with Ofsted, on its Early Years or Childcare Register, the Club Manager makes sure "
+    assert ("Registered with Ofsted, on its Early Years or Childcare Register? Then the Club Manager makes sure "
             "Ofsted hears of any allegation") in text
     assert "within 14 days" not in policy_text(packs["scout-group", "as shipped"][1])
 
@@ -339,7 +340,7 @@ def test_the_breaches_section_always_states_an_outcome(tmp_path, library, people
     breaches = next(s for s in policy.sections if s.id == "breaches")
     outcomes = [c for c in breaches.clauses if c.id in ("breaches.outcomes", "breaches.no-listed-outcome")]
     assert len(outcomes) == 1
-    assert "may give the adult advice or further training" in outcomes[0].text
+    assert "may give the adult advice or training" in outcomes[0].text
     assert ("the outcome may also include" in outcomes[0].text) == ("informal_warning" in sanctions)
 
 

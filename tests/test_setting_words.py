@@ -163,7 +163,7 @@ def test_contradictions_in_the_issue_do_not_come_back(library):
     policy = _policy(library, org_type="primary_school", personal_devices="not_permitted",
                      photography="personal_devices_with_approval")
     text = _all_text(policy)
-    assert "The one exception is photographing an event the Headteacher has approved" in text
+    assert "You may also use your phone to photograph an event the Headteacher has approved" in text
     assert "except to photograph an approved event" in " ".join(policy.commitments)
     # personal phones with approval: the form does not promise "never from my own phone"
     policy = _policy(library, org_type="sports_club", personal_devices="permitted_with_approval",
