@@ -162,14 +162,14 @@ def test_a_parent_may_post_about_their_own_child(library):
     policy = _policy(library, NURSERY)
     text = _clause(policy, "social_media.no-friends")
     assert "- post nothing that could identify a child you know through the nursery, unless they are family;" in text
-    # beyond the nursery, the line follows the one on friending "children ... you know through the setting"
+    # beyond the nursery, the line follows the one on friending "children ... from the setting"
     assert "- post nothing private or unkind about the nursery;" in text  # the family exception is not for this
     assert _commitment(policy, "social_media.no-friends") == (
         "I will post nothing that identifies a child from the nursery, unless they are family, or add families I "
         "know only through my role.")
     policy = _policy(library, {"org_type": "other"})
     text = _clause(policy, "social_media.no-friends")
-    assert "young people you know through the setting, or former ones under 18, unless they are family;\n" \
+    assert "young people from the setting, or former ones under 18, unless they are family;\n" \
         "- post nothing that could identify one of them, unless they are family;" in text
     assert _commitment(policy, "social_media.no-friends").endswith("shows who they are, unless they are family.")
 

@@ -142,7 +142,7 @@ def test_agency_staff_are_named_only_where_they_are_covered(packs, tmp_path):
         assert "Agency" not in packs[stem].summary_text, stem
     # A group run by volunteers that takes on contractors names agency staff, without a school's "supply".
     pack = build_pack(tmp_path, "scout-group", {"people": ["volunteers", "contractors"]})
-    assert "These are the rules all our volunteers and contractors keep. Agency staff keep them too." in \
+    assert "These are the rules all our adult volunteers and contractors keep. Agency staff keep them too." in \
         pack.summary_text
 
 
