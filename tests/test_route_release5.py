@@ -117,6 +117,9 @@ def test_each_nation_keeps_its_own_time_for_consulting_on_an_allegation(packs):
     for stem, sentence in times.items():
         assert sentence in packs[stem].part(2), stem
         assert "straight away, and always the same day" in packs[stem].box("policy")[0]
+    school = packs["northern-irish-secondary-school"].part(2)  # its own body, in one sentence of 27 words
+    assert ("The same day, they consult the Education Authority's Child Protection Support Service and, if a child "
+            "may be at risk, the Trust's Gateway team and the police.") in school
 
 
 # ----- signers #6: agency, supply and bank staff in the summary's opening ------------------------------

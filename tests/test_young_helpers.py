@@ -93,11 +93,12 @@ def test_a_college_asks_the_learner_and_for_one_under_18_a_parent_too(packs):
     assert ("Give a lift to or from an activity only if the Principal has agreed and, for a learner under 18, a "
             "parent or carer too.") in policy
     assert "the learner's parents and carers agree" not in policy
-    assert ("only if the tool is approved for that and the learner and, for one under 18, a parent or carer "
-            "have agreed;") in policy
+    assert ("only into a tool approved for that. Do so only once the learner and, for one under 18, a parent or "
+            "carer have agreed;") in policy
     assert "and parents and carers have agreed" not in policy
     assert "written consent from the learner and, for one under 18, a parent or carer" in policy
     assert "whether the learner and, for one under 18, a parent or carer need to agree." in policy
+    assert "Sessions run on our own platform, at times set in advance," in policy  # not "times parents know about"
 
 
 def test_a_college_bars_relationships_with_former_learners_only_under_18_or_at_risk(packs):
