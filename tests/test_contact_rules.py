@@ -140,7 +140,7 @@ def test_parent_helpers_keep_their_own_childs_photos(library):
             in _clause(policy, "photographs.organisation-equipment"))
     assert _commitment(policy, "photographs.organisation-equipment") == (
         "I will photograph children and young people for the club only on its equipment, never in toilets, "
-        "changing areas or bedrooms, and never keep or share them for myself.")
+        "changing areas or bedrooms, and never keep or share the photos myself.")
     policy = _policy(library, {**FOOTBALL, "photography": "not_permitted"})
     assert "only as a parent, not to help, you may photograph your own child" in _clause(policy, "photographs.not-permitted")
     assert _commitment(policy, "photographs.not-permitted").endswith("except of my own child when I attend only as a parent.")

@@ -69,7 +69,7 @@ def test_a_school_helper_keeps_their_phone_on_a_trip_and_may_always_call_for_hel
     assert primary.policy_has("a charged phone from the school, signed out and back in, so they need not use their own.")
     assert not primary.policy_has("so no one needs their own")
     assert primary.line("I will keep my phone") == (
-        "I will keep my phone and devices away from pupils, except to call for help or keep in touch on a trip.")
+        "I will keep my phone silent and put away with pupils, except to call for help or keep in touch on a trip.")
     # the photo and contact rules the trip leaves in place are still signed
     assert primary.line("I will photograph pupils").startswith("I will photograph pupils for the school only on its equipment")
     assert "never from my own phone or accounts" in primary.line("I will contact")
@@ -104,7 +104,7 @@ def test_a_childrens_home_worker_keeps_in_touch_on_an_outing(pack):
 
 
 @pytest.mark.parametrize("example, line", [
-    ("day-nursery", "I will keep my phone and devices away from children, except to call for help."),
+    ("day-nursery", "I will keep my phone silent and put away with children, except to call for help."),
     ("hospital-education-service", "I will use my own phone only away from patients, except to call for help."),
 ])
 def test_no_trip_exception_where_adults_go_on_no_trips_of_their_own(pack, example, line):
@@ -142,8 +142,8 @@ def test_the_signed_line_forbids_showing_or_deleting_an_image_of_anyone_under_18
 # -- consistency 7: video calls need the leader's agreement, in both parts and the summary ---------------
 def test_every_video_call_is_agreed_first_in_part_1_part_2_and_the_summary(pack):
     school = pack("northern-irish-secondary-school")
-    assert school.policy_has("hold the call only once the Principal has agreed it;")
-    assert school.policy_has("hold a call with one student only if the Principal agreed to that too;")
+    assert school.policy_has("hold it only once the Principal has agreed it;")
+    assert school.policy_has("have one student alone in it only if the Principal has agreed that too;")
     assert not school.policy_has("agreed it beforehand")
     assert school.policy_has("The Principal agrees each online session or video call with students before it starts.")
     assert school.line("I will join video calls") == (
@@ -151,7 +151,7 @@ def test_every_video_call_is_agreed_first_in_part_1_part_2_and_the_summary(pack)
         "with a second adult able to join.")
     # a volunteer group's calls: agreed first, two adults, never one-to-one
     scouts = pack("scout-group", online_activities=["online_sessions"])
-    assert scouts.policy_has("hold the call only once the Group Lead Volunteer has agreed it;")
+    assert scouts.policy_has("hold it only once the Group Lead Volunteer has agreed it;")
     assert not scouts.policy_has("with one young person only if")
     assert scouts.line("I will join video calls") == (
         "I will join video calls with young people only once the Group Lead Volunteer has agreed them, on the "
@@ -161,13 +161,13 @@ def test_every_video_call_is_agreed_first_in_part_1_part_2_and_the_summary(pack)
 # -- consistency 8: never in toilets or changing areas ----------------------------------------------
 @pytest.mark.parametrize("example, line, policy", [
     ("day-nursery", "I will photograph children for the nursery only on its equipment, never in toilets or changing "
-                    "areas, and never keep or share them for myself.",
+                    "areas, and never keep or share the photos myself.",
      "Never photograph in toilets or changing areas, or anyone not fully dressed."),
     ("youth-football-club", "I will photograph children and young people for the club only on its equipment, never "
-                            "in toilets, changing areas or bedrooms, and never keep or share them for myself.",
+                            "in toilets, changing areas or bedrooms, and never keep or share the photos myself.",
      "Never photograph in toilets, changing areas or bedrooms, or anyone not fully dressed."),
     ("secondary-school", "I will take photos for the school on my own device only if approved, never in toilets, "
-                         "changing areas or bedrooms, and move them to its storage that day.",
+                         "changing areas or bedrooms, and move each copy to its storage that day.",
      "Never photograph in toilets, changing areas or bedrooms, or anyone not fully dressed."),
 ])
 def test_the_signed_photo_line_names_the_places_never_photographed(pack, example, line, policy):

@@ -202,7 +202,8 @@ def test_low_level_concerns_in_every_setting(packs):
         text = policy_text(result)
         assert ("A low-level concern is any worry about how an adult behaves, in or outside their role, when no "
                 "one seems harmed or at risk.") in text, example
-        assert "Report your own mistakes, and any breach of this policy, as a worry about an adult." in text, example
+        assert ("Report your own mistakes and other breaches as a worry about an adult, unless a section names who "
+                "to tell.") in text, example
         assert "keeps a secure, separate note of every concern, low-level ones too" in text and "looks for patterns" in text, example
 
 
@@ -267,12 +268,12 @@ def test_a_concern_about_an_adult_goes_to_whoever_deals_with_it(packs):
               "childrens-home": ("Registered Manager", "Safeguarding Lead")}
     for example, (head, lead) in leader.items():
         box = routes_in(packs[example, "as shipped"][1].paths.acknowledgement)[0]
-        assert box[1].startswith(f"Worried about an adult, even in a small way? Tell the {head} the same day"), box[1]
+        assert box[1].startswith(f"Worried about an adult, even in a small way? Tell the {head} at once"), box[1]
         assert box[1].endswith(f"If they are away, tell the {lead}."), box[1]
         assert f"passes any concern about an adult that reaches them to the {head} the same day" in \
             policy_text(packs[example, "as shipped"][1])
     box = routes_in(packs["youth-football-club", "as shipped"][1].paths.acknowledgement)[0]
-    assert box[1] == ("Worried about an adult, even in a small way? Tell the Club Welfare Officer the same day: a "
+    assert box[1] == ("Worried about an adult, even in a small way? Tell the Club Welfare Officer at once: a "
                       "low-level concern too, or your own slip. If it is about the Club Welfare Officer, tell the "
                       "Club Chair.")
 
@@ -281,8 +282,8 @@ def test_the_route_gives_a_way_to_reach_whoever_hears_a_worry_about_the_leader(p
     """LADO 3: the contact of the person above the leader and of the allegations officer, or where to find it."""
     answers, result = packs["secondary-school", "as shipped"]
     box = routes_in(result.paths.acknowledgement)[0]
-    assert box[2] == ("Worried about the Principal? Tell the Chair of Governors (chair@riverside.example.org) the same "
-                      "day. If you cannot, contact the Local Authority Designated Officer (LADO): 01632 960 250, "
+    assert box[2] == ("Worried about the Principal? Tell the Chair of Governors (chair@riverside.example.org) at "
+                      "once. If you cannot, contact the Local Authority Designated Officer (LADO): 01632 960 250, "
                       "lado@example.gov.uk.")
     form = "\n".join(p.text for p in Document(str(result.paths.acknowledgement)).paragraphs)
     assert "The Chair of Governors: chair@riverside.example.org" in form

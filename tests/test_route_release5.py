@@ -95,12 +95,12 @@ def test_a_worry_about_a_child_is_reported_straight_away_and_always_the_same_day
         box = pack.box(document)
         assert box[0].startswith(f"Worried about a {child}? Tell the "), box[0]
         assert "), straight away, and always the same day." in box[0], box[0]
-        # A worry about an adult keeps its own time: the same day.
+        # A worry about an adult is told at once too (an allegation cannot wait for the end of the day).
         assert box[1].startswith("Worried about an adult, even in a small way? Tell the ") and \
-            " the same day: a low-level concern too, or your own slip." in box[1], box[1]
+            " at once: a low-level concern too, or your own slip." in box[1], box[1]
     assert pack.box("policy")[:4] == pack.box("summary")[:4]
-    line = f"I will report a concern about a {child} straight away, and one about an adult the same day, by the route in the box below."
-    assert line in pack.summary, stem
+    assert f"I will report each concern about a {child} or an adult at once, by the route in the box below." in \
+        pack.summary, stem
     # Part 1 points to the box for the times, and no longer says "the same day" for a child.
     part1 = pack.part(1)
     assert "Report every worry by the route in the box at the start of this policy, even if it seems small or you are unsure." in part1
@@ -127,8 +127,10 @@ def test_each_nation_keeps_its_own_time_for_consulting_on_an_allegation(packs):
 @pytest.mark.parametrize("stem, opening", [
     ("special-school", "These are the rules all our staff, volunteers, governors, contractors and students on "
                        "placement keep. Agency and supply staff keep them too."),
+    ("northern-irish-secondary-school", "These are the rules all our staff, volunteers, governors, contractors and "
+                                        "trainees on placement keep. Agency and substitute staff keep them too."),
     ("college", "These are the rules all our staff, governors, contractors and trainees on placement keep. "
-                "Agency and supply staff keep them too."),
+                "Agency staff keep them too."),  # "supply" is a school's word
     ("childrens-home", "These are the rules all our staff, contractors and students on placement keep. Agency and "
                        "bank staff keep them too."),
     ("day-nursery", "These are the rules all our staff and students on placement keep. Agency and bank staff keep "
@@ -167,11 +169,14 @@ def test_the_ofsted_notification_is_two_short_sentences(packs):
 def test_a_sports_club_passes_concerns_to_the_sports_governing_body(packs):
     football, hockey = packs["youth-football-club"], packs["scottish-sports-club"]
     # A duty of the safeguarding lead, in the list of what they do with a concern.
+    # The route box names the sport's lead in full (the person above the club's leader), so Part 2 says it short.
     assert ("decides what to do with each concern, following the procedures of the local safeguarding children "
-            "partnership;\npasses concerns to the safeguarding lead of the sport's county association or national "
-            "governing body as its rules require;\nmakes a referral when a child may be at risk;") in football.part(2)
-    assert ("passes concerns to the wellbeing and protection lead of the sport's Scottish governing body as its "
-            "rules require;") in hockey.policy
+            "partnership;\npasses concerns to the sport's safeguarding lead the same day, as its rules require;\n"
+            "makes a referral when a child may be at risk;") in football.part(2)
+    assert ("the safeguarding lead of the sport's county association or national governing body"
+            in football.box("policy")[2])
+    assert "passes concerns to the sport's wellbeing and protection lead the same day, as its rules require;" in \
+        hockey.policy
     # Named in full once, then short: for a concern or a breach about the club's leader.
     assert "For one about the Club Chair, the sport's safeguarding lead does this." in football.part(2)
     assert "A breach by the Club Chair goes to the sport's safeguarding lead." in football.part(2)
@@ -197,7 +202,8 @@ def test_a_sports_club_passes_concerns_to_the_sports_governing_body(packs):
 ])
 def test_the_governing_body_is_the_nations_own(tmp_path, nation, lead):
     pack = build_pack(tmp_path, "youth-football-club", {"nation": nation})
-    assert f"passes concerns to {lead} as its rules require;" in pack.policy
+    assert lead in pack.box("policy")[2]
+    assert "passes concerns to the sport's safeguarding lead the same day, as its rules require;" in pack.policy
     assert "county association" not in pack.policy_text
 
 
@@ -205,7 +211,7 @@ def test_a_club_naming_its_own_person_above_the_leader_still_tells_the_sport(tmp
     pack = build_pack(tmp_path, "youth-football-club", {"leader_concerns_to": "the Club President"})
     part2 = pack.part(2)
     assert ("passes concerns to the safeguarding lead of the sport's county association or national governing body "
-            "as its rules require;") in pack.policy
+            "the same day, as its rules require;") in pack.policy  # named in full: the route box does not
     assert "For one about the Club Chair, the Club President does this." in part2
     assert "A breach by the Club Chair goes to the Club President." in part2
 
@@ -227,8 +233,8 @@ def test_a_sports_club_with_a_national_body_in_its_route_uses_that_route(tmp_pat
 def test_private_life_and_ones_own_slip_go_to_one_person(packs, stem, person):
     pack = packs[stem]
     adult_line = pack.box("policy")[1]
-    person = person or re.match(r"Worried about an adult, even in a small way\? Tell the (.+?) the same day", adult_line)[1]
-    assert adult_line.startswith(f"Worried about an adult, even in a small way? Tell the {person} the same day: "
+    person = person or re.match(r"Worried about an adult, even in a small way\? Tell the (.+?) at once", adult_line)[1]
+    assert adult_line.startswith(f"Worried about an adult, even in a small way? Tell the {person} at once: "
                                  "a low-level concern too, or your own slip."), adult_line
     assert (f"Tell the {person} of anything in your private life that could raise doubts about you. That includes "
             "an arrest or a child protection enquiry at home.") in pack.part(1)
@@ -239,7 +245,8 @@ def test_private_life_and_ones_own_slip_go_to_one_person(packs, stem, person):
 @pytest.mark.parametrize("stem", BUILT)
 def test_part_one_asks_for_every_breach_the_summary_promises_to_report(packs, stem):
     pack = packs[stem]
-    assert "Report your own mistakes, and any breach of this policy, as a worry about an adult." in pack.part(1)
+    assert ("Report your own mistakes and other breaches as a worry about an adult, unless a section names who to "
+            "tell.") in pack.part(1)
     assert any(line.startswith("I will report low-level concerns too, my own mistakes, any breach of this policy")
                for line in pack.summary), stem
     for line in pack.summary:
