@@ -98,7 +98,7 @@ def test_update_asks_only_the_new_questions_through_the_real_prompt(v1_pack):
     assert len(asked) == 9
     assert "Which part of the UK" in asked[0] and "What word" in asked[1] and "concern about the person" in asked[2]
     assert "person who hears a concern about your leader" in asked[3] and "deputy safeguarding lead" in asked[4]
-    assert "allegations service" in asked[5]
+    assert "handles allegations against adults" in asked[5]
     assert "generative AI" in asked[6] and "online" in asked[7] and "Which AI tools" in asked[8]
     assert [q.id for q in result.changes.new_questions] == ["nation", "setting_word", "leader_concerns_to",
                                                             "leader_concerns_contact",
