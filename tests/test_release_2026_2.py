@@ -135,7 +135,7 @@ def test_update_asks_only_the_new_questions_through_the_real_prompt(v1_pack):
     assert any(s.startswith("Cyber security standards: multi-factor authentication") for s in mfa.sources)
     mfa_line = next(line for line in report.splitlines() if f"clause {mfa.number}." in line)
     assert "multi-factor authentication" in mfa_line and "Cyber security standards: multi-factor authentication" in mfa_line
-    assert "Staff must sign again" in report  # new commitments reach the form
+    assert "Every adult must sign again" in report  # new commitments reach the form
 
     # The new policy says it; the redline marks the additions as tracked insertions.
     v2 = text_of(out / f"{stem}-aup-v2.docx")

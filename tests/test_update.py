@@ -108,7 +108,7 @@ def test_update_to_v2(setting):
     assert "Summary, do 2 (E-Safety practice guidance)" in report and "Personal devices" in report
     assert "`" not in report and "esafety." not in report  # plain words: no clause or source ids
     assert "May adults use memory sticks?" in report
-    assert "Staff must sign again" in report  # devices.phones is a key commitment
+    assert "Every adult must sign again" in report  # devices.phones is a key commitment
 
     # The answers file keeps the user's comment and gains the new answer and version.
     text = answers.read_text()

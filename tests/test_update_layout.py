@@ -44,7 +44,7 @@ def test_a_first_layout_pack_updates_to_the_new_layout(tmp_path, capsys):
     report = (out / f"{STEM}-aup-v2-changes.md").read_text()
     assert "**The policy was restructured.**" in report
     assert "parts by audience" in report and "sources" in report and "signed summary" in report
-    assert "**Staff must sign again.**" in report
+    assert "**Every adult must sign again.**" in report
 
     policy = texts(out / f"{STEM}-aup-v2.docx")
     assert "Part 1: What every adult must do" in policy

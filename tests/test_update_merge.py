@@ -126,7 +126,7 @@ def test_update_carries_the_settings_edits_and_takes_the_librarys(edited):
     assert (result.count("added"), result.count("reworded"), result.count("removed")) == (0, 3, 0)
 
     report = (out / "test-primary-school-aup-v2-changes.md").read_text()
-    assert "Staff must sign again" in report
+    assert "Every adult must sign again" in report
     assert ("from “I will not photograph pupils on my own device.” to “I will never photograph pupils on my own "
             "phone, camera or other device.”") in report
     assert "0 clauses" not in report and "3 clauses reworded" in report
@@ -140,7 +140,7 @@ def test_update_carries_the_settings_edits_and_takes_the_librarys(edited):
     # The report as a Word document, in plain words.
     word_report = docx.Document(str(out / "test-primary-school-aup-v2-changes-report.docx"))
     words = "\n".join(p.text for p in word_report.paragraphs)
-    assert "Staff must sign again" in words and "`" not in words and "devices.photos" not in words
+    assert "Every adult must sign again" in words and "`" not in words and "devices.photos" not in words
 
 
 def test_redline_accept_all_gives_v2_and_reject_all_gives_v1(edited):

@@ -32,7 +32,7 @@ def test_a_reworded_commitment_alone_is_found_and_staff_sign_again(setting):
     assert [(c.kind, c.clause_id) for c in result.changes.clauses] == [("reworded", "devices.phones")]
     assert result.must_resign
     report = result.report
-    assert "1 clause reworded" in report and "Staff must sign again" in report
+    assert "1 clause reworded" in report and "Every adult must sign again" in report
     assert ("from “I will keep my phone switched off while I am with pupils.” to “I will keep my phone switched "
             "off and in my bag while I am with pupils.”") in report
     assert "Phones go in bags" in report
@@ -45,7 +45,7 @@ def test_a_reworded_clause_not_on_the_form_needs_no_new_signatures(setting):
     release(library, "2026.2", [{"clause": "devices.bluetooth", "change": "reworded", "reason": "Shorter."}])
     result = update(answers, out, library_root=library)
     assert result.count("reworded") == 1 and not result.must_resign
-    assert "Staff need not sign again" in result.report
+    assert "Nobody needs to sign again" in result.report
     history = yaml.safe_load((out / "test-primary-school-aup-v2.lock.yaml").read_text())["history"]
     assert history[-1]["summary"] == "Updated to clause library 2026.2: 1 clause reworded"
 

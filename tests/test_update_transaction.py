@@ -78,7 +78,7 @@ def test_a_failure_at_each_step_leaves_everything_or_nothing(tmp_path, monkeypat
         assert not assert_whole_or_nothing(answers, out, before, answers_before), f"step {step}"
     result = update(answers, out, library_root=library)  # the re-run completes it
     assert result.status == "updated" and assert_whole_or_nothing(answers, out, before, answers_before)
-    assert "Staff must sign again" in (out / "test-primary-school-aup-v2-changes.md").read_text()
+    assert "Every adult must sign again" in (out / "test-primary-school-aup-v2-changes.md").read_text()
 
 
 def test_ctrl_c_between_two_renames_takes_the_first_ones_back(tmp_path, monkeypatch):
@@ -143,7 +143,7 @@ def test_a_rerun_after_a_full_disk_writes_everything(small_disk, capsys):
     filler.unlink()
     assert main(["update", str(answers), "-o", str(out), "--library", str(library), "--no-input"]) == 0
     assert assert_whole_or_nothing(answers, out, before, answers_before)
-    assert "Staff must sign again" in capsys.readouterr().out
+    assert "Every adult must sign again" in capsys.readouterr().out
 
 
 def test_deleting_the_answers_file_during_update_stops_with_one_line(tmp_path, capsys):
