@@ -7,6 +7,8 @@ sentence naming the file and what was expected, nothing written, no traceback.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from aupgen.cli import main
@@ -99,6 +101,14 @@ PICTURES = {
 }
 
 
+
+def opened_at_bluetooth(policy: Path):
+    """The built small library's policy opened in python-docx, and its Bluetooth paragraph, where the
+    tests add pictures as a setting would in Word."""
+    import docx as python_docx
+    document = python_docx.Document(policy)
+    return document, next(p for p in document.paragraphs if p.text.startswith("Bluetooth must be switched off"))
+
 def test_update_carries_pictures_python_docx_cannot_read(tmp_path):
     import docx as python_docx
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -108,8 +118,7 @@ def test_update_carries_pictures_python_docx_cannot_read(tmp_path):
     from update_helpers import edit_clause, make_library, release
 
     answers, out, policy = built_small_library(tmp_path)
-    document = python_docx.Document(policy)
-    anchor = next(p for p in document.paragraphs if p.text.startswith("Bluetooth must be switched off"))
+    document, anchor = opened_at_bluetooth(policy)
     template = tmp_path / "t.png"
     template.write_bytes(_png(40, 20))
     for number, (extension, (content_type, blob)) in enumerate(PICTURES.items(), start=1):
@@ -164,7 +173,6 @@ def test_update_pdfs_fetch_no_picture_the_edited_policy_links(tmp_path, soffice)
     import http.server
     import threading
 
-    import docx as python_docx
     from update_helpers import edit_clause, make_library, release
 
     requests: list[str] = []
@@ -186,8 +194,7 @@ def test_update_pdfs_fetch_no_picture_the_edited_policy_links(tmp_path, soffice)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         answers, out, policy = built_small_library(tmp_path)
-        document = python_docx.Document(policy)
-        anchor = next(p for p in document.paragraphs if p.text.startswith("Bluetooth must be switched off"))
+        document, anchor = opened_at_bluetooth(policy)
         _linked_picture_paragraph(document, anchor, f"http://127.0.0.1:{server.server_port}/logo.png")
         document.save(policy)
         v2 = make_library(tmp_path, "v1", name="2026.2")
@@ -212,8 +219,7 @@ def test_a_paragraph_holding_only_a_picture_is_carried_and_counted(tmp_path):
     from update_helpers import edit_clause, make_library, release
 
     answers, out, policy = built_small_library(tmp_path)
-    document = python_docx.Document(policy)
-    anchor = next(p for p in document.paragraphs if p.text.startswith("Bluetooth must be switched off"))
+    document, anchor = opened_at_bluetooth(policy)
     picture = tmp_path / "badge.png"
     picture.write_bytes(_png(30, 30))
     embedded = anchor.insert_paragraph_before(style=anchor.style)
