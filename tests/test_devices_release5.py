@@ -66,7 +66,7 @@ def test_a_school_helper_keeps_their_phone_on_a_trip_and_may_always_call_for_hel
     primary = pack("primary-school")
     assert primary.policy_has("A smartwatch counts as a phone. In an emergency, use your phone to call for help.")
     assert primary.policy_has(f"{TRIP_HELPER} {STILL_APPLY}")
-    assert primary.policy_has("a charged phone from the school, signed out and back in, so they need not use their own.")
+    assert primary.policy_has("a charged phone from the school, so they need not use their own. It is signed out and back in.")
     assert not primary.policy_has("so no one needs their own")
     assert primary.line("I will keep my phone") == (
         "I will keep my phone silent and put away with pupils, except to call for help or keep in touch on a trip.")

@@ -216,8 +216,8 @@ def test_a_registered_holiday_club_in_england_is_told_of_the_ofsted_notification
 
 def test_a_childrens_home_notifies_what_regulation_40_lists(packs):
     text = policy_text(packs["childrens-home", "as shipped"][1])
-    assert ("The Registered Manager tells Ofsted and the placing authority and the local authority where the home "
-            "is, without delay, when:") in text
+    assert ("Without delay, the Registered Manager tells Ofsted, the placing authority and the local authority "
+            "where the home is when:") in text
     for item in ("a young person is, or may be, sexually exploited, online too;",
                  "there is an allegation of abuse against the home or anyone working in it;",
                  "a child protection enquiry about a young person starts or ends;",
